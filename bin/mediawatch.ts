@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** The `mediawatch` command: runs the service and the operator tools. See `mediawatch help`. */
+import { main } from '../src/cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2), process.env);

@@ -1,0 +1,28 @@
+/** pino, JSON lines, secrets redacted wherever they appear in a logged object. */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+const REDACT = [
+  'secret', '*.secret', '*.*.secret', 'secrets', '*.secrets',
+  'headers.authorization', '*.headers.authorization', 'headers["webhook-signature"]', '*.headers["webhook-signature"]',
+  'redisUrl', '*.redisUrl', 'token', '*.token',
+];
+
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    { name: 'mediawatch', level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
+    destination,
+  );
+}
+
+/** A Redis URL fit for a log line: the password, if any, replaced. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -1,0 +1,28 @@
+/** Every Prometheus metric mediawatch exports, in one registry, named mediawatch_*. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mediawatch_process_' });
+  const r = [registry];
+  return {
+    registry,
+    polls: new Counter({ name: 'mediawatch_polls_total', help: 'Feed polls by outcome (parsed, not-modified, unchanged, skipped, failed)', labelNames: ['outcome'], registers: r }),
+    fetchErrors: new Counter({ name: 'mediawatch_fetch_errors_total', help: 'Failed feed polls by feed and error class', labelNames: ['feed', 'code'], registers: r }),
+    fetchBytes: new Counter({ name: 'mediawatch_fetch_bytes_total', help: 'Feed body bytes received (after decompression)', registers: r }),
+    fetchDuration: new Histogram({ name: 'mediawatch_fetch_duration_seconds', help: 'Feed fetch duration', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: r }),
+    itemsFetched: new Counter({ name: 'mediawatch_items_fetched_total', help: 'Items parsed from feeds', labelNames: ['feed'], registers: r }),
+    itemsNew: new Counter({ name: 'mediawatch_items_new_total', help: 'Items not seen before (or changed) for their feed', labelNames: ['feed'], registers: r }),
+    duplicates: new Counter({ name: 'mediawatch_items_duplicate_total', help: 'Items dropped as duplicates: seen (same feed) or story (a copy of a known story)', labelNames: ['kind'], registers: r }),
+    matched: new Counter({ name: 'mediawatch_items_matched_total', help: 'Items that matched a watch, by watch', labelNames: ['watch'], registers: r }),
+    alertsSent: new Counter({ name: 'mediawatch_alerts_sent_total', help: 'Alerts delivered, by webhook', labelNames: ['webhook'], registers: r }),
+    alertsFailed: new Counter({ name: 'mediawatch_alerts_failed_total', help: 'Failed delivery tries, by webhook and whether they will be retried', labelNames: ['webhook', 'final'], registers: r }),
+    circuitOpen: new Gauge({ name: 'mediawatch_webhook_circuit_open', help: '1 while a webhook endpoint is paused after consecutive failures', labelNames: ['webhook'], registers: r }),
+    publishToAlert: new Histogram({ name: 'mediawatch_publish_to_alert_seconds', help: 'From the item publication date to delivery', buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400], registers: r }),
+    fetchToAlert: new Histogram({ name: 'mediawatch_fetch_to_alert_seconds', help: 'From fetching the item to delivering its alert', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300], registers: r }),
+    jobDuration: new Histogram({ name: 'mediawatch_job_duration_seconds', help: 'Job processing time by queue', labelNames: ['queue'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: r }),
+    queueDepth: new Gauge({ name: 'mediawatch_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: r }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

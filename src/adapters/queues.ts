@@ -1,0 +1,40 @@
+/**
+ * The three BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
+ * key of a queue lands in one slot, as BullMQ needs on Redis Cluster.
+ */
+import { Queue, type DefaultJobOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUES, type JobPayloads, type QueueName } from '../contracts/jobs.js';
+
+const DAY_S = 86_400;
+
+export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
+  // A failed poll is retried by the next tick, with the feed's own backoff.
+  poll: { attempts: 1, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: DAY_S, count: 2_000 } },
+  items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * DAY_S } },
+  // Completed alerts are kept a week: their job ids are what makes a re-enqueue a no-op.
+  deliver: { backoff: { type: 'webhook' }, removeOnComplete: { age: 7 * DAY_S, count: 100_000 }, removeOnFail: { age: 30 * DAY_S } },
+};
+
+export function bullPrefix(redisPrefix: string): string {
+  return `{${redisPrefix}}`;
+}
+
+export type TypedQueue<N extends QueueName> = Queue<JobPayloads[N], unknown, string>;
+
+export interface Queues {
+  poll: TypedQueue<'poll'>;
+  items: TypedQueue<'items'>;
+  deliver: TypedQueue<'deliver'>;
+  close(): Promise<void>;
+}
+
+export function openQueues(connection: Redis, redisPrefix: string): Queues {
+  const prefix = bullPrefix(redisPrefix);
+  const open = <N extends QueueName>(name: N): TypedQueue<N> =>
+    new Queue<JobPayloads[N], unknown, string>(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+  const queues = { poll: open('poll'), items: open('items'), deliver: open('deliver') };
+  return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
+}
+
+export type AddOptions = JobsOptions;

@@ -1,0 +1,40 @@
+/** `mediawatch alerts failed|replay`: the failed set of alerts that exhausted their retries. */
+import { goneKey } from '../pipeline/handle-delivery.js';
+import { connectOperator } from './connect.js';
+
+export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [sub, target] = args;
+  if (sub !== 'failed' && sub !== 'replay') {
+    console.error('usage: mediawatch alerts failed | mediawatch alerts replay <alertId|--all>');
+    return 2;
+  }
+  if (sub === 'replay' && !target) {
+    console.error('mediawatch alerts replay: name an alert id, or --all');
+    return 2;
+  }
+  const ctx = await connectOperator(env);
+  try {
+    const failed = await ctx.queues.deliver.getFailed(0, -1);
+    if (sub === 'failed') {
+      if (failed.length === 0) console.log('no failed alerts');
+      for (const job of failed) {
+        const when = new Date(job.finishedOn ?? job.timestamp).toISOString();
+        const item = job.data.payload.data.item;
+        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${item.title}\n    reason: ${job.failedReason}`);
+      }
+      return 0;
+    }
+    const chosen = target === '--all' ? failed : failed.filter((j) => j.id === target);
+    if (chosen.length === 0) {
+      console.error(target === '--all' ? 'no failed alerts to replay' : `no failed alert with id ${target}`);
+      return target === '--all' ? 0 : 1;
+    }
+    // A replay is the operator saying the endpoint is fixed: lift a 410 "gone" mark.
+    for (const hook of new Set(chosen.map((j) => j.data.webhookId))) await ctx.redis.del(goneKey(ctx.loaded.config.redisPrefix, hook));
+    for (const job of chosen) await job.retry('failed', { resetAttemptsMade: true });
+    console.log(`replaying ${chosen.length} alert(s)`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,38 @@
+/** `mediawatch run`: the service. SIGTERM/SIGINT stop it gracefully with exit code 0. */
+import { parseArgs } from 'node:util';
+import { createLogger } from '../adapters/logger.js';
+import { ConfigError } from '../config/load.js';
+import { MediawatchError } from '../contracts/errors.js';
+import { parseRoles } from '../service/roles.js';
+import { runService } from '../service/runtime.js';
+
+export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { roles: { type: 'string' } } });
+  const logger = createLogger(env.LOG_LEVEL);
+  let service;
+  try {
+    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), env, logger });
+  } catch (err) {
+    // One log line that says what is wrong; a config error also goes to stderr as plain text.
+    if (err instanceof ConfigError) console.error(err.message);
+    logger.fatal({ err: err instanceof MediawatchError ? err.toJSON() : String(err) }, 'mediawatch did not start');
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      logger.info({ signal: sig }, 'signal received');
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  const force = setTimeout(() => {
+    logger.error('shutdown took longer than 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  await service.stop();
+  return 0;
+}

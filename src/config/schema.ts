@@ -1,0 +1,153 @@
+/**
+ * The one schema of the config file. Validated once at start (src/config/load.ts), then frozen.
+ * Every default lives here, so the shipped YAML can stay short.
+ */
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const ID = /^[a-z0-9_-]+$/;
+const id = z.string().regex(ID, 'must be lower-case letters, digits, "-" or "_"');
+
+const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (use e.g. 500ms, 30s, 15m, 2h, 7d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const cronExpr = z.string().superRefine((s, ctx) => {
+  if (!cron.validate(s)) ctx.addIssue({ code: 'custom', message: `"${s}" is not a valid cron expression (5 fields, or 6 with seconds first)` });
+});
+
+const httpUrl = z.string().superRefine((s, ctx) => {
+  if (!URL.canParse(s) || !['http:', 'https:'].includes(new URL(s).protocol)) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not an http(s) URL` });
+  }
+});
+
+/** Standard Webhooks secrets: "whsec_" + base64 of 24 to 64 random bytes. */
+const WHSEC = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+const secret = z.string().superRefine((s, ctx) => {
+  const m = WHSEC.exec(s);
+  const bytes = m ? Buffer.from(m[1], 'base64').length : 0;
+  if (!m) ctx.addIssue({ code: 'custom', message: 'must look like whsec_<base64> (Standard Webhooks secret)' });
+  else if (bytes < 24 || bytes > 64) ctx.addIssue({ code: 'custom', message: `decodes to ${bytes} bytes; use 24 to 64 random bytes` });
+});
+
+const feed = z.strictObject({
+  id,
+  url: httpUrl,
+  schedule: cronExpr.optional(),
+  /** Send If-None-Match / If-Modified-Since; off for servers whose validators lie. */
+  conditional: z.boolean().default(true),
+  /** Poll as often as the feed publishes, within fetch.adaptive bounds. */
+  adaptive: z.boolean().optional(),
+});
+
+const watch = z
+  .strictObject({
+    id,
+    label: z.string().min(1).optional(),
+    terms: z.array(z.string().trim().min(1, 'a term may not be empty')).optional(),
+    exclude: z.array(z.string().trim().min(1, 'an exclude phrase may not be empty')).optional(),
+    query: z.string().trim().min(1).optional(),
+  })
+  .refine((w) => (w.terms?.length ?? 0) > 0 || w.query !== undefined, {
+    message: 'a watch needs "terms" (a list) or a "query"',
+  })
+  .transform((w) => ({ ...w, label: w.label ?? w.id }));
+
+const webhook = z.strictObject({
+  id,
+  /** Empty (e.g. an unset environment variable) disables the webhook, with a log line. */
+  url: z.union([z.literal(''), httpUrl]),
+  /** One secret, or two during a rotation (both signatures are sent). */
+  secret: z.union([z.literal(''), secret, z.array(secret).min(1).max(2)]),
+  watches: z.array(id).optional(),
+  format: z.enum(['standard', 'slack', 'discord']).default('standard'),
+  timeout: duration.default(15_000),
+  /** Delays between tries, after the first; the Standard Webhooks recommendation by default. */
+  retry: z.array(duration).min(0).max(20).default(['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
+  /** Consecutive failures that open the endpoint's circuit. */
+  breakerThreshold: z.number().int().positive().default(5),
+  maxPerHour: z.number().int().positive().optional(),
+});
+
+const network = z.strictObject({
+  allowPrivateAddresses: z.boolean().default(false),
+  /** Hosts or CIDRs allowed even though they are private (e.g. an internal receiver). */
+  allowHosts: z.array(z.string().min(1)).default([]),
+});
+
+const fetchOptions = z.strictObject({
+  connectTimeout: duration.default(10_000),
+  totalTimeout: duration.default(30_000),
+  maxBytes: z.number().int().positive().default(15 * 1024 * 1024),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  perHostConcurrency: z.number().int().positive().default(2),
+  perHostGap: duration.default(500),
+  maxBackoff: duration.default(6 * 3_600_000),
+  userAgent: z.string().min(1).optional(),
+  adaptive: z
+    .strictObject({ enabled: z.boolean().default(false), min: duration.default(120_000), max: duration.default(3_600_000) })
+    .prefault({}),
+});
+
+const dedupe = z.strictObject({
+  seenRetention: duration.default(30 * 86_400_000),
+  storyWindow: duration.default(72 * 3_600_000),
+});
+
+const backtest = z.strictObject({
+  retention: duration.default(7 * 86_400_000),
+  maxItems: z.number().int().positive().default(200_000),
+});
+
+export const configSchema = z
+  .strictObject({
+    schedule: cronExpr.default('*/5 * * * *'),
+    /** Key prefix for everything mediawatch keeps in Redis. */
+    redisPrefix: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('mw'),
+    network: network.prefault({}),
+    fetch: fetchOptions.prefault({}),
+    dedupe: dedupe.prefault({}),
+    backtest: backtest.prefault({}),
+    /** Every alert is also written to the log. */
+    logAlerts: z.boolean().default(true),
+    feeds: z.array(feed).default([]),
+    watches: z.array(watch).min(1, 'watch at least one person or topic'),
+    webhooks: z.array(webhook).default([]),
+  })
+  .superRefine((c, ctx) => {
+    uniqueIds(c.feeds, 'feeds', ctx);
+    uniqueIds(c.watches, 'watches', ctx);
+    uniqueIds(c.webhooks, 'webhooks', ctx);
+    const watchIds = new Set(c.watches.map((w) => w.id));
+    c.webhooks.forEach((h, i) => {
+      h.watches?.forEach((w, j) => {
+        if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'watches', j], message: `no watch has the id "${w}"` });
+      });
+      if (h.url !== '' && (h.secret === '' || (Array.isArray(h.secret) && h.secret.length === 0))) {
+        ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'secret'], message: 'a webhook with a URL needs a secret' });
+      }
+    });
+  });
+
+function uniqueIds(list: { id: string }[], key: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach((x, i) => {
+    if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${x.id}"` });
+    seen.add(x.id);
+  });
+}
+
+export type Config = z.output<typeof configSchema>;
+export type FeedConfig = Config['feeds'][number];
+export type WatchConfig = Config['watches'][number];
+export type WebhookConfig = Config['webhooks'][number];
+export type NetworkConfig = Config['network'];
+export type FetchConfig = Config['fetch'];

@@ -1,0 +1,45 @@
+/**
+ * Queue names and job payloads: each job's payload is typed from its name in one union, so a
+ * worker cannot be wired to the wrong queue without the compiler noticing.
+ */
+import type { FeedItem } from './item.js';
+import type { AlertPayload } from './webhook.js';
+
+export const QUEUES = {
+  poll: 'poll',
+  items: 'items',
+  deliver: 'deliver',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** One poll of one feed for one scheduler tick. */
+export interface PollJob {
+  feedId: string;
+  /** The tick this poll belongs to (ISO minute or second); part of the job id. */
+  tick: string;
+}
+
+/** One new (or changed) item, found by a poll, to be deduped across feeds and matched. */
+export interface ItemJob {
+  feedId: string;
+  feedUrl: string;
+  item: FeedItem;
+  /** 'new' for a first sighting, 'changed' when the same item came back with other text. */
+  sighting: 'new' | 'changed';
+  /** When the poll fetched it (ms since epoch), for fetch→alert latency. */
+  fetchedAt: number;
+}
+
+/** One alert for one webhook; the job id is the alert id, so enqueuing twice is a no-op. */
+export interface DeliverJob {
+  webhookId: string;
+  payload: AlertPayload;
+  /** When the item was fetched (ms since epoch), for fetch→alert latency. */
+  fetchedAt: number;
+}
+
+export interface JobPayloads {
+  poll: PollJob;
+  items: ItemJob;
+  deliver: DeliverJob;
+}

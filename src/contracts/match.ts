@@ -1,0 +1,45 @@
+/** What the matcher takes and gives; shared by the pipeline, the CLI and the backtest. */
+
+export type MatchField = 'title' | 'summary' | 'content' | 'url' | 'feed';
+
+/** The text of an item as the matcher sees it: plain text per field. */
+export interface MatchInput {
+  title: string;
+  summary: string;
+  content: string;
+  url?: string;
+  feedId?: string;
+  lang?: string;
+}
+
+export interface MatchHit {
+  /** The configured term (or query operand) that matched, as written in the config. */
+  term: string;
+  field: MatchField;
+  /** UTF-16 offsets into that field's text, as given in MatchInput. */
+  start: number;
+  end: number;
+  /** The sentence around the hit, with the matched words marked by « ». */
+  snippet: string;
+}
+
+export interface WatchMatch {
+  id: string;
+  label: string;
+  matches: MatchHit[];
+}
+
+/** A watch as the config gives it; `terms`/`exclude` and `query` compile into the same engine. */
+export interface WatchSpec {
+  id: string;
+  label: string;
+  terms?: string[];
+  exclude?: string[];
+  query?: string;
+}
+
+export interface Matcher {
+  readonly watchCount: number;
+  /** Watches that match, in config order, each with its hits. */
+  match(input: MatchInput): WatchMatch[];
+}

@@ -1,0 +1,32 @@
+/**
+ * The webhook payload, version 1. This is a public contract: receivers parse it. It is built
+ * from internal types in src/deliver/payload.ts and is never the internal item type itself.
+ */
+import type { MatchHit } from './match.js';
+
+export interface AlertItemV1 {
+  id: string;
+  title: string;
+  url: string | null;
+  publishedAt: string | null;
+  feed: { id: string; url: string };
+}
+
+export interface AlertWatchV1 {
+  id: string;
+  label: string;
+  matches: MatchHit[];
+}
+
+export interface AlertPayload {
+  type: 'mention.detected';
+  timestamp: string;
+  data: {
+    alertId: string;
+    storyId: string;
+    /** True when the alert is for a watch that an edited version of a known story newly matched. */
+    update?: true;
+    item: AlertItemV1;
+    watches: AlertWatchV1[];
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Which items a feed has shown us before. Each remembered item is one ~16-byte entry (a 6-byte digest
+ * of feed + item key, a 4-byte digest of its content) in a small hash that Redis keeps as a compact
+ * listpack. Hashes are split by time bucket, so retention is a whole-key expiry rather than a TTL per
+ * item, and by shard, so each hash stays under Redis' listpack size limit (128 entries by default).
+ * All buckets of one shard share a hash tag, so one Lua script can check the whole window on a
+ * Redis Cluster.
+ *
+ * Retention counts from the last sighting: an item that stays in its feed is moved into the current
+ * bucket each time it is seen, so it never comes back as new while the feed still lists it.
+ */
+import type { Redis } from 'ioredis';
+import { hash64, hashBytes } from './hash64.js';
+import { luaScript } from './lua-script.js';
+import { redisError } from './redis-error.js';
+
+export type Sighting = 'new' | 'seen' | 'changed';
+
+export interface SeenStoreOptions {
+  prefix: string;
+  /** How long an item is remembered after it was last seen (config `dedupe.seenRetention`). */
+  retentionMs: number;
+  /** Time buckets per retention window; an entry is kept for at most one bucket longer than retention. */
+  buckets?: number;
+  /**
+   * Hashes per bucket. Size it so items-per-bucket / shards stays under Redis'
+   * `hash-max-listpack-entries` (128 by default); the default suits ~100,000 new items a bucket.
+   */
+  shards?: number;
+  /** The time used when a caller does not pass one (ms since epoch). */
+  clock?: () => number;
+}
+
+export interface SeenStore {
+  /** Marks the item seen and says whether it was new, seen with the same content, or changed. */
+  check(feedId: string, itemKey: string, contentHash: string, now: number): Promise<Sighting>;
+  /**
+   * What check would say for each item, without marking anything: a poll can queue the new items
+   * first and mark them after, so a crash in between re-finds them on the next poll.
+   */
+  peek(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<Sighting[]>;
+  /** Marks the items seen with these contents. */
+  mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<void>;
+}
+
+// KEYS: the shard's bucket keys, current first. ARGV: field, content digest, TTL of the current bucket.
+const CHECK = luaScript(`
+local field, content = ARGV[1], ARGV[2]
+for i = 1, #KEYS do
+  local old = redis.call('HGET', KEYS[i], field)
+  if old then
+    if i > 1 then
+      redis.call('HDEL', KEYS[i], field)
+    elseif old == content then
+      return 1
+    end
+    redis.call('HSET', KEYS[1], field, content)
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    if old == content then return 1 end
+    return 2
+  end
+end
+redis.call('HSET', KEYS[1], field, content)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 0
+`);
+
+const PEEK = luaScript(`
+for i = 1, #KEYS do
+  local old = redis.call('HGET', KEYS[i], ARGV[1])
+  if old then
+    if old == ARGV[2] then return 1 end
+    return 2
+  end
+end
+return 0
+`);
+
+const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
+
+export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
+  const buckets = opts.buckets ?? 30;
+  const shards = opts.shards ?? 1024;
+  if (!(opts.retentionMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536) {
+    throw new RangeError('seen store needs retentionMs > 0, buckets >= 1 and 1..65536 shards');
+  }
+  const width = Math.ceil(opts.retentionMs / buckets);
+
+  const clock = opts.clock ?? Date.now;
+
+  function locate(feedId: string, itemKey: string, contentHash: string, now: number) {
+    const id = hash64(`${feedId}\n${itemKey}`);
+    const shard = (id.lo & 0xffff) % shards;
+    const current = Math.floor(now / width);
+    const keys: string[] = [];
+    for (let b = current; b >= current - buckets; b--) keys.push(`${opts.prefix}:seen:{seen-${shard}}:${b}`);
+    return {
+      keys,
+      field: hashBytes(id, 6),
+      content: hashBytes(hash64(contentHash), 4),
+      ttl: (current + 1) * width + opts.retentionMs - now,
+    };
+  }
+
+  async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number): Promise<Sighting> {
+    const at = locate(feedId, itemKey, contentHash, now);
+    return SIGHTINGS[(await CHECK.run(redis, at.keys, [at.field, at.content, at.ttl])) as number];
+  }
+
+  return {
+    async check(feedId, itemKey, contentHash, now) {
+      try {
+        return await checkOne(feedId, itemKey, contentHash, now);
+      } catch (err) {
+        throw redisError('seen store check failed', err);
+      }
+    },
+
+    async peek(feedId, itemKeys, contentHashes, now = clock()) {
+      try {
+        return await Promise.all(itemKeys.map(async (key, i) => {
+          const at = locate(feedId, key, contentHashes[i], now);
+          return SIGHTINGS[(await PEEK.run(redis, at.keys, [at.field, at.content])) as number];
+        }));
+      } catch (err) {
+        throw redisError('seen store peek failed', err);
+      }
+    },
+
+    async mark(feedId, itemKeys, contentHashes, now = clock()) {
+      try {
+        await Promise.all(itemKeys.map((key, i) => checkOne(feedId, key, contentHashes[i], now)));
+      } catch (err) {
+        throw redisError('seen store mark failed', err);
+      }
+    },
+  };
+}

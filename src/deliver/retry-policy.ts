@@ -1,0 +1,46 @@
+/**
+ * When to try a webhook again. The configured schedule gives the delay before each retry;
+ * jitter spreads retries of many alerts so a recovering receiver is not hit all at once; a
+ * Retry-After from the receiver wins when it asks for longer (capped, so a bad header cannot
+ * park an alert for days).
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+export interface RetryPolicyInput {
+  /** Delays before retry 1, 2, … in ms. */
+  schedule: readonly number[];
+  /** How many tries have failed so far (1 after the first failure). */
+  failedTries: number;
+  retryAfterMs?: number;
+  /** A number in [0, 1), injected so tests are deterministic. */
+  random: number;
+  jitter?: number;
+}
+
+/** Delay in ms before the next try, or undefined when the schedule is exhausted. */
+export function nextRetryDelay({ schedule, failedTries, retryAfterMs, random, jitter = 0.2 }: RetryPolicyInput): number | undefined {
+  const base = schedule[failedTries - 1];
+  if (base === undefined) return undefined;
+  const jittered = Math.round(base * (1 - jitter + 2 * jitter * random));
+  const asked = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+  return Math.max(jittered, asked);
+}
+
+/** Exponential backoff with full jitter, for retries without a configured schedule. */
+export function exponentialBackoff(attempt: number, baseMs: number, capMs: number, random: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+/**
+ * Retry-After: delta-seconds or an HTTP date. Returns ms from now, or undefined when absent or
+ * unparsable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1_000, MAX_RETRY_AFTER_MS);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
+}

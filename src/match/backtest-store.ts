@@ -1,0 +1,143 @@
+/**
+ * Recent items kept in a capped Redis stream so a new or edited watch can be tried against what
+ * already came in ("what would have matched this week?"). The stream is capped both by count
+ * (MAXLEN) and by age (MINID); entry ids carry the item's `at` time, so reads start at `sinceMs`.
+ */
+import type { Redis } from 'ioredis';
+import type { Matcher, WatchMatch } from '../contracts/match.js';
+import { MediawatchError } from '../contracts/errors.js';
+
+export interface BacktestEntry {
+  feedId: string;
+  itemKey: string;
+  url?: string;
+  title: string;
+  summary: string;
+  content: string;
+  publishedAt?: string;
+  lang?: string;
+  /** When the item was seen (ms since epoch); also the stream id's time part. */
+  at: number;
+}
+
+export interface BacktestHit {
+  at: number;
+  feedId: string;
+  itemKey: string;
+  url?: string;
+  title: string;
+  publishedAt?: string;
+  watches: WatchMatch[];
+}
+
+export interface BacktestReport {
+  sinceMs: number;
+  now: number;
+  itemsScanned: number;
+  /** Stored entries that could not be read back (skipped, not fatal). */
+  unreadable: number;
+  /** Items matched per watch id; a requested watch that matched nothing shows 0. */
+  counts: Record<string, number>;
+  /** Matching items, oldest first. */
+  hits: BacktestHit[];
+}
+
+export interface BacktestStoreOptions {
+  prefix: string;
+  retentionMs: number;
+  maxItems: number;
+  /** Entries read per XRANGE round trip. */
+  batchSize?: number;
+}
+
+export interface BacktestStore {
+  record(entry: BacktestEntry): Promise<void>;
+  backtest(matcher: Matcher, opts: { sinceMs: number; now: number; watchIds?: string[] }): Promise<BacktestReport>;
+}
+
+const ID_TOO_SMALL = /equal or smaller/i;
+
+export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): BacktestStore {
+  const key = `${opts.prefix}:backtest:items`;
+  const batchSize = opts.batchSize ?? 500;
+
+  async function add(id: string, entry: BacktestEntry): Promise<void> {
+    await redis
+      .multi()
+      .xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', JSON.stringify(entry))
+      .xtrim(key, 'MINID', '~', String(Math.max(0, entry.at - opts.retentionMs)))
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([err]) => err !== null);
+        if (failed) throw failed[0];
+      });
+  }
+
+  return {
+    async record(entry) {
+      const at = Math.max(0, Math.floor(entry.at));
+      try {
+        try {
+          await add(`${at}-*`, entry);
+        } catch (err) {
+          // Items can arrive with a time older than the stream's newest id (clock skew between
+          // workers); they then take the newest id's time, and keep their own `at` in the body.
+          if (!(err instanceof Error) || !ID_TOO_SMALL.test(err.message)) throw err;
+          const top = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+          const topMs = top.length > 0 ? top[0][0].split('-')[0] : String(at);
+          await add(`${topMs}-*`, entry);
+        }
+      } catch (err) {
+        throw new MediawatchError('redis', `cannot record item for backtesting: ${(err as Error).message}`, { retryable: true, cause: err });
+      }
+    },
+
+    async backtest(matcher, { sinceMs, now, watchIds }) {
+      const wanted = watchIds === undefined ? undefined : new Set(watchIds);
+      const counts: Record<string, number> = {};
+      watchIds?.forEach((id) => (counts[id] = 0));
+      const hits: BacktestHit[] = [];
+      let itemsScanned = 0;
+      let unreadable = 0;
+      let from = String(Math.max(0, Math.floor(sinceMs)));
+      for (;;) {
+        let batch: [string, string[]][];
+        try {
+          batch = await redis.xrange(key, from, '+', 'COUNT', batchSize);
+        } catch (err) {
+          throw new MediawatchError('redis', `cannot read backtest items: ${(err as Error).message}`, { retryable: true, cause: err });
+        }
+        for (const [, fields] of batch) {
+          const entry = readEntry(fields);
+          if (entry === undefined) {
+            unreadable++;
+            continue;
+          }
+          if (entry.at < sinceMs || entry.at > now) continue;
+          itemsScanned++;
+          const matched = matcher
+            .match({ title: entry.title, summary: entry.summary, content: entry.content, url: entry.url, feedId: entry.feedId, lang: entry.lang })
+            .filter((m) => wanted === undefined || wanted.has(m.id));
+          if (matched.length === 0) continue;
+          for (const m of matched) counts[m.id] = (counts[m.id] ?? 0) + 1;
+          hits.push({ at: entry.at, feedId: entry.feedId, itemKey: entry.itemKey, url: entry.url, title: entry.title, publishedAt: entry.publishedAt, watches: matched });
+        }
+        if (batch.length < batchSize) break;
+        from = `(${batch[batch.length - 1][0]}`;
+      }
+      return { sinceMs, now, itemsScanned, unreadable, counts, hits };
+    },
+  };
+}
+
+function readEntry(fields: string[]): BacktestEntry | undefined {
+  const at = fields.indexOf('e');
+  if (at < 0 || at % 2 !== 0) return undefined;
+  try {
+    const e = JSON.parse(fields[at + 1]) as Partial<BacktestEntry>;
+    if (typeof e.at !== 'number' || typeof e.feedId !== 'string' || typeof e.itemKey !== 'string') return undefined;
+    return { ...e, title: e.title ?? '', summary: e.summary ?? '', content: e.content ?? '' } as BacktestEntry;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The watch query language, parsed into a small tree:
+ *
+ *   query    := or
+ *   or       := and ("OR" and)*
+ *   and      := unary (["AND"] unary)*          adjacent terms are ANDed
+ *   unary    := ("NOT" | "-") unary | near
+ *   near     := primary [("NEAR/n" | "ONEAR/n") primary]
+ *   primary  := "(" or ")" | scope ":" primary | "case:" word | filter ":" word | word | "phrase"
+ *
+ * scope is title, summary or content; filter is url, feed or lang. A word may end in `*`
+ * (a prefix, at least three letters). Operators are upper-case; "and"/"or" in lower case are words.
+ */
+import { foldKeepCase, foldPhrase, isWordUnit } from './fold.js';
+import { QueryError } from './query-error.js';
+
+export type TextField = 'title' | 'summary' | 'content';
+export const TEXT_FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
+
+export interface TermNode {
+  kind: 'term';
+  /** As written (without quotes, scope or `case:`), reported in hits. */
+  text: string;
+  /** Folded, words joined by single spaces, without the wildcard star. */
+  folded: string;
+  wildcard: boolean;
+  /** For `case:` terms, the accent-free but case-keeping form the original must equal. */
+  caseText: string | null;
+  /** null: any text field. */
+  fields: TextField[] | null;
+}
+
+export type QueryNode =
+  | TermNode
+  | { kind: 'and'; children: QueryNode[] }
+  | { kind: 'or'; children: QueryNode[] }
+  | { kind: 'not'; child: QueryNode }
+  | { kind: 'near'; left: QueryNode; right: QueryNode; distance: number; ordered: boolean }
+  | { kind: 'url'; text: string; folded: string }
+  | { kind: 'feed'; text: string }
+  | { kind: 'lang'; text: string };
+
+type Token =
+  | { type: 'lparen' | 'rparen' | 'and' | 'or' | 'not' | 'eof'; col: number; text: string }
+  | { type: 'word' | 'phrase'; col: number; text: string }
+  | { type: 'near'; col: number; text: string; distance: number; ordered: boolean }
+  | { type: 'field'; col: number; text: string; name: FieldName };
+
+type FieldName = TextField | 'url' | 'feed' | 'lang' | 'case';
+const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'url', 'feed', 'lang', 'case']);
+const NEAR = /^(O?)NEAR\/(\d+)$/;
+const OPEN_QUOTES = '"\u201c\u201e';
+const CLOSE_QUOTES = '"\u201d\u201c';
+
+export function parseQuery(watchId: string, query: string): QueryNode {
+  const fail = (col: number, message: string, hint: string): never => {
+    throw new QueryError(watchId, query, col, message, hint);
+  };
+  const tokens = tokenize(query, fail);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const next = () => tokens[pos++];
+
+  const startsOperand = (t: Token) => ['word', 'phrase', 'lparen', 'not', 'field'].includes(t.type);
+
+  function parseOr(scope: TextField[] | null): QueryNode {
+    const children = [parseAnd(scope)];
+    while (peek().type === 'or') {
+      const op = next();
+      if (!startsOperand(peek())) fail(op.col, 'OR needs something on its right', 'remove the OR or add a term after it');
+      children.push(parseAnd(scope));
+    }
+    return children.length === 1 ? children[0] : { kind: 'or', children };
+  }
+
+  function parseAnd(scope: TextField[] | null): QueryNode {
+    const children = [parseUnary(scope)];
+    for (;;) {
+      const t = peek();
+      if (t.type === 'and') {
+        next();
+        if (!startsOperand(peek())) fail(t.col, 'AND needs something on its right', 'remove the AND or add a term after it');
+        children.push(parseUnary(scope));
+      } else if (startsOperand(t)) children.push(parseUnary(scope));
+      else break;
+    }
+    return children.length === 1 ? children[0] : { kind: 'and', children };
+  }
+
+  function parseUnary(scope: TextField[] | null): QueryNode {
+    if (peek().type === 'not') {
+      const op = next();
+      if (!startsOperand(peek())) fail(op.col, 'NOT needs something to negate', 'write NOT term, or -term');
+      return { kind: 'not', child: parseUnary(scope) };
+    }
+    return parseNear(scope);
+  }
+
+  function parseNear(scope: TextField[] | null): QueryNode {
+    const left = parsePrimary(scope);
+    const t = peek();
+    if (t.type !== 'near') return left;
+    next();
+    const rightTok = peek();
+    if (!['word', 'phrase', 'lparen', 'field'].includes(rightTok.type)) {
+      fail(t.col, `${t.text} needs a term, phrase or (group) on its right`, 'write e.g. Putin NEAR/5 (talks OR summit)');
+    }
+    const right = parsePrimary(scope);
+    for (const [side, node, col] of [['left', left, t.col], ['right', right, rightTok.col]] as const) {
+      if (!isProximityOperand(node)) {
+        fail(col, `the ${side} side of ${t.text} must be a term, a phrase or an OR-group of them`, 'move AND/NOT outside the NEAR');
+      }
+    }
+    if (peek().type === 'near') fail(peek().col, 'NEAR cannot be chained', 'use (a NEAR/n b) AND (b NEAR/n c)');
+    return { kind: 'near', left, right, distance: t.distance, ordered: t.ordered };
+  }
+
+  function parsePrimary(scope: TextField[] | null): QueryNode {
+    const t = next();
+    switch (t.type) {
+      case 'lparen': {
+        if (peek().type === 'rparen') fail(t.col, 'empty parentheses', 'put a term between ( and )');
+        const inner = parseOr(scope);
+        if (peek().type !== 'rparen') fail(t.col, 'this parenthesis is never closed', 'add a ) at the end of the group');
+        next();
+        return inner;
+      }
+      case 'word':
+      case 'phrase':
+        return term(t, scope, false);
+      case 'field': {
+        if (t.name === 'title' || t.name === 'summary' || t.name === 'content') return parsePrimary([t.name]);
+        const v = next();
+        if (v.type !== 'word' && v.type !== 'phrase') {
+          return fail(v.col, `${t.name}: needs a word or a "phrase" right after it`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
+        }
+        if (t.name === 'case') return term(v, scope, true);
+        if (t.name === 'url') {
+          const folded = foldPhrase(v.text);
+          if (folded === '') fail(v.col, 'url: needs some text', 'write e.g. url:reuters.com');
+          return { kind: 'url', text: v.text, folded };
+        }
+        if (t.name === 'feed') return { kind: 'feed', text: v.text.toLowerCase() };
+        return { kind: 'lang', text: v.text.toLowerCase() };
+      }
+      case 'rparen':
+        return fail(t.col, 'unexpected )', 'remove it, or add the ( it should close');
+      case 'eof':
+        return fail(t.col, 'the query ends where a term was expected', 'finish the query with a term or remove the trailing operator');
+      default:
+        return fail(t.col, `${t.text} needs something on its left`, `put a term before ${t.text}`);
+    }
+  }
+
+  function term(t: Token, scope: TextField[] | null, caseSensitive: boolean): TermNode {
+    const star = t.text.indexOf('*');
+    const wildcard = star >= 0;
+    if (wildcard && star !== t.text.length - 1) {
+      fail(t.col + (t.type === 'phrase' ? 1 : 0) + star, 'a wildcard may only end a word', 'write e.g. guarantee* (a prefix, then *)');
+    }
+    const bare = wildcard ? t.text.slice(0, -1) : t.text;
+    const folded = foldPhrase(bare);
+    if (![...folded].some((ch) => isWordUnit(ch.charCodeAt(0)))) {
+      fail(t.col, `"${t.text}" has no letters or digits to match`, 'quote a phrase that contains words');
+    }
+    if (wildcard) {
+      const lastWord = folded.slice(folded.lastIndexOf(' ') + 1);
+      let letters = 0;
+      for (let i = lastWord.length - 1; i >= 0 && isWordUnit(lastWord.charCodeAt(i)); i--) letters++;
+      if (letters < 3 || letters !== lastWord.length) {
+        fail(t.col, 'a wildcard needs at least 3 letters right before the *', 'write e.g. guarantee* rather than gu*');
+      }
+    }
+    return { kind: 'term', text: t.text.trim(), folded, wildcard, caseText: caseSensitive ? foldKeepCase(bare) : null, fields: scope };
+  }
+
+  const root = parseOr(null);
+  const rest = peek();
+  if (rest.type !== 'eof') {
+    fail(rest.col, rest.type === 'rparen' ? 'unexpected )' : `unexpected ${rest.text}`, 'remove it, or add the ( it should close');
+  }
+  return root;
+}
+
+const FIELD_EXAMPLE: Record<FieldName, string> = {
+  title: 'Macron', summary: 'Macron', content: 'Macron', url: 'reuters.com', feed: 'my-feed', lang: 'fr', case: 'NATO',
+};
+
+function isProximityOperand(n: QueryNode): boolean {
+  return n.kind === 'term' || (n.kind === 'or' && n.children.every(isProximityOperand));
+}
+
+function tokenize(q: string, fail: (col: number, message: string, hint: string) => never): Token[] {
+  const out: Token[] = [];
+  const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  const isBreak = (c: string | undefined) => c === undefined || isSpace(c) || c === '(' || c === ')' || OPEN_QUOTES.includes(c);
+  let i = 0;
+  while (i < q.length) {
+    const c = q[i];
+    const col = i + 1;
+    if (isSpace(c)) {
+      i++;
+    } else if (c === '(' || c === ')') {
+      out.push({ type: c === '(' ? 'lparen' : 'rparen', col, text: c });
+      i++;
+    } else if (OPEN_QUOTES.includes(c)) {
+      let j = i + 1;
+      while (j < q.length && !CLOSE_QUOTES.includes(q[j])) j++;
+      if (j >= q.length) fail(col, 'this phrase is never closed', 'add the closing " at the end of the phrase');
+      const text = q.slice(i + 1, j);
+      if (text.trim() === '') fail(col, 'empty phrase', 'put words between the quotes');
+      out.push({ type: 'phrase', col, text });
+      i = j + 1;
+    } else if (c === '-' && !isBreak(q[i + 1])) {
+      out.push({ type: 'not', col, text: '-' });
+      i++;
+    } else if (c === '-' && (q[i + 1] === '(' || OPEN_QUOTES.includes(q[i + 1] ?? ''))) {
+      out.push({ type: 'not', col, text: '-' });
+      i++;
+    } else {
+      let j = i;
+      while (j < q.length && !isBreak(q[j])) j++;
+      const word = q.slice(i, j);
+      const field = /^([A-Za-z]+):/.exec(word);
+      if (field && FIELD_NAMES.has(field[1].toLowerCase())) {
+        const after = i + field[0].length;
+        if (after >= q.length || isSpace(q[after])) {
+          fail(col, `nothing follows ${field[0]}`, `write ${field[0]} directly before a word, "phrase" or (group), with no space`);
+        }
+        out.push({ type: 'field', col, text: field[0], name: field[1].toLowerCase() as FieldName });
+        i = after;
+        continue;
+      }
+      const near = NEAR.exec(word);
+      if (near) {
+        const distance = Number(near[2]);
+        out.push({ type: 'near', col, text: word, distance, ordered: near[1] === 'O' });
+      } else if (/^O?NEAR\b/.test(word)) {
+        fail(col, `${word} is missing its distance`, 'write NEAR/5 (at most 5 words between the two sides)');
+      } else if (word === 'AND') out.push({ type: 'and', col, text: word });
+      else if (word === 'OR') out.push({ type: 'or', col, text: word });
+      else if (word === 'NOT') out.push({ type: 'not', col, text: word });
+      else out.push({ type: 'word', col, text: word });
+      i = j;
+    }
+  }
+  out.push({ type: 'eof', col: q.length + 1, text: 'end of query' });
+  return out;
+}
+
+/** True when the query can hold for an item that contains none of its terms (NOT-only, filters). */
+export function canMatchWithoutTerms(n: QueryNode): boolean {
+  switch (n.kind) {
+    case 'term':
+    case 'near':
+      return false;
+    case 'and':
+      return n.children.every(canMatchWithoutTerms);
+    case 'or':
+      return n.children.some(canMatchWithoutTerms);
+    case 'not':
+    case 'url':
+    case 'feed':
+    case 'lang':
+      return true;
+  }
+}
+
+/** Terms that, when present, can make the query hold: every term not under a NOT. */
+export function positiveTerms(n: QueryNode, out: TermNode[] = []): TermNode[] {
+  switch (n.kind) {
+    case 'term':
+      out.push(n);
+      break;
+    case 'and':
+    case 'or':
+      n.children.forEach((c) => positiveTerms(c, out));
+      break;
+    case 'near':
+      positiveTerms(n.left, out);
+      positiveTerms(n.right, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Every term of the query, negated or not. */
+export function allTerms(n: QueryNode, out: TermNode[] = []): TermNode[] {
+  if (n.kind === 'not') return allTerms(n.child, out);
+  if (n.kind === 'term') out.push(n);
+  if (n.kind === 'and' || n.kind === 'or') n.children.forEach((c) => allTerms(c, out));
+  if (n.kind === 'near') {
+    allTerms(n.left, out);
+    allTerms(n.right, out);
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * Words and sentences of a folded field, computed only when a proximity operator or a snippet
+ * needs them. "Mr. Putin" and "J. Smith" do not end a sentence; "3.5" does not either.
+ */
+import { isWordUnit, SPACE_UNIT } from './fold.js';
+
+const TERMINATORS = /[.!?\u2026\u3002\uff01\uff1f]|\n[ \t\r]*\n/g;
+const CLOSERS = new Set(['"', "'", ')', ']', '\u201d', '\u2019', '\u00bb']);
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'gen', 'gov', 'sen', 'rep', 'jr', 'sr', 'lt', 'col', 'capt', 'sgt', 'rev', 'hon',
+  'vs', 'inc', 'ltd', 'co', 'corp', 'dept', 'mt', 'ft', 'jan', 'feb', 'apr', 'jun', 'jul', 'aug',
+  'sep', 'sept', 'oct', 'nov', 'dec', 'approx', 'fig', 'mme', 'mlle', 'hr', 'vgl',
+]);
+
+export interface TextLayout {
+  /** Start of each word, ascending; an apostrophe between letters stays inside the word. */
+  wordStarts: Int32Array;
+  /** Positions just after each sentence end, ascending. */
+  sentenceEnds: Int32Array;
+}
+
+export function layoutOf(text: string): TextLayout {
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!isWordUnit(text.charCodeAt(i))) continue;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
+    const joined = prev === 39 && i > 1 && isWordUnit(text.charCodeAt(i - 2));
+    if (prev === -1 || (!isWordUnit(prev) && !joined)) starts.push(i);
+  }
+  const ends: number[] = [];
+  TERMINATORS.lastIndex = 0;
+  for (let m = TERMINATORS.exec(text); m !== null; m = TERMINATORS.exec(text)) {
+    const i = m.index;
+    if (m[0].startsWith('\n')) {
+      ends.push(i + m[0].length);
+      continue;
+    }
+    let j = i + 1;
+    while (j < text.length && CLOSERS.has(text[j])) j++;
+    const cjk = text.charCodeAt(i) >= 0x3000;
+    if (!cjk && j < text.length && !SPACE_UNIT[text.charCodeAt(j)]) continue;
+    if (text[i] === '.' && isAbbreviation(text, i)) continue;
+    ends.push(j);
+  }
+  return { wordStarts: Int32Array.from(starts), sentenceEnds: Int32Array.from(ends) };
+}
+
+function isAbbreviation(text: string, dot: number): boolean {
+  let k = dot;
+  while (k > 0 && isWordUnit(text.charCodeAt(k - 1))) k--;
+  const word = text.slice(k, dot).toLowerCase();
+  if (word.length === 0) return false;
+  if (word.length === 1 && !/\d/.test(word)) return true;
+  return ABBREVIATIONS.has(word);
+}
+
+/** Number of entries in `a` that are <= x. */
+export function countAtMost(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the word that contains (or precedes) position `pos`. */
+export function wordIndex(l: TextLayout, pos: number): number {
+  return countAtMost(l.wordStarts, pos) - 1;
+}
+
+/** Index of the sentence that contains position `pos`. */
+export function sentenceIndex(l: TextLayout, pos: number): number {
+  return countAtMost(l.sentenceEnds, pos);
+}
+
+/** [start, end) of the sentence around position `pos`, in the coordinates of the layout's text. */
+export function sentenceAround(l: TextLayout, pos: number, textLength: number): [number, number] {
+  const k = sentenceIndex(l, pos);
+  const start = k === 0 ? 0 : l.sentenceEnds[k - 1];
+  const end = k < l.sentenceEnds.length ? l.sentenceEnds[k] : textLength;
+  return [start, end];
+}

@@ -1,0 +1,53 @@
+/**
+ * Bytes of a feed → ParsedFeed: decode, recognise, parse, normalize. Never throws; every
+ * failure is a MediawatchError ('not-a-feed' for pages, JSON and empty bodies, 'parse' for
+ * broken XML).
+ */
+import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
+import type { ParsedFeed } from '../contracts/item.js';
+import { decodeBody } from './decode.js';
+import { normalizeFeed } from './normalize.js';
+import { advertisedFeeds, sniff } from './sniff.js';
+import { parseXml } from './xml.js';
+
+export interface FeedMeta {
+  /** The Content-Type header the body was served with. */
+  contentType?: string;
+  /** The feed's URL (after redirects): the base for relative links. */
+  url: string;
+}
+
+function notAFeed(message: string, url: string, feedLinks: string[] = []): MediawatchError {
+  const advertised = feedLinks.length > 0 ? `; it advertises these feeds: ${feedLinks.join(', ')}` : '';
+  return new MediawatchError('not-a-feed', `${message}${advertised}`, { details: { url, ...(feedLinks.length > 0 ? { feedLinks } : {}) } });
+}
+
+export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<ParsedFeed>> {
+  try {
+    const decoded = decodeBody(body, meta.contentType);
+    const kind = sniff(decoded.text, meta.url);
+    switch (kind.kind) {
+      case 'empty':
+        return fail(notAFeed('the response body is empty', meta.url));
+      case 'json':
+        return fail(notAFeed('the response is JSON, not an RSS, Atom or RDF feed', meta.url));
+      case 'html':
+        return fail(notAFeed('the response is an HTML page, not a feed', meta.url, kind.feedLinks));
+      case 'other':
+        return fail(
+          notAFeed(
+            kind.root ? `the document's root element is <${kind.root}>, not rss, feed or rdf:RDF` : 'the response is not XML',
+            meta.url,
+            advertisedFeeds(decoded.text, meta.url),
+          ),
+        );
+      case 'feed': {
+        const wire = await parseXml(decoded.text);
+        if (!wire.ok) return fail(new MediawatchError('parse', wire.error.message, { cause: wire.error.cause, details: { url: meta.url, encoding: decoded.encoding } }));
+        return ok(normalizeFeed(wire.value, kind.format, decoded.encoding, meta.url));
+      }
+    }
+  } catch (err) {
+    return fail(new MediawatchError('internal', `parsing ${meta.url} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { url: meta.url } }));
+  }
+}

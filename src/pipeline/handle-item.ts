@@ -1,0 +1,75 @@
+/**
+ * One new or changed item: join it to its story, match it, and raise at most one alert per
+ * (story, webhook) for the watches that story has not alerted on that webhook before. Every
+ * step is idempotent, so a retried or raced job produces the same alert id, which BullMQ turns
+ * into a single delivery job.
+ */
+import crypto from 'node:crypto';
+import type { ItemJob } from '../contracts/jobs.js';
+import type { WatchMatch } from '../contracts/match.js';
+import type { WebhookConfig } from '../config/schema.js';
+import { contentHash } from '../dedupe/content-hash.js';
+import { buildPayload } from '../deliver/payload.js';
+import type { PipelineDeps } from './deps.js';
+
+/** The log is a sink like a webhook: every alert is written there once. */
+const LOG_SINK = 'log';
+
+export interface ItemSummary {
+  storyId: string;
+  watches: string[];
+  alerts: string[];
+}
+
+/** One alert per item version per sink: the same job run twice gives the same id. */
+export function alertIdFor(storyId: string, sink: string, itemKey: string, version: string): string {
+  const digest = crypto.createHash('sha256').update(`${storyId}\n${sink}\n${itemKey}\n${version}`).digest('base64url');
+  return `msg_${digest.slice(0, 27)}`;
+}
+
+export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchMatch[]): WatchMatch[] {
+  return hook.watches ? matches.filter((m) => hook.watches!.includes(m.id)) : matches;
+}
+
+export async function handleItem(job: ItemJob, deps: PipelineDeps): Promise<ItemSummary> {
+  const { config, matcher } = deps.current();
+  const { item, feedId } = job;
+  const now = deps.clock();
+  const story = await deps.stories.assign({
+    feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at: now,
+  });
+  if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
+  await deps.backtest.record({
+    feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
+    publishedAt: item.publishedAt, lang: item.lang, at: now,
+  });
+  const matches = matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId, lang: item.lang });
+  if (matches.length === 0) return { storyId: story.storyId, watches: [], alerts: [] };
+  for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
+
+  const version = contentHash(item);
+  const feed = { id: feedId, url: job.feedUrl };
+  const alerts: string[] = [];
+  const sinks: { id: string; hook?: WebhookConfig }[] = [
+    ...(config.logAlerts ? [{ id: LOG_SINK }] : []),
+    ...config.webhooks.filter((h) => h.url !== '').map((hook) => ({ id: hook.id, hook })),
+  ];
+  for (const sink of sinks) {
+    const wanted = sink.hook ? watchesFor(sink.hook, matches) : matches;
+    if (wanted.length === 0) continue;
+    const alertId = alertIdFor(story.storyId, sink.id, item.key, version);
+    const claim = await deps.stories.claimWatches(story.storyId, sink.id, wanted.map((w) => w.id), alertId);
+    if (claim.fresh.length === 0) continue;
+    const payload = buildPayload({
+      alertId, storyId: story.storyId, feed, item, now, update: claim.alertedBefore,
+      watches: wanted.filter((w) => claim.fresh.includes(w.id)),
+    });
+    if (!sink.hook) {
+      deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update: claim.alertedBefore }, 'alert');
+      continue;
+    }
+    await deps.queues.deliver.add('deliver', { webhookId: sink.id, payload, fetchedAt: job.fetchedAt }, { jobId: alertId, attempts: sink.hook.retry.length + 1 });
+    alerts.push(alertId);
+  }
+  return { storyId: story.storyId, watches: matches.map((m) => m.id), alerts };
+}

@@ -1,0 +1,50 @@
+/**
+ * One poll job: fetch and parse the feed, keep the items not seen before (or changed), queue
+ * them for matching. A failing feed is logged with its id and URL and left to its next tick.
+ */
+import type { PollJob } from '../contracts/jobs.js';
+import { contentHash } from '../dedupe/content-hash.js';
+import type { PipelineDeps } from './deps.js';
+
+export interface PollSummary {
+  outcome: string;
+  items: number;
+  fresh: number;
+}
+
+export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<PollSummary> {
+  const { config } = deps.current();
+  const feed = config.feeds.find((f) => f.id === job.feedId);
+  if (!feed) return { outcome: 'removed', items: 0, fresh: 0 };
+  const outcome = await deps.poller.poll(feed);
+  deps.metrics.polls.inc({ outcome: outcome.status });
+  if (outcome.status === 'failed') {
+    deps.metrics.fetchErrors.inc({ feed: feed.id, code: outcome.error.code });
+    deps.logger.warn({ feed: feed.id, url: feed.url, err: outcome.error.toJSON() }, 'feed poll failed; retried on its next tick');
+    return { outcome: 'failed', items: 0, fresh: 0 };
+  }
+  if (outcome.status !== 'parsed') return { outcome: outcome.status, items: 0, fresh: 0 };
+
+  const items = outcome.feed.items;
+  deps.metrics.itemsFetched.inc({ feed: feed.id }, items.length);
+  const now = deps.clock();
+  const hashes = items.map(contentHash);
+  const sightings = await deps.seen.peek(feed.id, items.map((i) => i.key), hashes);
+  const jobs = items.flatMap((item, i) => {
+    const sighting = sightings[i];
+    if (sighting === 'seen') return [];
+    return [{
+      name: 'item',
+      data: { feedId: feed.id, feedUrl: feed.url, item, sighting, fetchedAt: now },
+      opts: { jobId: `item.${feed.id}.${hashes[i]}` },
+    }];
+  });
+  // Queue first, then remember: a crash in between re-queues on the next poll, and the
+  // deterministic job id makes that a no-op, so nothing is lost and nothing doubles.
+  if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
+  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
+  deps.metrics.itemsNew.inc({ feed: feed.id }, jobs.length);
+  deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - jobs.length);
+  deps.logger.info({ feed: feed.id, items: items.length, fresh: jobs.length }, 'feed polled');
+  return { outcome: 'parsed', items: items.length, fresh: jobs.length };
+}

@@ -1,0 +1,36 @@
+/**
+ * Which poll jobs a scheduler tick produces. The job id is derived from the feed and the tick's
+ * scheduled time, so any number of scheduler processes enqueue each poll once: BullMQ ignores an
+ * add whose job id already exists.
+ */
+import type { PollJob } from '../contracts/jobs.js';
+
+export interface ScheduledFeed {
+  id: string;
+  schedule?: string;
+}
+
+/** Feeds grouped by their effective cron expression: one timer per distinct schedule. */
+export function groupBySchedule<F extends ScheduledFeed>(feeds: readonly F[], defaultSchedule: string): Map<string, F[]> {
+  const groups = new Map<string, F[]>();
+  for (const feed of feeds) {
+    const expr = feed.schedule ?? defaultSchedule;
+    groups.set(expr, [...(groups.get(expr) ?? []), feed]);
+  }
+  return groups;
+}
+
+/** The tick is the scheduled second, not the moment the timer fired, so every scheduler agrees on it. */
+export function tickOf(scheduled: Date): string {
+  return new Date(Math.floor(scheduled.getTime() / 1000) * 1000).toISOString();
+}
+
+export function pollJobId(feedId: string, tick: string): string {
+  // BullMQ reserves ":" in custom job ids.
+  return `poll.${feedId}.${tick.replace(/[:.]/g, '')}`;
+}
+
+export function pollJobsForTick(feeds: readonly ScheduledFeed[], scheduled: Date): { name: string; data: PollJob; opts: { jobId: string } }[] {
+  const tick = tickOf(scheduled);
+  return feeds.map((f) => ({ name: 'poll', data: { feedId: f.id, tick }, opts: { jobId: pollJobId(f.id, tick) } }));
+}

@@ -1,0 +1,44 @@
+/**
+ * The operations endpoint: /healthz (the process runs), /readyz (Redis answers and the workers
+ * run), /metrics (Prometheus text). Nothing else is served.
+ */
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  ready: () => boolean | Promise<boolean>;
+  registry: Registry;
+  /** Refreshes gauges that are read on demand (queue depths) before a scrape. */
+  beforeScrape?: () => Promise<void>;
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<http.Server> {
+  const server = http.createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
+      if (path === '/healthz') return send(res, 200, 'ok\n');
+      if (path === '/readyz') return (await opts.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');
+      if (path === '/metrics') {
+        await opts.beforeScrape?.().catch(() => undefined);
+        return send(res, 200, await opts.registry.metrics(), opts.registry.contentType);
+      }
+      return send(res, 404, 'not found\n');
+    } catch (err) {
+      return send(res, 500, `error: ${(err as Error).message}\n`);
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  return server;
+}
+
+function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}

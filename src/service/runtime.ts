@@ -1,0 +1,166 @@
+/**
+ * The composition root: loads and validates the config, connects to Redis, builds the stages
+ * and starts the requested roles, the HTTP endpoint, config reloads and graceful shutdown.
+ * Everything that varies (clock, HTTP, Redis, logger) is created here and passed down.
+ */
+import fs from 'node:fs';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { systemClock } from '../adapters/clock.js';
+import { resolveRedis } from '../adapters/local-redis.js';
+import { safeUrl, type Logger } from '../adapters/logger.js';
+import { createMetrics } from '../adapters/metrics.js';
+import { openQueues } from '../adapters/queues.js';
+import { assertNoEviction, connectRedis } from '../adapters/redis.js';
+import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { MediawatchError } from '../contracts/errors.js';
+import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
+import { createSeenStore } from '../dedupe/seen-store.js';
+import { createStoryStore } from '../dedupe/story-store.js';
+import { createFeedPoller } from '../fetch/index.js';
+import { createBacktestStore } from '../match/backtest-store.js';
+import { createAddressPolicy } from '../net/address-policy.js';
+import { createHttpClient } from '../net/http-client.js';
+import { USER_AGENT } from '../net/user-agent.js';
+import type { Current, PipelineDeps } from '../pipeline/deps.js';
+import { startDeliverWorker } from '../../workers/deliver.js';
+import { startFetchWorker } from '../../workers/fetch.js';
+import { startMatchWorker } from '../../workers/match.js';
+import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
+import { startHttpServer } from './http-server.js';
+import type { RoleName } from './roles.js';
+
+export interface RunOptions {
+  roles: RoleName[];
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+const SHUTDOWN_GRACE_MS = 8_000;
+
+export async function runService({ roles, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
+  const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
+  let loaded = loadConfigFile(configPath, env);
+  logConfig(loaded, logger);
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new MediawatchError('config', `PORT "${env.PORT}" is not a port number`);
+
+  const redisTarget = await resolveRedis(env, logger);
+  const client = connectRedis(redisTarget.url, 'client');
+  client.on('error', () => undefined); // reported through readiness and the failing operations
+  await waitForRedis(client, redisTarget.url, logger);
+  await assertNoEviction(client);
+  const workerConnection = connectRedis(redisTarget.url, 'worker');
+  workerConnection.on('error', () => undefined);
+
+  const metrics = createMetrics();
+  const current = (): Current => ({ config: loaded.config, matcher: loaded.matcher });
+  const prefix = loaded.config.redisPrefix;
+  const network = loaded.config.network;
+  const policy = createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] });
+  const userAgent = loaded.config.fetch.userAgent ?? USER_AGENT;
+  const feedHttp = createHttpClient({ policy, userAgent });
+  const queues = openQueues(client, prefix);
+  const deps: PipelineDeps = {
+    current, redis: client, queues, metrics, logger, clock: systemClock, random: Math.random,
+    poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
+    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention }),
+    stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow }),
+    backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
+    breaker: createCircuitBreaker(client, { prefix }),
+    webhookHttp: createHttpClient({ policy, userAgent }),
+  };
+
+  const workers: Worker[] = [];
+  let scheduler: Scheduler | undefined;
+  if (roles.includes('fetch')) workers.push(startFetchWorker(deps, workerConnection));
+  if (roles.includes('match')) workers.push(startMatchWorker(deps, workerConnection));
+  if (roles.includes('deliver')) workers.push(startDeliverWorker(deps, workerConnection));
+  for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
+  if (roles.includes('scheduler')) scheduler = startScheduler(deps);
+
+  const server = await startHttpServer({
+    port,
+    registry: metrics.registry,
+    ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
+    beforeScrape: async () => {
+      for (const [name, queue] of [['poll', queues.poll], ['items', queues.items], ['deliver', queues.deliver]] as const) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, n);
+      }
+    },
+  });
+  logger.info({ roles, port, redis: safeUrl(redisTarget.url), config: configPath }, 'mediawatch started');
+
+  const reload = (why: string) => {
+    try {
+      const next = loadConfigFile(configPath, env);
+      loaded = next;
+      scheduler?.reload();
+      logger.info({ why, feeds: next.config.feeds.length, watches: next.config.watches.length, webhooks: next.config.webhooks.length }, 'config reloaded');
+    } catch (err) {
+      logger.error({ why, err: (err as Error).message }, 'config reload rejected; the previous config stays in force');
+    }
+  };
+  const watcher = watchFile(configPath, () => reload('file changed'));
+  const onHup = () => reload('SIGHUP');
+  process.on('SIGHUP', onHup);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    logger.info('shutting down: no new jobs, finishing the ones in flight');
+    process.off('SIGHUP', onHup);
+    watcher?.close();
+    await scheduler?.stop();
+    // Workers finish in-flight jobs; past the grace period, a job is left to be picked up
+    // again as stalled by the next process, never lost.
+    await Promise.race([Promise.all(workers.map((w) => w.close())), sleep(SHUTDOWN_GRACE_MS)]);
+    await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+    await queues.close().catch(() => undefined);
+    await new Promise((r) => server.close(() => r(undefined)));
+    server.closeAllConnections();
+    await Promise.all([quit(client), quit(workerConnection)]);
+    await redisTarget.stop();
+    logger.info('stopped');
+  })());
+  return { stop };
+}
+
+async function waitForRedis(client: Redis, url: string, logger: Logger, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let warned = false;
+  while (Date.now() < end) {
+    if (client.status === 'ready') return;
+    if (!warned && Date.now() > end - timeoutMs + 2_000) {
+      logger.warn({ redis: safeUrl(url) }, 'waiting for Redis…');
+      warned = true;
+    }
+    await sleep(100);
+  }
+  throw new MediawatchError('redis', `Redis at ${safeUrl(url)} did not answer within ${timeoutMs / 1000} s`);
+}
+
+function logConfig(loaded: LoadedConfig, logger: Logger): void {
+  for (const hook of loaded.config.webhooks) {
+    if (hook.url === '') logger.warn({ webhook: hook.id }, 'webhook disabled: its URL is empty (is the environment variable set?); alerts still go to the log');
+  }
+}
+
+function watchFile(file: string, onChange: () => void): fs.FSWatcher | undefined {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return fs.watch(file, () => {
+      clearTimeout(timer);
+      timer = setTimeout(onChange, 300);
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+async function quit(redis: Redis): Promise<void> {
+  await Promise.race([redis.quit().catch(() => undefined), sleep(1_000)]);
+  redis.disconnect();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

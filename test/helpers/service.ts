@@ -1,0 +1,64 @@
+/**
+ * Runs the real service (`node dist/bin/mediawatch.js run`, built once by test/global-setup.ts)
+ * as a child process, so tests can SIGTERM or SIGKILL it like an orchestrator would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './redis-server.js';
+import { waitFor } from './loopback.js';
+
+export interface ServiceProcess {
+  port: number;
+  proc: ChildProcess;
+  log(): string;
+  /** Parsed pino lines. */
+  events(): Record<string, any>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export function writeConfig(yaml: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-config-'));
+  const file = path.join(dir, 'mediawatch.yaml');
+  fs.writeFileSync(file, yaml);
+  return file;
+}
+
+export async function startService(opts: { config: string; redisUrl: string; args?: string[]; env?: Record<string, string>; waitHealthy?: boolean }): Promise<ServiceProcess> {
+  const port = await freePort();
+  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-svc-')), 'service.log');
+  const out = fs.openSync(logFile, 'a');
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run', ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: opts.config, REDIS_URL: opts.redisUrl, PORT: String(port), LOG_LEVEL: 'debug', ...opts.env },
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  const log = () => fs.readFileSync(logFile, 'utf8');
+  const svc: ServiceProcess = {
+    port, proc, log, exited,
+    events: () => log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)),
+    kill: (signal = 'SIGKILL') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    },
+    stop: async () => {
+      svc.kill('SIGTERM');
+      const timeout = setTimeout(() => svc.kill('SIGKILL'), 15_000);
+      const result = await exited;
+      clearTimeout(timeout);
+      return result;
+    },
+  };
+  if (opts.waitHealthy !== false) {
+    await waitFor(async () => {
+      if (proc.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
+      return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
+    }, 20_000, 'service /readyz');
+  }
+  return svc;
+}

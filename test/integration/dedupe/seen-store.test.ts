@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
+import { createSeenStore } from '../../../src/dedupe/seen-store.js';
+
+const DAY = 86_400_000;
+let server: TestRedis;
+let redis: Redis;
+let n = 0;
+const prefix = () => `t${++n}`;
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = server.client();
+});
+afterAll(() => server.stop());
+
+describe('seen store', () => {
+  it('reports an item as new the first time and seen after that', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 30 * DAY });
+    const now = Date.now();
+    expect(await store.check('bbc', 'g:1', 'h1', now)).toBe('new');
+    expect(await store.check('bbc', 'g:1', 'h1', now + 1000)).toBe('seen');
+    expect(await store.check('bbc', 'g:1', 'h1', now + 2 * DAY)).toBe('seen');
+  });
+
+  it('remembers items per feed, so the same key in another feed is new there', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 30 * DAY });
+    const now = Date.now();
+    expect(await store.check('bbc', 'g:1', 'h1', now)).toBe('new');
+    expect(await store.check('cnn', 'g:1', 'h1', now)).toBe('new');
+  });
+
+  it('reports an edited item as changed once, then as seen', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 30 * DAY });
+    const now = Date.now();
+    expect(await store.check('bbc', 'u:https://x.test/a', 'v1', now)).toBe('new');
+    expect(await store.check('bbc', 'u:https://x.test/a', 'v2', now + DAY)).toBe('changed');
+    expect(await store.check('bbc', 'u:https://x.test/a', 'v2', now + DAY + 1)).toBe('seen');
+  });
+
+  it('forgets an item that has not been seen for longer than the retention window', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 30 * DAY });
+    const now = Date.now();
+    expect(await store.check('bbc', 'g:old', 'h', now)).toBe('new');
+    expect(await store.check('bbc', 'g:old', 'h', now + 32 * DAY)).toBe('new');
+  });
+
+  it('keeps an item that its feed keeps listing, counting retention from the last sighting', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 10 * DAY, buckets: 10 });
+    const t0 = Date.now();
+    expect(await store.check('bbc', 'g:evergreen', 'h', t0)).toBe('new');
+    for (let d = 5; d <= 40; d += 5) expect(await store.check('bbc', 'g:evergreen', 'h', t0 + d * DAY)).toBe('seen');
+  });
+
+  it('lets Redis drop expired buckets on its own clock', async () => {
+    const p = prefix();
+    const store = createSeenStore(redis, { prefix: p, retentionMs: 300, buckets: 3 });
+    expect(await store.check('bbc', 'g:short', 'h', Date.now())).toBe('new');
+    expect(await redis.keys(`${p}:seen:*`)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 550));
+    expect(await redis.keys(`${p}:seen:*`)).toHaveLength(0);
+    expect(await store.check('bbc', 'g:short', 'h', Date.now())).toBe('new');
+  });
+
+  it('gives exactly one of many concurrent first sightings of an item the answer new', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: DAY });
+    const now = Date.now();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => store.check('bbc', 'g:race', 'h', now)));
+    expect(answers.filter((a) => a === 'new')).toHaveLength(1);
+  });
+
+  it('peeks without marking, so items stay new until the poll marks them after queueing', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: DAY });
+    const now = Date.now();
+    await store.mark('bbc', ['g:a'], ['h1'], now);
+    const keys = ['g:a', 'g:b'];
+    expect(await store.peek('bbc', keys, ['h2', 'h1'], now)).toEqual(['changed', 'new']);
+    expect(await store.peek('bbc', keys, ['h2', 'h1'], now)).toEqual(['changed', 'new']);
+    await store.mark('bbc', keys, ['h2', 'h1'], now);
+    expect(await store.peek('bbc', keys, ['h2', 'h1'], now)).toEqual(['seen', 'seen']);
+  });
+
+  it('keeps every remembered item in a compact listpack hash', async () => {
+    const p = prefix();
+    const store = createSeenStore(redis, { prefix: p, retentionMs: DAY, shards: 4 });
+    const now = Date.now();
+    for (let i = 0; i < 200; i++) await store.check('bbc', `g:${i}`, 'h', now);
+    const keys = await redis.keys(`${p}:seen:*`);
+    expect(keys).toHaveLength(4);
+    for (const k of keys) expect(await redis.object('ENCODING', k)).toBe('listpack');
+  });
+});

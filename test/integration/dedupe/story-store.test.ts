@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
+import { createStoryStore } from '../../../src/dedupe/story-store.js';
+
+const HOUR = 3_600_000;
+let server: TestRedis;
+let redis: Redis;
+let n = 0;
+const store = (windowMs = 72 * HOUR) => createStoryStore(redis, { prefix: `s${++n}`, windowMs });
+
+const LEAD =
+  'NATO defence ministers agreed on Thursday to set up a new command centre in Poland to coordinate ' +
+  'arms deliveries to Ukraine, the alliance said after a two-day meeting in Brussels. The centre in ' +
+  'Rzeszow will employ about 700 staff drawn from 30 member countries and should be running by March, ' +
+  'officials said. Secretary General Mark Rutte told reporters the move would make support more predictable.';
+
+const OTHER =
+  'NATO will hold its largest naval exercise in the Baltic Sea since the Cold War next month, with 40 ' +
+  'ships and 9,000 sailors from 14 allies, the alliance maritime command announced on Thursday. The drill, ' +
+  'named Northern Tide, starts off the Finnish coast and is meant to test mine clearing and submarine hunting.';
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = server.client();
+});
+afterAll(() => server.stop());
+
+describe('story store', () => {
+  it('starts a story with the first item and names it after that item', async () => {
+    const s = store();
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: Date.now() });
+    expect(a.isNew).toBe(true);
+    expect(a.storyId).toMatch(/^[0-9a-f]{12}$/);
+    const again = await store().assign({ feedId: 'reuters', itemKey: 'g:1', title: 'x', text: 'y', at: Date.now() });
+    expect(again.storyId).toBe(a.storyId);
+  });
+
+  it('joins a copy from another outlet with another headline and boilerplate to the first story', async () => {
+    const s = store();
+    const t = Date.now();
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub in Poland', text: `BRUSSELS (Reuters) - ${LEAD}`, at: t });
+    const b = await s.assign({ feedId: 'guardian', itemKey: 'g:xyz', url: 'https://guardian.test/world/nato-hub', title: 'Allies agree Polish command centre for Ukraine weapons', text: `${LEAD} Back to top button`, at: t + HOUR });
+    expect(b).toEqual({ storyId: a.storyId, isNew: false });
+  });
+
+  it('joins an item whose link is the same article through tracking and AMP variants', async () => {
+    const s = store();
+    const t = Date.now();
+    const a = await s.assign({ feedId: 'a', itemKey: 'g:1', url: 'https://www.example.test/news/story-1', title: 'One', text: 'short', at: t });
+    const b = await s.assign({ feedId: 'b', itemKey: 'g:2', url: 'http://amp.example.test/news/story-1/amp?utm_source=rss', title: 'Two', text: 'different', at: t });
+    expect(b).toEqual({ storyId: a.storyId, isNew: false });
+  });
+
+  it('keeps two different stories on the same topic and day apart', async () => {
+    const s = store();
+    const t = Date.now();
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: t });
+    const b = await s.assign({ feedId: 'reuters', itemKey: 'g:2', title: 'NATO plans largest Baltic naval drill', text: OTHER, at: t });
+    expect(b.isNew).toBe(true);
+    expect(b.storyId).not.toBe(a.storyId);
+  });
+
+  it('starts a new story for a copy that arrives after the story window closed', async () => {
+    const s = store(6 * HOUR);
+    const t = Date.now();
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: t });
+    const late = await s.assign({ feedId: 'guardian', itemKey: 'g:9', title: 'Allies agree hub', text: LEAD, at: t + 20 * HOUR });
+    expect(late.isNew).toBe(true);
+    expect(late.storyId).not.toBe(a.storyId);
+  });
+
+  it('shows the outlets of a story with their links and times, in the order they came in', async () => {
+    const s = store();
+    const t = 1_700_000_000_000;
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: t });
+    await s.assign({ feedId: 'bbc', itemKey: 'g:2', title: 'Nato to open Ukraine arms hub', text: LEAD, at: t + 5000 });
+    await s.assign({ feedId: 'bbc', itemKey: 'g:2', title: 'Nato to open Ukraine arms hub', text: LEAD, at: t + 9000 });
+    expect(await s.show(a.storyId)).toEqual({
+      storyId: a.storyId,
+      title: 'NATO sets up Ukraine aid hub',
+      firstSeenAt: t,
+      outlets: [
+        { feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', at: t },
+        { feedId: 'bbc', itemKey: 'g:2', at: t + 5000 },
+      ],
+    });
+    expect(await s.show('000000000000')).toBeNull();
+    expect(await s.show('not an id')).toBeNull();
+  });
+});
+
+describe('watch claims', () => {
+  it('gives each watch to the first alert and none to a later alert of the same story', async () => {
+    const s = store();
+    const first = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-1');
+    expect([...first]).toEqual(['w1', 'w2']);
+    expect(first.alertedBefore).toBe(false);
+    const later = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2', 'w3'], 'alert-2');
+    expect(later.fresh).toEqual(['w3']);
+    expect(later.alertedBefore).toBe(true);
+  });
+
+  it('gives a retried alert the same watches again', async () => {
+    const s = store();
+    await s.claimWatches('abc123abc123', 'hook', ['w1'], 'alert-1');
+    const first = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
+    const retry = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
+    expect(first.fresh).toEqual(['w2']);
+    expect(retry.fresh).toEqual(['w2']);
+    expect(retry.alertedBefore).toBe(true);
+  });
+
+  it('claims per webhook, so another webhook still gets the watch', async () => {
+    const s = store();
+    await s.claimWatches('abc123abc123', 'hook-a', ['w1'], 'alert-1');
+    expect([...(await s.claimWatches('abc123abc123', 'hook-b', ['w1'], 'alert-2'))]).toEqual(['w1']);
+  });
+
+  it('hands each watch to exactly one of two racing workers', async () => {
+    const s = store();
+    const other = createStoryStore(server.client(), { prefix: `s${n}`, windowMs: 72 * HOUR });
+    for (let round = 0; round < 25; round++) {
+      const id = `feed${String(round).padStart(8, '0')}`;
+      const watches = ['w1', 'w2', 'w3', 'w4'];
+      const [a, b] = await Promise.all([
+        s.claimWatches(id, 'hook', watches, `a-${round}`),
+        other.claimWatches(id, 'hook', [...watches].reverse(), `b-${round}`),
+      ]);
+      expect([...a, ...b].sort()).toEqual(watches);
+    }
+  });
+
+  it('joins racing copies of one story from two workers into a single story', async () => {
+    const s = store();
+    const other = createStoryStore(server.client(), { prefix: `s${n}`, windowMs: 72 * HOUR });
+    const t = Date.now();
+    const [a, b] = await Promise.all([
+      s.assign({ feedId: 'reuters', itemKey: 'g:1', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: t }),
+      other.assign({ feedId: 'bbc', itemKey: 'g:2', title: 'Nato to open Ukraine arms hub in Poland', text: LEAD, at: t }),
+    ]);
+    expect(a.storyId).toBe(b.storyId);
+    expect([a.isNew, b.isNew].sort()).toEqual([false, true]);
+  });
+});

@@ -1,0 +1,102 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAddressPolicy } from '../../../src/net/address-policy.js';
+import { createHttpClient, type RequestOptions } from '../../../src/net/http-client.js';
+
+const sockets = new Set<Socket>();
+let base = '';
+const server = http.createServer((req, res) => {
+  const path = req.url ?? '/';
+  if (path === '/plain') return void res.end(`hello ${req.headers['user-agent']}`);
+  if (path === '/gzip') {
+    res.setHeader('content-encoding', 'gzip');
+    return void res.end(zlib.gzipSync('zipped hello'));
+  }
+  if (path === '/to-metadata') {
+    res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
+    return void res.end();
+  }
+  if (path === '/to-plain') {
+    res.writeHead(301, { location: '/plain' });
+    return void res.end();
+  }
+  if (path === '/echo') {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => res.end(`${req.method} ${body}`));
+    return;
+  }
+  res.writeHead(404).end('no');
+});
+server.on('connection', (s) => {
+  sockets.add(s);
+  s.on('close', () => sockets.delete(s));
+});
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const client = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: 'mw-test' });
+const strict = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: [] }), userAgent: 'mw-test' });
+const opts: RequestOptions = { connectTimeoutMs: 1000, totalTimeoutMs: 3000, maxBytes: 1_000_000, maxRedirects: 3 };
+
+describe('http client', () => {
+  it('returns the status, headers and body and sends the configured User-Agent', async () => {
+    const r = await client.request(`${base}/plain`, opts);
+    expect(r.ok && r.value.status).toBe(200);
+    expect(r.ok && r.value.body.toString()).toBe('hello mw-test');
+    expect(r.ok && r.value.headers['content-length']).toBe('13');
+  });
+
+  it('undoes gzip content encoding', async () => {
+    const r = await client.request(`${base}/gzip`, opts);
+    expect(r.ok && r.value.body.toString()).toBe('zipped hello');
+  });
+
+  it('follows a redirect and reports the final URL and hop count', async () => {
+    const r = await client.request(`${base}/to-plain`, opts);
+    expect(r.ok && r.value.finalUrl).toBe(`${base}/plain`);
+    expect(r.ok && r.value.redirects).toBe(1);
+  });
+
+  it('returns a redirect as the response when maxRedirects is 0', async () => {
+    const r = await client.request(`${base}/to-plain`, { ...opts, maxRedirects: 0 });
+    expect(r.ok && r.value.status).toBe(301);
+    expect(r.ok && r.value.headers.location).toBe('/plain');
+  });
+
+  it('refuses a redirect to the cloud metadata address without connecting to it', async () => {
+    const r = await client.request(`${base}/to-metadata`, opts);
+    expect(!r.ok && r.error.code).toBe('blocked-address');
+    expect(!r.ok && r.error.retryable).toBe(false);
+  });
+
+  it('sends a POST body', async () => {
+    const r = await client.request(`${base}/echo`, { ...opts, method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
+    expect(r.ok && r.value.body.toString()).toBe('POST {"a":1}');
+  });
+
+  it.each([
+    ['http://localhost:1/', 'blocked-address'],
+    ['http://127.1:1/', 'blocked-address'],
+    ['http://0x7f000001:1/', 'blocked-address'],
+    ['http://2130706433:1/', 'blocked-address'],
+    ['http://[::ffff:10.0.0.1]/', 'blocked-address'],
+    ['ftp://example.com/', 'bad-url'],
+    ['not a url', 'bad-url'],
+  ])('with the default policy, refuses %s with %s', async (url, code) => {
+    const r = await strict.request(url, opts);
+    expect(!r.ok && r.error.code).toBe(code);
+  });
+
+  it('leaves no open connection behind', async () => {
+    await client.request(`${base}/plain`, opts);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.size).toBe(0);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * BullMQ entrypoint of the "deliver" queue. Maps a delivery result to BullMQ: a retryable failure
+ * is rethrown (the backoff strategy below picks the delay from the webhook's schedule and any
+ * Retry-After), a final one becomes UnrecoverableError (the job lands in the failed set, where
+ * `mediawatch alerts replay` finds it), and an open circuit delays the job without using a try.
+ */
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { MediawatchError } from '../src/contracts/errors.js';
+import { QUEUES, type DeliverJob } from '../src/contracts/jobs.js';
+import { nextRetryDelay } from '../src/deliver/retry-policy.js';
+import type { PipelineDeps } from '../src/pipeline/deps.js';
+import { handleDelivery } from '../src/pipeline/handle-delivery.js';
+import { workerOptions } from './options.js';
+
+export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worker<DeliverJob> {
+  const timer = deps.metrics.jobDuration.labels({ queue: QUEUES.deliver });
+  const options = workerOptions(connection, deps.current().config.redisPrefix, 16);
+  return new Worker<DeliverJob>(
+    QUEUES.deliver,
+    async (job: Job<DeliverJob>, token?: string) => {
+      const end = timer.startTimer();
+      try {
+        const result = await handleDelivery(job.data, deps);
+        if (result.kind === 'delivered') return 'delivered';
+        if (result.kind === 'wait') {
+          await job.moveToDelayed(result.until, token);
+          throw new DelayedError();
+        }
+        if (result.kind === 'give-up') throw new UnrecoverableError(result.error.message);
+        throw result.error;
+      } finally {
+        end();
+      }
+    },
+    {
+      ...options,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err, job) => {
+          const hook = deps.current().config.webhooks.find((h) => h.id === (job?.data as DeliverJob | undefined)?.webhookId);
+          const retryAfterMs = err instanceof MediawatchError ? err.details.retryAfterMs : undefined;
+          return nextRetryDelay({ schedule: hook?.retry ?? [5_000], failedTries: attemptsMade, retryAfterMs, random: deps.random() }) ?? -1;
+        },
+      },
+    },
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * The scheduler role: one node-cron timer per distinct schedule, each tick enqueuing one poll
+ * job per feed with a job id derived from the tick, so several schedulers poll each feed once.
+ * On a config reload the timers are rebuilt from the new feed list.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { PipelineDeps } from '../src/pipeline/deps.js';
+import { groupBySchedule, pollJobsForTick } from '../src/schedule/poll-jobs.js';
+
+export interface Scheduler {
+  reload(): void;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(deps: PipelineDeps): Scheduler {
+  let tasks: ScheduledTask[] = [];
+  const build = () => {
+    const { config } = deps.current();
+    const groups = groupBySchedule(config.feeds, config.schedule);
+    tasks = [...groups].map(([expr, feeds]) =>
+      cron.schedule(expr, async (ctx) => {
+        const ids = new Set(feeds.map((f) => f.id));
+        const live = deps.current().config.feeds.filter((f) => ids.has(f.id));
+        try {
+          await deps.queues.poll.addBulk(pollJobsForTick(live, ctx.date));
+        } catch (err) {
+          // Redis is down: this tick is lost, the next one polls again. Fail fast, say so once.
+          deps.logger.error({ err: (err as Error).message, schedule: expr, feeds: live.length }, 'could not enqueue poll jobs (is Redis reachable?)');
+        }
+      }, { name: `poll ${expr}`, noOverlap: true }),
+    );
+    deps.logger.info({ schedules: groups.size, feeds: config.feeds.length }, 'scheduler started');
+  };
+  const stopAll = async () => {
+    await Promise.all(tasks.map((t) => t.destroy()));
+    tasks = [];
+  };
+  build();
+  return {
+    reload: () => {
+      void stopAll().then(build);
+    },
+    stop: stopAll,
+  };
+}
