@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { configSchema } from '../config/schema.js';
 import { checkFeed, importOpml, listFeedHealth } from '../fetch/index.js';
 import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
@@ -28,9 +29,9 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
   try {
     const { config } = ctx.loaded;
     const rows = await listFeedHealth(ctx.redis, config.redisPrefix, config.feeds);
-    const iso = (t?: number) => (t ? new Date(t).toISOString() : '-');
     for (const r of rows) {
-      console.log(`${r.feedId}  ${r.url}\n  last success ${iso(r.lastSuccessAt)}  failures ${r.consecutiveFailures}  next poll ${iso(r.nextPollAt)}${r.lastError ? `\n  last error: ${r.lastError.code}: ${r.lastError.message}` : ''}`);
+      const error = r.lastError ? `\n  last error: ${r.lastError.code}: ${r.lastError.message}${r.lastError.at ? ` (${r.lastError.at})` : ''}` : '';
+      console.log(`${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}`);
     }
     return 0;
   } finally {
@@ -40,15 +41,17 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
 
 async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
   // The config's network rules apply when there is a config; without one, the safe defaults.
-  const network = fs.existsSync(configPath) ? loadConfigFile(configPath, env).config.network : { allowPrivateAddresses: false, allowHosts: [] };
-  const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] }), userAgent: USER_AGENT });
-  const report = await checkFeed(url, { http });
+  const config = fs.existsSync(configPath) ? loadConfigFile(configPath, env).config : configSchema.parse({ watches: [{ id: 'none', terms: ['none'] }] });
+  const { network } = config;
+  const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] }), userAgent: config.fetch.userAgent ?? USER_AGENT });
+  const report = await checkFeed(url, { http, config: config.fetch, clock: Date.now });
   if (!report.ok) {
     console.error(`${url}: ${report.error.code}: ${report.error.message}`);
     return 1;
   }
   const r = report.value;
-  console.log(`${url}\n  status ${r.status}  format ${r.format}  encoding ${r.encoding}  items ${r.itemCount}${r.title ? `\n  title: ${r.title}` : ''}`);
+  const moved = r.finalUrl !== url ? `\n  redirected to ${r.finalUrl}` : '';
+  console.log(`${url}${moved}\n  HTTP ${r.httpStatus}  ${r.contentType ?? 'no content-type'}  ${r.bytes} bytes in ${r.durationMs} ms\n  format ${r.format}  encoding ${r.encoding}  items ${r.itemCount}${r.title ? `\n  title: ${r.title}` : ''}`);
   for (const item of r.firstItems) console.log(`  - ${item.title}${item.url ? `\n    ${item.url}` : ''}`);
   return 0;
 }
@@ -56,8 +59,9 @@ async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): P
 async function importInto(opmlFile: string, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
   const found = importOpml(fs.readFileSync(opmlFile, 'utf8'));
   const doc = parseDocument(fs.readFileSync(configPath, 'utf8'));
-  const existing = new Set((doc.toJS()?.feeds ?? []).map((f: { url: string }) => f.url));
-  const ids = new Set((doc.toJS()?.feeds ?? []).map((f: { id: string }) => f.id));
+  const current: { id: string; url: string }[] = doc.toJS()?.feeds ?? [];
+  const existing = new Set(current.map((f) => f.url));
+  const ids = new Set(current.map((f) => f.id));
   const added = found.filter((f) => !existing.has(f.url)).map((f) => ({ ...f, id: uniqueId(f.id, ids) }));
   for (const f of added) doc.addIn(['feeds'], doc.createNode({ id: f.id, url: f.url }));
   const next = doc.toString();

@@ -69,10 +69,8 @@ function stem(w: string): string {
 }
 
 export function words(title: string, text: string): string[] {
-  const cleaned = cleanText(title, text)
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
+  let cleaned = cleanText(title, text).toLowerCase();
+  if (/[^\x00-\x7f]/.test(cleaned)) cleaned = cleaned.normalize('NFKD').replace(/\p{M}+/gu, '');
   const out: string[] = [];
   const titleLen = title.length;
   let bodyWords = 0;
@@ -96,22 +94,26 @@ export function features(title: string, text: string): Set<string> {
   return out;
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+/**
+ * Per-function constants for the permutations x → (x ⊕ a)·m mod 2³²: each is a bijection of the
+ * feature's already well-mixed hash, and three integer operations instead of a full hash per
+ * function keep fingerprinting at a few microseconds per item.
+ */
+const XOR = new Int32Array(HASHES);
+const MUL = new Int32Array(HASHES);
+for (let i = 0; i < HASHES; i++) {
+  const h = hash64(`minhash-${i}`);
+  XOR[i] = h.hi | 0;
+  MUL[i] = h.lo | 1;
 }
 
 export function minhashes(feats: Iterable<string>): Uint32Array {
   const mins = new Uint32Array(HASHES).fill(0xffffffff);
   for (const f of feats) {
     const { hi, lo } = hash64(f);
-    // Kirsch–Mitzenmacher: hi + i·lo gives HASHES hash functions from one 64-bit hash.
+    const x = (hi ^ (lo >>> 7)) | 0;
     for (let i = 0; i < HASHES; i++) {
-      const v = fmix32((hi + Math.imul(i, lo)) | 0);
+      const v = Math.imul(x ^ XOR[i], MUL[i]) >>> 0;
       if (v < mins[i]) mins[i] = v;
     }
   }

@@ -43,7 +43,7 @@ export interface SeenStore {
   mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<void>;
 }
 
-// KEYS: the shard's bucket keys, current first. ARGV: field, content digest, TTL of the current bucket.
+// KEYS: the shard's bucket keys, current first. ARGV: field, content digest, expiry of the current bucket.
 const CHECK = luaScript(`
 local field, content = ARGV[1], ARGV[2]
 for i = 1, #KEYS do
@@ -55,13 +55,13 @@ for i = 1, #KEYS do
       return 1
     end
     redis.call('HSET', KEYS[1], field, content)
-    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    redis.call('PEXPIREAT', KEYS[1], ARGV[3])
     if old == content then return 1 end
     return 2
   end
 end
 redis.call('HSET', KEYS[1], field, content)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 0
 `);
 
@@ -98,13 +98,14 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
       keys,
       field: hashBytes(id, 6),
       content: hashBytes(hash64(contentHash), 4),
-      ttl: (current + 1) * width + opts.retentionMs - now,
+      // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
+      expireAt: (current + 1) * width + opts.retentionMs,
     };
   }
 
   async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number): Promise<Sighting> {
     const at = locate(feedId, itemKey, contentHash, now);
-    return SIGHTINGS[(await CHECK.run(redis, at.keys, [at.field, at.content, at.ttl])) as number];
+    return SIGHTINGS[(await CHECK.run(redis, at.keys, [at.field, at.content, at.expireAt])) as number];
   }
 
   return {

@@ -48,7 +48,10 @@ export interface StoryStoreOptions {
   buckets?: number;
   /** Hashes per bucket and band; keep new stories per bucket × bands / shards under 128. */
   shards?: number;
-  /** How long a story's record and alert claims are kept after its last update (default 2 windows). */
+  /**
+   * How long a story's record and alert claims are kept after its last update; the default, one
+   * window and one bucket, outlives the index entries through which later copies could still join.
+   */
   recordRetentionMs?: number;
 }
 
@@ -73,10 +76,10 @@ export type WatchClaim = string[] & { fresh: string[]; alertedBefore: boolean };
 const MIN_FEATURES = 6;
 
 // KEYS: [URL keys per bucket], then per band its keys per bucket; current bucket first in each group.
-// ARGV: buckets, hasUrl, bands, minVotes, ttl, newId, urlField, band fields...
+// ARGV: buckets, hasUrl, bands, minVotes, expiry (ms since epoch), newId, urlField, band fields...
 const ASSIGN = luaScript(`
 local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
-local minVotes, ttl, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local found
 local k = 1
 if hasUrl then
@@ -104,13 +107,13 @@ end
 local id = found or newId
 if hasUrl then
   redis.call('HSET', KEYS[1], urlField, id)
-  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIREAT', KEYS[1], expireAt)
 end
 if not found then
   for b = 0, nbands - 1 do
     local key = KEYS[k + b * nb]
     redis.call('HSET', key, ARGV[8 + b], id)
-    redis.call('PEXPIRE', key, ttl)
+    redis.call('PEXPIREAT', key, expireAt)
   end
 end
 if found then return {id, 0} end
@@ -144,11 +147,12 @@ const MEMBER = 'm:';
 export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StoryStore {
   const buckets = opts.buckets ?? 3;
   const shards = opts.shards ?? 8192;
-  const recordTtl = opts.recordRetentionMs ?? 2 * opts.windowMs;
-  if (!(opts.windowMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536 || !(recordTtl > 0)) {
-    throw new RangeError('story store needs windowMs > 0, buckets >= 1, 1..65536 shards, recordRetentionMs > 0');
+  if (!(opts.windowMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536) {
+    throw new RangeError('story store needs windowMs > 0, buckets >= 1 and 1..65536 shards');
   }
   const width = Math.ceil(opts.windowMs / buckets);
+  const recordTtl = opts.recordRetentionMs ?? opts.windowMs + width;
+  if (!(recordTtl > 0)) throw new RangeError('story store needs recordRetentionMs > 0');
   const index = `${opts.prefix}:story-index:{${opts.prefix}:stories}`;
   const storyKey = (id: string) => `${opts.prefix}:story:{${id}}`;
 
@@ -159,19 +163,24 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
     return keys;
   }
 
-  /** A 64-bit digest as its Redis field (6 bytes) and shard (other bits). */
-  function entry(hi: number, lo: number): { field: Buffer; shard: number } {
-    return { field: hashBytes({ hi, lo }, 6), shard: (lo & 0xffff) % shards };
+  /**
+   * A 64-bit digest as its Redis field and shard (other bits). Band fields are 4 bytes: a false hit
+   * needs a 32-bit collision within one small hash and, to matter, MIN_VOTES - 1 more of them.
+   */
+  function entry(hi: number, lo: number, bytes: number): { field: Buffer; shard: number } {
+    return { field: hashBytes({ hi, lo }, bytes), shard: (lo & 0xffff) % shards };
   }
 
   return {
     async assign(item) {
       const current = Math.floor(item.at / width);
-      const ttl = (current + 1) * width + opts.windowMs - item.at;
+      // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
+      // backfill, the benchmark's simulated month) holds only what would still be in the window.
+      const expireAt = (current + 1) * width + opts.windowMs;
       const keys: string[] = [];
       let urlField: Buffer | string = '';
       if (item.url) {
-        const u = entry(...hiLo(hash64(canonicalUrl(item.url))));
+        const u = entry(...hiLo(hash64(canonicalUrl(item.url))), 6);
         urlField = u.field;
         keys.push(...windowKeys('u', u.shard, current));
       }
@@ -179,7 +188,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       const bandFields: Buffer[] = [];
       if (fp.features >= MIN_FEATURES) {
         fp.bands.forEach((hex, i) => {
-          const e = entry(parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16));
+          const e = entry(parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16), 4);
           bandFields.push(e.field);
           keys.push(...windowKeys(`b${i}`, e.shard, current));
         });
@@ -189,7 +198,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       let isNew: boolean;
       try {
         const [id, created] = (await ASSIGN.run(redis, keys, [
-          buckets + 1, item.url ? '1' : '0', bandFields.length, MIN_VOTES, ttl, newId, urlField, ...bandFields,
+          buckets + 1, item.url ? '1' : '0', bandFields.length, MIN_VOTES, expireAt, newId, urlField, ...bandFields,
         ])) as [Buffer, number];
         storyId = id.toString('hex');
         isNew = created === 1;
@@ -197,7 +206,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
         const tx = redis.multi();
         if (isNew) tx.hsetnx(key, 'title', item.title).hsetnx(key, 'first', String(item.at));
         tx.hsetnx(key, `${MEMBER}${item.feedId}\t${item.itemKey}`, `${item.at}\t${item.url ?? ''}`);
-        tx.pexpire(key, recordTtl);
+        tx.pexpireat(key, item.at + recordTtl);
         await tx.exec();
       } catch (err) {
         throw redisError('story assign failed', err);

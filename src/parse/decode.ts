@@ -175,13 +175,21 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
   const first = announced.find((e) => e !== undefined) ?? 'utf-8';
 
   const tried = new Set<string>();
-  for (const encoding of [...announced, ...fallbacks, 'detect']) {
-    const name = encoding === 'detect' ? detect(body) : encoding;
-    if (name === undefined || tried.has(name)) continue;
+  const attempt = (name: string | undefined): Decoded | undefined => {
+    if (name === undefined || tried.has(name)) return undefined;
     tried.add(name);
     const text = tryDecode(body, name);
-    if (text !== undefined) return { text: text.replace(/^\uFEFF/, ''), encoding: name, overridden: name !== first };
+    return text === undefined ? undefined : { text: text.replace(/^\uFEFF/, ''), encoding: name, overridden: name !== first };
+  };
+  for (const name of [...announced, ...fallbacks]) {
+    const decoded = attempt(name);
+    if (decoded) return decoded;
   }
+  // A BOM is the strongest signal there is: a few bad bytes under it are damage, not a hint
+  // that the whole document is in another encoding.
+  if (bom) return { text: iconv.decode(body.subarray(bom.length), bom.encoding), encoding: bom.encoding, overridden: bom.encoding !== first };
+  const detected = attempt(detect(body));
+  if (detected) return detected;
   // Nothing fits exactly; windows-1252 maps every byte, so no text is lost, only possibly misread.
   return { text: body.toString('latin1'), encoding: 'windows-1252', overridden: true };
 }

@@ -20,8 +20,19 @@ const BLOCKS = new Set([
 /** Markup or an entity anywhere; plain strings skip the HTML parser. */
 const MAYBE_HTML = /<[a-zA-Z/!?]|&[#a-zA-Z]/;
 
+/**
+ * Markup that survived one pass: the publisher escaped its HTML twice (seen in the wild, e.g.
+ * Reddit's RSS). Text that merely mentions a tag rarely contains a closing tag or a <br>.
+ */
+const DOUBLE_ESCAPED = /<\/(p|div|a|span|li|ul|ol|table|td|strong|em|b|i|h[1-6])>|<(br|img|hr)\b[^<>]{0,300}>|<!--/i;
+
 export function htmlToText(html: string): string {
-  if (!MAYBE_HTML.test(html)) return collapse(repairText(html));
+  const once = stripMarkup(html);
+  return collapse(repairText(DOUBLE_ESCAPED.test(once) ? stripMarkup(once) : once));
+}
+
+function stripMarkup(html: string): string {
+  if (!MAYBE_HTML.test(html)) return html;
   const out: string[] = [];
   let skipDepth = 0;
   const parser = new Parser(
@@ -42,7 +53,7 @@ export function htmlToText(html: string): string {
   );
   parser.write(html);
   parser.end();
-  return collapse(repairText(out.join('')));
+  return out.join('');
 }
 
 /** Runs of spaces become one space, runs containing a line break become one line break. */

@@ -72,7 +72,7 @@ describe('story store', () => {
 
   it('shows the outlets of a story with their links and times, in the order they came in', async () => {
     const s = store();
-    const t = 1_700_000_000_000;
+    const t = Date.now();
     const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: t });
     await s.assign({ feedId: 'bbc', itemKey: 'g:2', title: 'Nato to open Ukraine arms hub', text: LEAD, at: t + 5000 });
     await s.assign({ feedId: 'bbc', itemKey: 'g:2', title: 'Nato to open Ukraine arms hub', text: LEAD, at: t + 9000 });

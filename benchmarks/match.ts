@@ -1,0 +1,216 @@
+/**
+ * Matcher throughput against a generated English news-like corpus (≥ 20 MB, seeded, so every run
+ * sees the same text) for 10, 1,000 and 10,000 watches, next to two baselines: one alternation
+ * RegExp over the folded text, and one case-insensitive RegExp per term.
+ */
+import { runInNewContext } from 'node:vm';
+import v8 from 'node:v8';
+import type { MatchInput, WatchSpec } from '../src/contracts/match.js';
+import { buildAutomaton } from '../src/match/automaton.js';
+import { compileWatches } from '../src/match/compile.js';
+import { foldPhrase, foldText } from '../src/match/fold.js';
+
+const CORPUS_BYTES = 21 * 1024 * 1024;
+const WATCH_COUNTS = [10, 1_000, 10_000];
+/** Characters × terms the naive baseline may scan, so it finishes in seconds at 10,000 watches. */
+const NAIVE_BUDGET = 4e9;
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COMMON = (
+  'the of and to in a is that for on was with he it as at by from his said be has have had are were an ' +
+  'which not but this they its after who their been more will would also new government year people ' +
+  'minister president officials talks week two first state told country police last court could over ' +
+  'percent city party since about than one other some when into during against under before most ' +
+  'election economy market prices workers agreement military forces border security council report ' +
+  'statement company shares investors budget energy climate health hospital school students vote ' +
+  'parliament leaders summit negotiations ceasefire sanctions aid trade inflation rates bank central ' +
+  'spokesman director local national international region capital protest rally campaign ministry ' +
+  'analysts data growth decline record pressure crisis plan support response measures public private'
+).split(' ');
+const SYLLABLES = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar qui ste wal ner gu ia'.split(' ');
+
+function pseudoWord(rand: () => number, syllables: number): string {
+  let w = '';
+  for (let i = 0; i < syllables; i++) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)];
+  return w;
+}
+
+const capital = (w: string) => w[0].toUpperCase() + w.slice(1);
+
+/** Watch names are pseudo-words unlikely to collide with the common vocabulary. */
+function makeWatches(count: number, rand: () => number): { specs: WatchSpec[]; mentions: string[] } {
+  const specs: WatchSpec[] = [];
+  const mentions: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = capital(pseudoWord(rand, 2));
+    const last = capital(pseudoWord(rand, 3));
+    const id = `w${i}`;
+    const kind = rand();
+    if (kind < 0.6) {
+      specs.push({ id, label: `${first} ${last}`, terms: [`${first} ${last}`, last] });
+      mentions.push(`${first} ${last}`, last);
+    } else if (kind < 0.85) {
+      const topic = `${pseudoWord(rand, 2)} ${COMMON[Math.floor(rand() * COMMON.length)]}`;
+      specs.push({ id, label: topic, terms: [topic], exclude: [`${topic} ${pseudoWord(rand, 2)}`] });
+      mentions.push(topic);
+    } else {
+      const near = COMMON[Math.floor(rand() * COMMON.length)];
+      specs.push({ id, label: last, query: `(${last} NEAR/5 ${near}) OR "${first} ${last}" OR ${last.slice(0, 5).toLowerCase()}* -${pseudoWord(rand, 2)}` });
+      mentions.push(`${last} ${near}`, `${first} ${last}`);
+    }
+  }
+  return { specs, mentions };
+}
+
+function makeCorpus(mentions: string[], rand: () => number): MatchInput[] {
+  const items: MatchInput[] = [];
+  let total = 0;
+  const sentence = (minWords: number, maxWords: number) => {
+    const n = minWords + Math.floor(rand() * (maxWords - minWords));
+    const words: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = rand();
+      if (r < 0.01) words.push(mentions[Math.floor(rand() * mentions.length)]);
+      else if (r < 0.08) words.push(capital(pseudoWord(rand, 2 + Math.floor(rand() * 2))));
+      else words.push(COMMON[Math.floor(rand() * COMMON.length)]);
+    }
+    return capital(words.join(' '));
+  };
+  while (total < CORPUS_BYTES) {
+    const title = sentence(6, 12);
+    const summary = sentence(15, 30) + '.';
+    const paragraphs: string[] = [];
+    const pn = 3 + Math.floor(rand() * 6);
+    for (let p = 0; p < pn; p++) {
+      const sn = 2 + Math.floor(rand() * 5);
+      const ss: string[] = [];
+      for (let s = 0; s < sn; s++) ss.push(sentence(8, 28) + (rand() < 0.1 ? '?' : '.'));
+      paragraphs.push(ss.join(' '));
+    }
+    const content = paragraphs.join('\n\n');
+    total += title.length + summary.length + content.length;
+    items.push({ title, summary, content, feedId: `feed-${items.length % 40}` });
+  }
+  return items;
+}
+
+function measure(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function collectGarbage(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+interface Row {
+  watches: number;
+  patterns: number;
+  mbps: number;
+  scanMbps: number;
+  alternationMbps: number;
+  naiveMbps: number;
+  naiveSliceMb: number;
+  normalizeMbps: number;
+  compileMs: number;
+  heapMb: number;
+}
+
+export async function run(): Promise<void> {
+  const gc = collectGarbage();
+  const rand = prng(20240601);
+  const largest = makeWatches(Math.max(...WATCH_COUNTS), rand);
+  const items = makeCorpus(largest.mentions, prng(7));
+  const texts = items.flatMap((i) => [i.title, i.summary, i.content]);
+  const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+  const normalizeMs = measure(() => texts.forEach((t) => foldText(t)));
+  const folded = texts.map((t) => foldText(t).text);
+
+  const rows: Row[] = [];
+  for (const count of WATCH_COUNTS) {
+    const specs = largest.specs.slice(0, count);
+    gc();
+    const heapBefore = process.memoryUsage();
+    let matcher = compileWatches(specs);
+    const compileMs = measure(() => (matcher = compileWatches(specs)));
+    gc();
+    const heapAfter = process.memoryUsage();
+    const heapMb = (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
+
+    let hits = 0;
+    const matchMs = measure(() => items.forEach((item) => (hits += matcher.match(item).length)));
+
+    const terms = [...new Set(specs.flatMap((s) => [...(s.terms ?? []), ...(s.exclude ?? [])]).concat(specs.flatMap((s) => (s.query ? [s.query.match(/"([^"]+)"/)![1]] : []))))];
+    const patterns = [...new Set(terms.map(foldPhrase))];
+    const automaton = buildAutomaton(patterns);
+    const into: number[] = [];
+    const scanMs = measure(() => folded.forEach((t) => automaton.scan(t, into)));
+
+    const alternation = new RegExp(`\\b(?:${patterns.map((p) => escape(p).replace(/ /g, '\\s+')).join('|')})\\b`, 'g');
+    let altHits = 0;
+    const alternationMs = measure(() => {
+      for (const t of folded) {
+        alternation.lastIndex = 0;
+        while (alternation.exec(t) !== null) altHits++;
+      }
+    });
+
+    const naive = terms.map((t) => new RegExp(`\\b${escape(t).replace(/ /g, '\\s+')}\\b`, 'i'));
+    const sliceChars = Math.min(mb * 1e6, NAIVE_BUDGET / naive.length);
+    const slice: string[] = [];
+    for (let n = 0, k = 0; n < sliceChars && k < texts.length; k++) {
+      slice.push(texts[k]);
+      n += texts[k].length;
+    }
+    const sliceMb = slice.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+    let naiveHits = 0;
+    const naiveMs = measure(() => {
+      for (const t of slice) for (const r of naive) if (r.test(t)) naiveHits++;
+    });
+
+    rows.push({
+      watches: count,
+      patterns: automaton.patternCount,
+      mbps: round(mb / (matchMs / 1000)),
+      scanMbps: round(mb / (scanMs / 1000)),
+      alternationMbps: round(mb / (alternationMs / 1000)),
+      naiveMbps: round(sliceMb / (naiveMs / 1000)),
+      naiveSliceMb: round(sliceMb),
+      normalizeMbps: round(mb / (normalizeMs / 1000)),
+      compileMs: round(compileMs),
+      heapMb: round(heapMb),
+    });
+    if (hits === 0 || altHits === 0 || naiveHits === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
+  }
+
+  console.log(`match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s (normalization included unless noted)`);
+  console.log('watches  patterns  engine  scan  alternation  naive(slice MB)  normalize  compile ms  heap MB');
+  for (const r of rows) {
+    console.log(
+      [String(r.watches).padStart(7), String(r.patterns).padStart(9), String(r.mbps).padStart(7), String(r.scanMbps).padStart(5),
+        String(r.alternationMbps).padStart(12), `${r.naiveMbps} (${r.naiveSliceMb})`.padStart(16), String(r.normalizeMbps).padStart(10),
+        String(r.compileMs).padStart(11), String(r.heapMb).padStart(8)].join(' '),
+    );
+  }
+  for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

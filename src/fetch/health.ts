@@ -1,0 +1,51 @@
+/** Per-feed health for `mediawatch feeds`: what the poller remembers, read back for people. */
+import type { Redis } from 'ioredis';
+import type { FeedConfig } from '../config/schema.js';
+import { decodeState, feedStateKey } from './feed-state.js';
+
+export interface FeedHealth {
+  id: string;
+  url: string;
+  /** ok: last poll succeeded; failing: the last one failed; never: not polled yet. */
+  status: 'ok' | 'failing' | 'never';
+  lastPollAt?: string;
+  lastSuccessAt?: string;
+  lastOutcome?: string;
+  lastHttpStatus?: number;
+  lastItemCount?: number;
+  lastError?: { code: string; message: string; at?: string };
+  consecutiveFailures: number;
+  nextPollAt?: string;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export async function listFeedHealth(redis: Redis, prefix: string, feeds: readonly Pick<FeedConfig, 'id' | 'url'>[]): Promise<FeedHealth[]> {
+  if (feeds.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const f of feeds) pipeline.hgetall(feedStateKey(prefix, f.id));
+  const results = (await pipeline.exec()) ?? [];
+  return feeds.map((f, i) => {
+    const [err, raw] = results[i] ?? [null, {}];
+    const s = decodeState(err ? {} : ((raw as Record<string, string>) ?? {}));
+    const polled = s.lastPollAt !== undefined && s.url === f.url;
+    const health: FeedHealth = {
+      id: f.id,
+      url: f.url,
+      status: !polled ? 'never' : s.consecutiveFailures > 0 ? 'failing' : 'ok',
+      consecutiveFailures: polled ? s.consecutiveFailures : 0,
+    };
+    if (!polled) return health;
+    const optional: Partial<FeedHealth> = {
+      lastPollAt: iso(s.lastPollAt),
+      lastSuccessAt: iso(s.lastSuccessAt),
+      lastOutcome: s.lastOutcome,
+      lastHttpStatus: s.lastHttpStatus,
+      lastItemCount: s.lastItemCount,
+      nextPollAt: iso(s.nextPollAt),
+      lastError: s.lastErrorCode ? { code: s.lastErrorCode, message: s.lastErrorMessage ?? '', at: iso(s.lastErrorAt) } : undefined,
+    };
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (health as unknown as Record<string, unknown>)[k] = v;
+    return health;
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Politeness per host: at most `concurrency` requests in flight and at least `gapMs` between
+ * request starts. Each host has its own queue, so a slow host only delays its own feeds.
+ */
+export interface HostLimiter {
+  /** Resolves when a request to `host` may start; call the returned function when it ends. */
+  acquire(host: string): Promise<() => void>;
+}
+
+interface HostQueue {
+  active: number;
+  lastStart: number;
+  started: boolean;
+  waiting: (() => void)[];
+  timer?: NodeJS.Timeout;
+}
+
+/** Pacing is about real elapsed time, so it reads the monotonic clock rather than the injected one. */
+const monotonic = () => performance.now();
+
+export function createHostLimiter(opts: { concurrency: number; gapMs: number }): HostLimiter {
+  const hosts = new Map<string, HostQueue>();
+
+  const pump = (host: string, q: HostQueue) => {
+    if (q.timer) return;
+    while (q.waiting.length > 0 && q.active < opts.concurrency) {
+      const wait = q.lastStart + opts.gapMs - monotonic();
+      if (wait > 0 && q.started) {
+        q.timer = setTimeout(() => {
+          q.timer = undefined;
+          pump(host, q);
+        }, wait);
+        return;
+      }
+      q.active++;
+      q.started = true;
+      q.lastStart = monotonic();
+      q.waiting.shift()!();
+    }
+    if (q.active === 0 && q.waiting.length === 0 && monotonic() - q.lastStart >= opts.gapMs) hosts.delete(host);
+  };
+
+  return {
+    acquire(host) {
+      let q = hosts.get(host);
+      if (!q) {
+        q = { active: 0, lastStart: 0, started: false, waiting: [] };
+        hosts.set(host, q);
+      }
+      const queue = q;
+      return new Promise((resolve) => {
+        queue.waiting.push(() => {
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            queue.active--;
+            pump(host, queue);
+          });
+        });
+        pump(host, queue);
+      });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText, features, fingerprint, sameStory } from '../../../src/dedupe/fingerprint.js';
+import { hash64 } from '../../../src/dedupe/hash64.js';
+
+const LEAD =
+  'Talks to form a new Dutch government collapsed on Tuesday after the centrist NSC party walked out, saying it ' +
+  'could not agree with the other three parties on how to finance public spending. The talks had been led by an ' +
+  'independent mediator appointed by parliament after the election in November.';
+
+describe('cleanText', () => {
+  it.each([
+    ['a wire dateline', 'THE HAGUE (Reuters) - Talks collapsed.', 'Talks collapsed.'],
+    ['a dated AP dateline', 'THE HAGUE, March 7 (AP) — Talks collapsed.', 'Talks collapsed.'],
+    ['a bare dateline', 'THE HAGUE — Talks collapsed.', 'Talks collapsed.'],
+    ['a wire prefix', 'AP — Talks collapsed.', 'Talks collapsed.'],
+  ])('removes %s from the start of the lead', (_what, text, expected) => {
+    expect(cleanText('', text).trim()).toBe(expected);
+  });
+
+  it.each([
+    'Back to top button',
+    'Advertisement',
+    'Story continues below advertisement',
+    'Reporting by Anna Lindqvist; Editing by Alison Williams',
+    'Copyright 2024 The Associated Press. All rights reserved.',
+    'Sign up for our morning newsletter',
+  ])('removes the boilerplate "%s"', (boilerplate) => {
+    expect(cleanText('', `Talks collapsed. ${boilerplate}`).trim()).toBe('Talks collapsed.');
+  });
+});
+
+describe('fingerprint', () => {
+  it('is the same for the same text', () => {
+    expect(fingerprint('Dutch talks collapse', LEAD)).toEqual(fingerprint('Dutch talks collapse', LEAD));
+  });
+
+  it('ignores case, accents and punctuation', () => {
+    const a = features('Dutch talks collapse', LEAD);
+    const b = features('DUTCH TALKS COLLAPSE!', LEAD.replace(/e/g, 'é').toUpperCase());
+    expect([...b]).toEqual([...a]);
+  });
+
+  it('does not let shared boilerplate make two different stories one', () => {
+    const tail = '\n\nBack to top button\n\nAdvertisement\n\nSign up for our newsletter\n\nShare this article';
+    const a = fingerprint('Dutch talks collapse', `THE HAGUE (Reuters) - ${LEAD}${tail}`);
+    const b = fingerprint('Farmers party leads poll', `AMSTERDAM (Reuters) - The BBB party leads in five provinces, a poll showed.${tail}`);
+    expect(sameStory(a, b)).toBe(false);
+  });
+
+  it('still joins a copy that only adds a dateline and boilerplate', () => {
+    const a = fingerprint('Dutch coalition talks collapse', LEAD);
+    const b = fingerprint('Netherlands faces new deadlock', `THE HAGUE (AP) — ${LEAD}\n\nAdvertisement\n\nBack to top button`);
+    expect(sameStory(a, b)).toBe(true);
+  });
+
+  it('never calls items with almost no words the same story', () => {
+    expect(sameStory(fingerprint('', ''), fingerprint('', ''))).toBe(false);
+  });
+
+  it('looks only at the lead, so a long shared tail of related links does not merge stories', () => {
+    const related = Array.from({ length: 40 }, (_, i) => `Related story number ${i} about Dutch politics and the coalition.`).join(' ');
+    const a = fingerprint('Dutch talks collapse', `${LEAD} ${related}`);
+    const b = fingerprint('Farmers party leads poll', `The BBB party is set to become the largest party in five Dutch provinces in next month's regional elections, an opinion poll published on Tuesday showed, ahead of a vote that decides the Senate. The party was founded in 2019. ${related}`);
+    expect(sameStory(a, b)).toBe(false);
+  });
+});
+
+describe('hash64', () => {
+  it('is stable and spreads similar inputs', () => {
+    expect(hash64('nato')).toEqual(hash64('nato'));
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const h = hash64(`item-${i}`);
+      seen.add(`${h.hi}:${h.lo}`);
+    }
+    expect(seen.size).toBe(20_000);
+  });
+});
