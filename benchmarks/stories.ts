@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { createSeenStore } from '../src/dedupe/seen-store.js';
 import { createStoryStore } from '../src/dedupe/story-store.js';
-import { fingerprint, sameStory } from '../src/dedupe/fingerprint.js';
+import { BANDS, fingerprint, sameStory } from '../src/dedupe/fingerprint.js';
 
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
@@ -92,8 +92,10 @@ export async function run(): Promise<void> {
   const server = await startRedis();
   try {
     const redis = server.client();
-    const seen = createSeenStore(redis, { prefix: 'bench', retentionMs: RETENTION });
-    const stories = createStoryStore(redis, { prefix: 'bench', windowMs: WINDOW });
+    // Shards sized as the store options advise: about 100 entries per hash at this volume.
+    const perDay = items / 30;
+    const seen = createSeenStore(redis, { prefix: 'bench', retentionMs: RETENTION, shards: Math.ceil(perDay / 100) });
+    const stories = createStoryStore(redis, { prefix: 'bench', windowMs: WINDOW, shards: Math.min(65_536, Math.ceil((perDay * BANDS) / 100)) });
     const rand = prng(42);
     const vocab = Array.from({ length: 20_000 }, () =>
       Array.from({ length: 2 + Math.floor(rand() * 3) }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(''));

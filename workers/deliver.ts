@@ -21,7 +21,7 @@ export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worke
     async (job: Job<DeliverJob>, token?: string) => {
       const end = timer.startTimer();
       try {
-        const result = await handleDelivery(job.data, deps);
+        const result = await handleDelivery(job.id!, job.data, deps);
         if (result.kind === 'delivered') return 'delivered';
         if (result.kind === 'wait') {
           await job.moveToDelayed(result.until, token);

@@ -19,8 +19,8 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       if (failed.length === 0) console.log('no failed alerts');
       for (const job of failed) {
         const when = new Date(job.finishedOn ?? job.timestamp).toISOString();
-        const item = job.data.payload.data.item;
-        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${item.title}\n    reason: ${job.failedReason}`);
+        const what = job.data.kind === 'alert' ? job.data.payload.data.item.title : `digest of ${new Date(job.data.window.start).toISOString()}–${new Date(job.data.window.end).toISOString()}`;
+        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${what}\n    reason: ${job.failedReason}`);
       }
       return 0;
     }

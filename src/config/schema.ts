@@ -74,6 +74,9 @@ const webhook = z.strictObject({
   retry: z.array(duration).min(0).max(20).default(['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
   /** Consecutive failures that open the endpoint's circuit. */
   breakerThreshold: z.number().int().positive().default(5),
+  /** Batch alerts into one POST per window (e.g. 15m) instead of one POST per alert. */
+  digest: duration.pipe(z.number().int().min(60_000, 'a digest window is at least 1m')).optional(),
+  /** Alerts past this many in an hour are batched into one POST at the end of the hour. */
   maxPerHour: z.number().int().positive().optional(),
 });
 

@@ -30,13 +30,25 @@ export interface ItemJob {
   fetchedAt: number;
 }
 
-/** One alert for one webhook; the job id is the alert id, so enqueuing twice is a no-op. */
-export interface DeliverJob {
-  webhookId: string;
-  payload: AlertPayload;
-  /** When the item was fetched (ms since epoch), for fetch→alert latency. */
-  fetchedAt: number;
-}
+/**
+ * One POST to one webhook: a single alert (the job id is the alert id, so enqueuing twice is a
+ * no-op), or a digest window whose alerts are read from Redis when it is sent.
+ */
+export type DeliverJob =
+  | {
+      kind: 'alert';
+      webhookId: string;
+      payload: AlertPayload;
+      /** When the item was fetched (ms since epoch), for fetch→alert latency. */
+      fetchedAt: number;
+    }
+  | {
+      kind: 'digest';
+      webhookId: string;
+      /** The Redis hash that collects the window's alerts. */
+      key: string;
+      window: { start: number; end: number };
+    };
 
 export interface JobPayloads {
   poll: PollJob;

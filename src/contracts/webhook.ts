@@ -30,3 +30,19 @@ export interface AlertPayload {
     watches: AlertWatchV1[];
   };
 }
+
+/**
+ * Several alerts in one POST: sent for webhooks with `digest`, and for alerts past a webhook's
+ * `maxPerHour`. Each entry is the `data` of the alert it replaces.
+ */
+export interface DigestPayload {
+  type: 'mention.digest';
+  timestamp: string;
+  data: {
+    digestId: string;
+    window: { start: string; end: string };
+    alerts: AlertPayload['data'][];
+  };
+}
+
+export type WebhookPayload = AlertPayload | DigestPayload;

@@ -74,10 +74,11 @@ export function words(title: string, text: string): string[] {
   const out: string[] = [];
   const titleLen = title.length;
   let bodyWords = 0;
-  for (const m of cleaned.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)) {
-    const w = m[0].replace(/['’].*$/, '');
-    if ((m.index ?? 0) > titleLen && ++bodyWords > LEAD_WORDS) break;
-    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+  // Possessives and contractions ("Spain's", "didn't") count as their first part.
+  for (const m of cleaned.matchAll(/([\p{L}\p{N}]+)(?:['’][\p{L}]+)?/gu)) {
+    const w = m[1];
+    if (m.index > titleLen && ++bodyWords > LEAD_WORDS) break;
+    if (STOPWORDS.has(w) || (w.length < 2 && !(w >= '0' && w <= '9'))) continue;
     out.push(stem(w));
   }
   return out;

@@ -187,10 +187,10 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       const fp = fingerprint(item.title, item.text);
       const bandFields: Buffer[] = [];
       if (fp.features >= MIN_FEATURES) {
-        fp.bands.forEach((hex, i) => {
+        fp.bands.forEach((hex) => {
           const e = entry(parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16), 4);
           bandFields.push(e.field);
-          keys.push(...windowKeys(`b${i}`, e.shard, current));
+          keys.push(...windowKeys('b', e.shard, current));
         });
       }
       const newId = Buffer.from(hashHex48(hash64(`${item.feedId}\n${item.itemKey}`)), 'hex');

@@ -4,7 +4,7 @@
  */
 import type { FeedItem } from '../contracts/item.js';
 import type { WatchMatch } from '../contracts/match.js';
-import type { AlertPayload } from '../contracts/webhook.js';
+import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 
 export interface AlertInput {
   alertId: string;
@@ -40,27 +40,44 @@ export function buildPayload(input: AlertInput): AlertPayload {
 export type WebhookFormat = 'standard' | 'slack' | 'discord';
 
 /** The request body for a webhook's format. Chat formats carry title, link, watches and a snippet. */
-export function renderBody(payload: AlertPayload, format: WebhookFormat): string {
+export function renderBody(payload: WebhookPayload, format: WebhookFormat): string {
   if (format === 'standard') return JSON.stringify(payload);
-  const { item, watches, update } = payload.data;
-  const labels = watches.map((w) => w.label).join(', ');
-  const snippet = watches[0]?.matches[0]?.snippet ?? '';
-  const heading = `${update ? 'Updated story' : 'New mention'}: ${labels}`;
+  const alerts = payload.type === 'mention.digest' ? payload.data.alerts : [payload.data];
+  const lines = alerts.map(chatLine);
+  const heading = payload.type === 'mention.digest'
+    ? `${alerts.length} mention(s) from ${payload.data.window.start} to ${payload.data.window.end}`
+    : `${payload.data.update ? 'Updated story' : 'New mention'}: ${payload.data.watches.map((w) => w.label).join(', ')}`;
   if (format === 'slack') {
-    const link = item.url ? `<${item.url}|${escapeSlack(item.title)}>` : escapeSlack(item.title);
     return JSON.stringify({
-      text: `${heading} — ${item.title}`,
+      text: `${heading}\n${lines.map((l) => l.text).join('\n')}`.slice(0, 3000),
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(heading)}*\n${link}` } },
-        ...(snippet ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(snippet) }] }] : []),
+        { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(heading)}*` } },
+        ...lines.slice(0, 20).map((l) => ({ type: 'section', text: { type: 'mrkdwn', text: l.slack.slice(0, 2900) } })),
       ],
     });
   }
   return JSON.stringify({
-    content: heading,
-    embeds: [{ title: item.title.slice(0, 256), ...(item.url ? { url: item.url } : {}), description: snippet.slice(0, 4096), footer: { text: `feed ${item.feed.id}` } }],
+    content: heading.slice(0, 2000),
+    embeds: lines.slice(0, 10).map((l) => l.discord),
     allowed_mentions: { parse: [] },
   });
+}
+
+function chatLine(alert: AlertPayload['data']) {
+  const { item, watches } = alert;
+  const labels = watches.map((w) => w.label).join(', ');
+  const snippet = watches[0]?.matches[0]?.snippet ?? '';
+  const link = item.url ? `<${item.url}|${escapeSlack(item.title)}>` : escapeSlack(item.title);
+  return {
+    text: `${labels}: ${item.title}${item.url ? ` ${item.url}` : ''}`,
+    slack: `${link}\n_${escapeSlack(labels)}_${snippet ? ` — ${escapeSlack(snippet)}` : ''}`,
+    discord: {
+      title: item.title.slice(0, 256),
+      ...(item.url ? { url: item.url } : {}),
+      description: `${labels}${snippet ? `\n${snippet}` : ''}`.slice(0, 4096),
+      footer: { text: `feed ${item.feed.id}` },
+    },
+  };
 }
 
 function escapeSlack(text: string): string {

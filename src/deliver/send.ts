@@ -4,7 +4,7 @@
  * 4xx, redirects, which are not followed), or endpoint gone (410: disable it).
  */
 import { MediawatchError } from '../contracts/errors.js';
-import type { AlertPayload } from '../contracts/webhook.js';
+import type { WebhookPayload } from '../contracts/webhook.js';
 import type { HttpClient } from '../net/http-client.js';
 import { renderBody, type WebhookFormat } from './payload.js';
 import { parseRetryAfter } from './retry-policy.js';
@@ -26,11 +26,12 @@ export type SendOutcome =
 /** Receivers' answers are read only this far: we need the status, not their page. */
 const RESPONSE_CAP = 64 * 1024;
 
-export async function sendAlert(http: HttpClient, target: WebhookTarget, payload: AlertPayload, now: () => number): Promise<SendOutcome> {
+/** `id` is the webhook-id: the alert id, or the digest id; the same on every try. */
+export async function sendWebhook(http: HttpClient, target: WebhookTarget, id: string, payload: WebhookPayload, now: () => number): Promise<SendOutcome> {
   const body = renderBody(payload, target.format);
   const started = now();
-  // A fresh timestamp and signature on every try; the id stays the alert's.
-  const signed = signedHeaders(target.secrets, payload.data.alertId, Math.floor(started / 1000), body);
+  // A fresh timestamp and signature on every try; the id stays the same.
+  const signed = signedHeaders(target.secrets, id, Math.floor(started / 1000), body);
   const res = await http.request(target.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signed },

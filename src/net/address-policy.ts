@@ -40,13 +40,19 @@ function isPublic(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   return ip.range() === 'unicast';
 }
 
+/** Throws a 'config' MediawatchError for a malformed CIDR in allowHosts; called once at start. */
 export function createAddressPolicy(opts: AddressPolicyOptions): AddressPolicy {
   const hosts = new Set<string>();
   const ranges: Range[] = [];
   for (const entry of opts.allowHosts) {
     const text = entry.trim().toLowerCase();
     if (text.includes('/')) {
-      const [addr, bits] = ipaddr.parseCIDR(text.replace(/^\[|\](?=\/)/g, ''));
+      const cidr = text.replace(/^\[|\](?=\/)/g, '');
+      if (!ipaddr.isValidCIDR(cidr)) {
+        // Config validation happens at start, so failing here stops a typo from silently allowing nothing.
+        throw new MediawatchError('config', `network.allowHosts: "${entry}" is not a valid CIDR`, { details: { entry } });
+      }
+      const [addr, bits] = ipaddr.parseCIDR(cidr);
       const mapped = addr instanceof ipaddr.IPv6 && addr.isIPv4MappedAddress();
       ranges.push(mapped ? [addr.toIPv4Address(), Math.max(0, bits - 96)] : [addr, bits]);
       continue;

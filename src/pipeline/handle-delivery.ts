@@ -1,11 +1,14 @@
 /**
- * One delivery try of one alert. Returns what happened; the worker edge (workers/deliver.ts)
- * maps it to BullMQ: retry with the webhook's schedule, fail for good, or wait for the circuit.
+ * One delivery try: one alert, or one digest window. Returns what happened; the worker edge
+ * (workers/deliver.ts) maps it to BullMQ: retry with the webhook's schedule, fail for good, or
+ * wait for the endpoint's circuit.
  */
 import type { DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
-import { sendAlert, type WebhookTarget } from '../deliver/send.js';
+import type { WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
+import { buildDigest, readDigest } from '../deliver/digest.js';
+import { sendWebhook, type WebhookTarget } from '../deliver/send.js';
 import type { PipelineDeps } from './deps.js';
 
 export type DeliveryResult =
@@ -23,38 +26,38 @@ export function goneKey(prefix: string, webhookId: string): string {
   return `${prefix}:webhook:${webhookId}:gone`;
 }
 
-export async function handleDelivery(job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
+export async function handleDelivery(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
   const { config } = deps.current();
   const hook = config.webhooks.find((h) => h.id === job.webhookId);
-  const alert = job.payload.data.alertId;
   if (!hook || hook.url === '') {
-    return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); alert ${alert} kept in the failed set`) };
+    return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`) };
   }
   if (await deps.redis.exists(goneKey(config.redisPrefix, hook.id))) {
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`) };
   }
-  const now = deps.clock();
-  const gate = await deps.breaker.gate(hook.id, now);
+  const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass) return { kind: 'wait', until: gate.retryAt };
 
-  const outcome = await sendAlert(deps.webhookHttp, targetOf(hook), job.payload, deps.clock);
-  const log = { alert, webhook: hook.id, item: job.payload.data.item.id, durationMs: outcome.durationMs };
+  const payload = await payloadOf(jobId, job, deps);
+  if (!payload) return { kind: 'delivered' }; // an empty digest window: nothing to say
+  const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
+  const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
     await deps.breaker.success(hook.id);
+    if (job.kind === 'digest') await deps.redis.del(job.key);
     deps.metrics.alertsSent.inc({ webhook: hook.id });
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 0);
-    observeLatency(job, deps);
+    if (job.kind === 'alert') observeLatency(job, deps);
     deps.logger.info({ ...log, status: outcome.status }, 'alert delivered');
     return { kind: 'delivered' };
   }
   if (outcome.kind === 'gone') {
-    await deps.redis.set(goneKey(config.redisPrefix, hook.id), String(now));
+    await deps.redis.set(goneKey(config.redisPrefix, hook.id), String(deps.clock()));
     deps.metrics.alertsFailed.inc({ webhook: hook.id, final: 'true' });
     deps.logger.error({ ...log, url: hook.url }, 'WEBHOOK DISABLED: the endpoint answered 410 Gone; its alerts go to the failed set until it is fixed and they are replayed');
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone`, { details: { status: 410 } }) };
   }
-  const opened = await deps.breaker.failure(hook.id, hook.breakerThreshold, deps.clock());
-  if (opened) {
+  if (await deps.breaker.failure(hook.id, hook.breakerThreshold, deps.clock())) {
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 1);
     deps.logger.warn({ webhook: hook.id }, 'webhook circuit opened after consecutive failures: alerts wait, nothing is dropped');
   }
@@ -63,7 +66,13 @@ export async function handleDelivery(job: DeliverJob, deps: PipelineDeps): Promi
   return outcome.error.retryable ? { kind: 'retry', error: outcome.error } : { kind: 'give-up', error: outcome.error };
 }
 
-function observeLatency(job: DeliverJob, deps: PipelineDeps): void {
+async function payloadOf(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<WebhookPayload | undefined> {
+  if (job.kind === 'alert') return job.payload;
+  const alerts = await readDigest(deps.redis, job.key);
+  return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
+}
+
+function observeLatency(job: Extract<DeliverJob, { kind: 'alert' }>, deps: PipelineDeps): void {
   const now = deps.clock();
   deps.metrics.fetchToAlert.observe((now - job.fetchedAt) / 1000);
   const published = Date.parse(job.payload.data.item.publishedAt ?? '');

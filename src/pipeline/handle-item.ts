@@ -9,6 +9,8 @@ import type { ItemJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
+import type { AlertPayload } from '../contracts/webhook.js';
+import { addToDigest, routeAlert } from '../deliver/digest.js';
 import { buildPayload } from '../deliver/payload.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -68,8 +70,27 @@ export async function handleItem(job: ItemJob, deps: PipelineDeps): Promise<Item
       deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update: claim.alertedBefore }, 'alert');
       continue;
     }
-    await deps.queues.deliver.add('deliver', { webhookId: sink.id, payload, fetchedAt: job.fetchedAt }, { jobId: alertId, attempts: sink.hook.retry.length + 1 });
+    await enqueueAlert(deps, sink.hook, payload, job.fetchedAt, now);
     alerts.push(alertId);
   }
   return { storyId: story.storyId, watches: matches.map((m) => m.id), alerts };
+}
+
+/** Straight to the deliver queue, or into the webhook's digest window (one job per window). */
+async function enqueueAlert(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, fetchedAt: number, now: number): Promise<void> {
+  const attempts = hook.retry.length + 1;
+  const route = await routeAlert(deps.redis, deps.current().config.redisPrefix, hook, now);
+  if (route.kind === 'now') {
+    await deps.queues.deliver.add('deliver', { kind: 'alert', webhookId: hook.id, payload, fetchedAt }, { jobId: payload.data.alertId, attempts });
+    return;
+  }
+  const { window } = route;
+  await addToDigest(deps.redis, window, payload);
+  // A little after the window closes, so alerts added at its last moment are in it.
+  await deps.queues.deliver.add(
+    'deliver',
+    { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
+    { jobId: window.jobId, attempts, delay: Math.max(0, window.end + 2_000 - now) },
+  );
+  deps.logger.info({ alert: payload.data.alertId, webhook: hook.id, digest: window.jobId, reason: route.reason }, 'alert added to a digest');
 }

@@ -114,7 +114,7 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
     await scheduler?.stop();
     // Workers finish in-flight jobs; past the grace period, a job is left to be picked up
     // again as stalled by the next process, never lost.
-    await Promise.race([Promise.all(workers.map((w) => w.close())), sleep(SHUTDOWN_GRACE_MS)]);
+    await withDeadline(Promise.all(workers.map((w) => w.close())), SHUTDOWN_GRACE_MS);
     await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
     await queues.close().catch(() => undefined);
     await new Promise((r) => server.close(() => r(undefined)));
@@ -159,8 +159,15 @@ function watchFile(file: string, onChange: () => void): fs.FSWatcher | undefined
 }
 
 async function quit(redis: Redis): Promise<void> {
-  await Promise.race([redis.quit().catch(() => undefined), sleep(1_000)]);
+  await withDeadline(redis.quit().catch(() => undefined), 1_000);
   redis.disconnect();
+}
+
+/** Waits for the work or the deadline, whichever comes first, leaving no timer behind. */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -281,6 +281,27 @@ describe('failure, backoff and recovery', () => {
     expect(health.lastError).toBeUndefined();
   });
 
+  it('with adaptive polling, waits an interval within the configured bounds before the next request', async () => {
+    fresh();
+    const f = feed('/no-validators', { adaptive: true });
+    expect((await poller.poll(f)).status).toBe('parsed');
+    const skipped = await poller.poll(f);
+    expect(skipped.status === 'skipped' && skipped.reason).toBe('not-due');
+    const next = skipped.status === 'skipped' ? skipped.nextPollAt - now : 0;
+    expect(next).toBeGreaterThanOrEqual(config.adaptive.min);
+    expect(next).toBeLessThanOrEqual(config.adaptive.max);
+    now += next;
+    expect((await poller.poll(f)).status).toBe('unchanged');
+  });
+
+  it('starts afresh when a feed\'s URL changes in the config', async () => {
+    fresh();
+    const f = feed('/429');
+    await poller.poll(f);
+    expect((await poller.poll(f)).status).toBe('skipped');
+    expect((await poller.poll({ ...f, url: `${base}/no-validators` })).status).toBe('parsed');
+  });
+
   it('lists a feed never polled as such', async () => {
     fresh();
     expect(await listFeedHealth(client, prefix, [{ id: 'new', url: `${base}/feed` }])).toEqual([

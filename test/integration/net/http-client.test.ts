@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
 import { createHttpClient, type RequestOptions } from '../../../src/net/http-client.js';
 
+const BROTLI_BOMB = zlib.brotliCompressSync(Buffer.alloc(20 * 1024 * 1024), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
 const sockets = new Set<Socket>();
 let base = '';
 const server = http.createServer((req, res) => {
@@ -14,6 +15,16 @@ const server = http.createServer((req, res) => {
     res.setHeader('content-encoding', 'gzip');
     return void res.end(zlib.gzipSync('zipped hello'));
   }
+  if (path === '/deflate-raw' || path === '/deflate-zlib' || path === '/br') {
+    res.setHeader('content-encoding', path === '/br' ? 'br' : 'deflate');
+    const body = Buffer.from('squeezed hello');
+    return void res.end(path === '/br' ? zlib.brotliCompressSync(body) : path === '/deflate-raw' ? zlib.deflateRawSync(body) : zlib.deflateSync(body));
+  }
+  if (path === '/br-bomb') {
+    res.setHeader('content-encoding', 'br');
+    return void res.end(BROTLI_BOMB);
+  }
+  if (path === '/hang') return;
   if (path === '/to-metadata') {
     res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
     return void res.end();
@@ -56,6 +67,30 @@ describe('http client', () => {
   it('undoes gzip content encoding', async () => {
     const r = await client.request(`${base}/gzip`, opts);
     expect(r.ok && r.value.body.toString()).toBe('zipped hello');
+  });
+
+  it.each(['/deflate-raw', '/deflate-zlib', '/br'])('undoes %s content encoding', async (path) => {
+    const r = await client.request(`${base}${path}`, opts);
+    expect(r.ok && r.value.body.toString()).toBe('squeezed hello');
+  });
+
+  it('stops a brotli bomb at the byte cap, counted after decompression', async () => {
+    const r = await client.request(`${base}/br-bomb`, { ...opts, maxBytes: 1024 * 1024 });
+    expect(!r.ok && r.error.code).toBe('too-large');
+  });
+
+  it('returns the compressed bytes untouched when decompression is off', async () => {
+    const r = await client.request(`${base}/gzip`, { ...opts, decompress: false });
+    expect(r.ok && zlib.gunzipSync(r.value.body).toString()).toBe('zipped hello');
+  });
+
+  it('ends a request when its signal aborts, closing the connection', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const r = await client.request(`${base}/hang`, { ...opts, signal: controller.signal });
+    expect(!r.ok && r.error.code).toBe('timeout');
+    await new Promise((res) => setTimeout(res, 50));
+    expect(sockets.size).toBe(0);
   });
 
   it('follows a redirect and reports the final URL and hop count', async () => {

@@ -76,3 +76,9 @@ describe('address policy', () => {
     expect(p.check('169.254.169.254').ok).toBe(true);
   });
 });
+
+describe('address policy configuration', () => {
+  it('rejects a malformed CIDR at start with a config error naming it', () => {
+    expect(() => createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['10.0.0.0/99'] })).toThrow(/10\.0\.0\.0\/99/);
+  });
+});
