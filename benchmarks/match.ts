@@ -37,11 +37,13 @@ const COMMON = (
   'spokesman director local national international region capital protest rally campaign ministry ' +
   'analysts data growth decline record pressure crisis plan support response measures public private'
 ).split(' ');
-const SYLLABLES = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar qui ste wal ner gu ia'.split(' ');
+/** Names of watched people come from one set of syllables, other proper nouns from another. */
+const NAME_SYLLABLES = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar qui ste wal ner gu ia'.split(' ');
+const OTHER_SYLLABLES = 'ap ex im od ub yl ek af ust orp enk ild ux ew oop yth ach'.split(' ');
 
-function pseudoWord(rand: () => number, syllables: number): string {
+function pseudoWord(rand: () => number, syllables: number, from = NAME_SYLLABLES): string {
   let w = '';
-  for (let i = 0; i < syllables; i++) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)];
+  for (let i = 0; i < syllables; i++) w += from[Math.floor(rand() * from.length)];
   return w;
 }
 
@@ -81,7 +83,7 @@ function makeCorpus(mentions: string[], rand: () => number): MatchInput[] {
     for (let i = 0; i < n; i++) {
       const r = rand();
       if (r < 0.01) words.push(mentions[Math.floor(rand() * mentions.length)]);
-      else if (r < 0.08) words.push(capital(pseudoWord(rand, 2 + Math.floor(rand() * 2))));
+      else if (r < 0.08) words.push(capital(pseudoWord(rand, 2 + Math.floor(rand() * 2), OTHER_SYLLABLES)));
       else words.push(COMMON[Math.floor(rand() * COMMON.length)]);
     }
     return capital(words.join(' '));
@@ -151,6 +153,7 @@ export async function run(): Promise<void> {
   const items = makeCorpus(largest.mentions, prng(7));
   const texts = items.flatMap((i) => [i.title, i.summary, i.content]);
   const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+  texts.slice(0, 1500).forEach((t) => foldText(t));
   const normalizeMs = measure(() => texts.forEach((t) => foldText(t)));
   const folded = texts.map((t) => foldText(t).text);
 
@@ -166,12 +169,14 @@ export async function run(): Promise<void> {
     const heapMb = (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
 
     let hits = 0;
+    items.slice(0, 500).forEach((item) => matcher.match(item));
     const matchMs = measure(() => items.forEach((item) => (hits += matcher.match(item).length)));
 
     const terms = [...new Set(specs.flatMap((s) => [...(s.terms ?? []), ...(s.exclude ?? [])]).concat(specs.flatMap((s) => (s.query ? [s.query.match(/"([^"]+)"/)![1]] : []))))];
     const patterns = [...new Set(terms.map(foldPhrase))];
     const automaton = buildAutomaton(patterns);
     const into: number[] = [];
+    folded.slice(0, 1500).forEach((t) => automaton.scan(t, into));
     const scanMs = measure(() => folded.forEach((t) => automaton.scan(t, into)));
 
     const alternation = new RegExp(`\\b(?:${patterns.map((p) => escape(p).replace(/ /g, '\\s+')).join('|')})\\b`, 'g');
@@ -201,7 +206,7 @@ export async function run(): Promise<void> {
       compileMs: round(compileMs),
       heapMb: round(heapMb),
     });
-    if (hits === 0 || altHits === 0 || naiveHits === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
+    if (hits === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
   }
 
   console.log(`match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s (normalization included unless noted)`);

@@ -6,7 +6,7 @@
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, WORD_UNIT, type FoldedText } from './fold.js';
-import { allTerms, canMatchWithoutTerms, parseQuery, positiveTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
+import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
 import { layoutOf, sentenceAround, sentenceIndex, wordIndex, type TextLayout } from './sentences.js';
 import { buildSnippet } from './snippet.js';
@@ -71,11 +71,12 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       return patternOf(folded);
     });
     for (const t of allTerms(root)) termPattern.set(t, patternOf(t.folded));
-    for (const t of positiveTerms(root)) {
+    const required = presearchTerms(root);
+    if (required === null) alwaysEvaluate.push(w);
+    for (const t of required ?? []) {
       const list = (patternWatches[termPattern.get(t)!] ??= []);
       if (list[list.length - 1] !== w) list.push(w);
     }
-    if (canMatchWithoutTerms(root)) alwaysEvaluate.push(w);
     return { id: spec.id, label: spec.label, root, excludePatterns };
   });
 

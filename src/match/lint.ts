@@ -1,6 +1,6 @@
 /** Warnings about watches that compile but probably do not do what their author wants. */
 import type { WatchSpec } from '../contracts/match.js';
-import { allTerms, canMatchWithoutTerms, parseQuery, type QueryNode } from './query.js';
+import { allTerms, parseQuery, presearchTerms, type QueryNode } from './query.js';
 import { formatQueryError, QueryError } from './query-error.js';
 
 const MAX_SENSIBLE_DISTANCE = 20;
@@ -28,7 +28,7 @@ export function lintWatch(spec: WatchSpec): string[] {
       warnings.push(`watch "${spec.id}": ${text} spans more words than most sentences hold; keep the distance at ${MAX_SENSIBLE_DISTANCE} or below`);
     }
   });
-  if (canMatchWithoutTerms(root)) {
+  if (presearchTerms(root) === null) {
     warnings.push(`watch "${spec.id}": the query can match items that contain none of its terms (NOT-only or filter-only); it will be checked against every item`);
   }
   return warnings;

@@ -248,42 +248,48 @@ function tokenize(q: string, fail: (col: number, message: string, hint: string) 
   return out;
 }
 
-/** True when the query can hold for an item that contains none of its terms (NOT-only, filters). */
-export function canMatchWithoutTerms(n: QueryNode): boolean {
+/**
+ * Terms of which at least one is present in every item the query matches, chosen to be rare
+ * (the presearcher registers the watch under these only); null when no such set exists (NOT-only
+ * or filter-only queries) and the watch must be evaluated for every item. Of an AND or a NEAR
+ * only the side with the rarest-looking terms is kept, so "Kovalenko NEAR/5 the" is not looked
+ * at for every item that says "the".
+ */
+export function presearchTerms(n: QueryNode): TermNode[] | null {
   switch (n.kind) {
     case 'term':
-    case 'near':
-      return false;
+      return [n];
+    case 'or': {
+      const all: TermNode[] = [];
+      for (const c of n.children) {
+        const terms = presearchTerms(c);
+        if (terms === null) return null;
+        all.push(...terms);
+      }
+      return all;
+    }
     case 'and':
-      return n.children.every(canMatchWithoutTerms);
-    case 'or':
-      return n.children.some(canMatchWithoutTerms);
-    case 'not':
-    case 'url':
-    case 'feed':
-    case 'lang':
-      return true;
+    case 'near': {
+      const sides = (n.kind === 'and' ? n.children : [n.left, n.right]).map(presearchTerms);
+      let best: TermNode[] | null = null;
+      for (const terms of sides) if (terms !== null && (best === null || rarity(terms) > rarity(best))) best = terms;
+      return best;
+    }
+    default:
+      return null;
   }
 }
 
-/** Terms that, when present, can make the query hold: every term not under a NOT. */
-export function positiveTerms(n: QueryNode, out: TermNode[] = []): TermNode[] {
-  switch (n.kind) {
-    case 'term':
-      out.push(n);
-      break;
-    case 'and':
-    case 'or':
-      n.children.forEach((c) => positiveTerms(c, out));
-      break;
-    case 'near':
-      positiveTerms(n.left, out);
-      positiveTerms(n.right, out);
-      break;
-    default:
-      break;
+/** A stand-in for document frequency: a set is as rare as its most common term; longer is rarer. */
+function rarity(terms: TermNode[]): number {
+  let min = Infinity;
+  for (const t of terms) {
+    const words = t.folded.split(' ');
+    // A phrase is as rare as its longest word; a prefix loses the letters the star may add.
+    const score = Math.max(...words.map((w) => w.length)) + (words.length - 1) - (t.wildcard ? 2 : 0);
+    min = Math.min(min, score);
   }
-  return out;
+  return min;
 }
 
 /** Every term of the query, negated or not. */

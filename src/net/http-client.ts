@@ -157,7 +157,8 @@ function classify(err: unknown, url: string): MediawatchError {
   const make = (c: ErrorCode, retryable: boolean) => new MediawatchError(c, message, { retryable, cause: err, details: { url, errno: code } });
   if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'].includes(code)) return make('dns', true);
   if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code) || /SSL|TLS/.test(e?.message ?? '')) return make('tls', true);
-  if (code.startsWith('Z_') || code.startsWith('ERR_ZLIB') || code === 'ERR__ERROR_FORMAT_PADDING_1') return make('decode', false);
+  // zlib reports Z_*, brotli ERR__ERROR_* (e.g. ERR__ERROR_FORMAT_PADDING_1).
+  if (code.startsWith('Z_') || code.startsWith('ERR_ZLIB') || code.startsWith('ERR__ERROR_')) return make('decode', false);
   if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS') return make('bad-url', false);
   return make('connect', true);
 }

@@ -17,8 +17,6 @@ export interface Decoded {
   text: string;
   /** Lower-case name of the encoding that decoded the body, e.g. "utf-8", "us-ascii", "gb18030". */
   encoding: string;
-  /** The encoding the server or document announced was not the one that worked. */
-  overridden: boolean;
 }
 
 /** Enough of the body for chardet to be sure, without scanning a whole large feed. */
@@ -172,14 +170,13 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
         ? ['us-ascii']
         : [bom?.encoding, layout, prolog];
   const fallbacks = [bom?.encoding, layout, prolog, 'utf-8'];
-  const first = announced.find((e) => e !== undefined) ?? 'utf-8';
 
   const tried = new Set<string>();
   const attempt = (name: string | undefined): Decoded | undefined => {
     if (name === undefined || tried.has(name)) return undefined;
     tried.add(name);
     const text = tryDecode(body, name);
-    return text === undefined ? undefined : { text: text.replace(/^\uFEFF/, ''), encoding: name, overridden: name !== first };
+    return text === undefined ? undefined : { text: text.replace(/^\uFEFF/, ''), encoding: name };
   };
   for (const name of [...announced, ...fallbacks]) {
     const decoded = attempt(name);
@@ -187,9 +184,9 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
   }
   // A BOM is the strongest signal there is: a few bad bytes under it are damage, not a hint
   // that the whole document is in another encoding.
-  if (bom) return { text: iconv.decode(body.subarray(bom.length), bom.encoding), encoding: bom.encoding, overridden: bom.encoding !== first };
+  if (bom) return { text: iconv.decode(body.subarray(bom.length), bom.encoding), encoding: bom.encoding };
   const detected = attempt(detect(body));
   if (detected) return detected;
   // Nothing fits exactly; windows-1252 maps every byte, so no text is lost, only possibly misread.
-  return { text: body.toString('latin1'), encoding: 'windows-1252', overridden: true };
+  return { text: body.toString('latin1'), encoding: 'windows-1252' };
 }

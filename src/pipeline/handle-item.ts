@@ -62,12 +62,14 @@ export async function handleItem(job: ItemJob, deps: PipelineDeps): Promise<Item
     const alertId = alertIdFor(story.storyId, sink.id, item.key, version);
     const claim = await deps.stories.claimWatches(story.storyId, sink.id, wanted.map((w) => w.id), alertId);
     if (claim.fresh.length === 0) continue;
+    // An update: the story was alerted on this sink before, or this is an edited item.
+    const update = claim.alertedBefore || job.sighting === 'changed';
     const payload = buildPayload({
-      alertId, storyId: story.storyId, feed, item, now, update: claim.alertedBefore,
+      alertId, storyId: story.storyId, feed, item, now, update,
       watches: wanted.filter((w) => claim.fresh.includes(w.id)),
     });
     if (!sink.hook) {
-      deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update: claim.alertedBefore }, 'alert');
+      deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update }, 'alert');
       continue;
     }
     await enqueueAlert(deps, sink.hook, payload, job.fetchedAt, now);

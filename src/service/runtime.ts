@@ -4,14 +4,15 @@
  * Everything that varies (clock, HTTP, Redis, logger) is created here and passed down.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { systemClock } from '../adapters/clock.js';
 import { resolveRedis } from '../adapters/local-redis.js';
-import { safeUrl, type Logger } from '../adapters/logger.js';
+import type { Logger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { openQueues } from '../adapters/queues.js';
-import { assertNoEviction, connectRedis } from '../adapters/redis.js';
+import { assertNoEviction, connectRedis, describeRedisUrl } from '../adapters/redis.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 8_000;
+/** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
+const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest'] as const;
 
 export async function runService({ roles, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
   const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
@@ -48,8 +51,15 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   const redisTarget = await resolveRedis(env, logger);
   const client = connectRedis(redisTarget.url, 'client');
   client.on('error', () => undefined); // reported through readiness and the failing operations
-  await waitForRedis(client, redisTarget.url, logger);
-  await assertNoEviction(client);
+  try {
+    await waitForRedis(client, redisTarget.url, logger);
+    await assertNoEviction(client);
+  } catch (err) {
+    // An open connection would keep the process alive after it reported that it did not start.
+    client.disconnect();
+    await redisTarget.stop();
+    throw err;
+  }
   const workerConnection = connectRedis(redisTarget.url, 'worker');
   workerConnection.on('error', () => undefined);
 
@@ -90,11 +100,13 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
       }
     },
   });
-  logger.info({ roles, port, redis: safeUrl(redisTarget.url), config: configPath }, 'mediawatch started');
+  logger.info({ roles, port, redis: describeRedisUrl(redisTarget.url), config: configPath }, 'mediawatch started');
 
   const reload = (why: string) => {
     try {
       const next = loadConfigFile(configPath, env);
+      const fixed = RESTART_ONLY.filter((k) => JSON.stringify(next.config[k]) !== JSON.stringify(loaded.config[k]));
+      if (fixed.length > 0) logger.warn({ sections: fixed }, 'these config sections take effect after a restart; the rest is applied now');
       loaded = next;
       scheduler?.reload();
       logger.info({ why, feeds: next.config.feeds.length, watches: next.config.watches.length, webhooks: next.config.webhooks.length }, 'config reloaded');
@@ -132,12 +144,12 @@ async function waitForRedis(client: Redis, url: string, logger: Logger, timeoutM
   while (Date.now() < end) {
     if (client.status === 'ready') return;
     if (!warned && Date.now() > end - timeoutMs + 2_000) {
-      logger.warn({ redis: safeUrl(url) }, 'waiting for Redis…');
+      logger.warn({ redis: describeRedisUrl(url) }, 'waiting for Redis…');
       warned = true;
     }
     await sleep(100);
   }
-  throw new MediawatchError('redis', `Redis at ${safeUrl(url)} did not answer within ${timeoutMs / 1000} s`);
+  throw new MediawatchError('redis', `Redis at ${describeRedisUrl(url)} did not answer within ${timeoutMs / 1000} s`);
 }
 
 function logConfig(loaded: LoadedConfig, logger: Logger): void {
@@ -147,9 +159,12 @@ function logConfig(loaded: LoadedConfig, logger: Logger): void {
 }
 
 function watchFile(file: string, onChange: () => void): fs.FSWatcher | undefined {
+  // The folder, not the file: editors and ConfigMap updates replace the file by a rename.
+  const name = path.basename(file);
   let timer: NodeJS.Timeout | undefined;
   try {
-    return fs.watch(file, () => {
+    return fs.watch(path.dirname(path.resolve(file)), (_, changed) => {
+      if (changed !== null && changed !== name && !changed.startsWith('..')) return;
       clearTimeout(timer);
       timer = setTimeout(onChange, 300);
     });

@@ -25,6 +25,10 @@ const server = http.createServer((req, res) => {
     return void res.end(BROTLI_BOMB);
   }
   if (path === '/hang') return;
+  if (path === '/corrupt-gzip') {
+    res.setHeader('content-encoding', 'gzip');
+    return void res.end(Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8]));
+  }
   if (path === '/to-metadata') {
     res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
     return void res.end();
@@ -77,6 +81,11 @@ describe('http client', () => {
   it('stops a brotli bomb at the byte cap, counted after decompression', async () => {
     const r = await client.request(`${base}/br-bomb`, { ...opts, maxBytes: 1024 * 1024 });
     expect(!r.ok && r.error.code).toBe('too-large');
+  });
+
+  it('reports a corrupt gzip body as a decode error, not a crash', async () => {
+    const r = await client.request(`${base}/corrupt-gzip`, opts);
+    expect(!r.ok && r.error.code).toBe('decode');
   });
 
   it('returns the compressed bytes untouched when decompression is off', async () => {

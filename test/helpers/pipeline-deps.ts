@@ -1,0 +1,38 @@
+/**
+ * Real pipeline dependencies (stores, queues, HTTP client) on a test Redis, for tests that drive
+ * the stage handlers directly instead of through a service process.
+ */
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { createMetrics } from '../../src/adapters/metrics.js';
+import { openQueues } from '../../src/adapters/queues.js';
+import { parseConfig } from '../../src/config/load.js';
+import { createSeenStore } from '../../src/dedupe/seen-store.js';
+import { createStoryStore } from '../../src/dedupe/story-store.js';
+import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
+import { createFeedPoller } from '../../src/fetch/index.js';
+import { createBacktestStore } from '../../src/match/backtest-store.js';
+import { createAddressPolicy } from '../../src/net/address-policy.js';
+import { createHttpClient } from '../../src/net/http-client.js';
+import type { PipelineDeps } from '../../src/pipeline/deps.js';
+
+export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = Date.now): PipelineDeps & { close(): Promise<void> } {
+  const loaded = parseConfig(yaml, 'test.yaml', {});
+  const { config } = loaded;
+  const prefix = config.redisPrefix;
+  const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' });
+  const queues = openQueues(redis, prefix);
+  return {
+    current: () => ({ config, matcher: loaded.matcher }),
+    redis, queues, clock, random: () => 0.5,
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics(),
+    poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock }),
+    seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention }),
+    stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow }),
+    backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
+    breaker: createCircuitBreaker(redis, { prefix }),
+    webhookHttp: http,
+    close: () => queues.close(),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * A service process dies or is stopped in the middle of a webhook delivery: the alert still
+ * arrives, at least once and at most twice, always with the same webhook-id.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
+import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
+import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
+import { startService, type ServiceProcess } from '../../helpers/service.js';
+
+let redis: TestRedis;
+let services: ServiceProcess[] = [];
+let closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterEach(async () => {
+  await Promise.all(services.map((s) => s.stop()));
+  await Promise.all(closers.map((c) => c()));
+  services = [];
+  closers = [];
+  await redis.client().flushall();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe('a service process that stops mid-delivery', () => {
+  it('delivers the alert after the process delivering it is killed, with one webhook-id seen at most twice', async () => {
+    const feeds = await startFeedServer();
+    const secret = newSecret();
+    // The first request is held open until long after the process that sent it is gone.
+    const hook = await startSlowReceiver(secret, async (n) => {
+      if (n === 1) await sleep(10_000);
+      return 200;
+    });
+    closers.push(feeds.close, hook.close);
+    feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
+    const config = newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret, timeout: '30s' });
+
+    const first = await startService({ config, redisUrl: redis.url });
+    services.push(first);
+    await waitFor(() => hook.arrived.length === 1, 15_000, 'the first delivery try');
+    first.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    // The job's lock must expire before another process takes it over as stalled.
+    services.push(await startService({ config, redisUrl: redis.url }));
+    await waitFor(() => hook.delivered().length > 0, 75_000, 'delivery by the second process');
+    await sleep(1_000);
+
+    const ids = hook.arrived.map((r) => r.id);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    expect(ids.length).toBeLessThanOrEqual(2);
+    expect(hook.delivered()).toHaveLength(1);
+    expect(hook.arrived.every((r) => r.verified)).toBe(true);
+  }, 100_000);
+
+  it('finishes the delivery in flight on SIGTERM and exits 0 within 10 seconds', async () => {
+    const feeds = await startFeedServer();
+    const secret = newSecret();
+    const hook = await startSlowReceiver(secret, async () => {
+      await sleep(2_000);
+      return 200;
+    });
+    closers.push(feeds.close, hook.close);
+    feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
+    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
+    services.push(svc);
+    await waitFor(() => hook.arrived.length === 1, 15_000, 'the delivery to start');
+
+    const started = Date.now();
+    const { code } = await svc.stop();
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(hook.delivered().map((r) => r.id)).toEqual([hook.arrived[0].id]);
+    expect(svc.events().some((e) => e.msg === 'alert delivered' && e.alert === hook.arrived[0].id)).toBe(true);
+  });
+});
