@@ -8,7 +8,6 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY workers ./workers
-COPY benchmarks ./benchmarks
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as the unprivileged user.

@@ -8,8 +8,11 @@ export function workerOptions(connection: Redis, redisPrefix: string, concurrenc
     connection,
     prefix: bullPrefix(redisPrefix),
     concurrency,
-    // A worker that dies mid-job leaves it stalled; another picks it up after the lock expires.
+    // A worker that dies mid-job leaves it stalled; another picks it up once the lock has
+    // expired and a stalled check has run: checking every 5 s rather than BullMQ's 30 s brings
+    // a crashed process's deliveries back in about 35 s instead of up to a minute.
     lockDuration: 30_000,
+    stalledInterval: 5_000,
     maxStalledCount: 3,
     autorun: true,
   };

@@ -22,7 +22,7 @@ export interface LoadedConfig {
 export class ConfigError extends MediawatchError {
   readonly problems: string[];
   constructor(file: string, problems: string[]) {
-    super('config', `${file}: ${problems.length} problem(s) in the config:\n  - ${problems.join('\n  - ')}`);
+    super('config', problems.length === 1 ? `${file}: ${problems[0]}` : `${file}: ${problems.length} problems in the config:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }

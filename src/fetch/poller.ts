@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { FeedConfig, FetchConfig } from '../config/schema.js';
-import { MediawatchError, asMediawatchError } from '../contracts/errors.js';
+import { MediawatchError } from '../contracts/errors.js';
 import type { ParsedFeed } from '../contracts/item.js';
 import type { HttpClient, HttpResponse } from '../net/http-client.js';
 import { FEED_ACCEPT } from '../net/user-agent.js';
@@ -32,9 +32,9 @@ export type PollOutcome = (
 ) &
   PollStats;
 
+/** The part of a pino logger the poller uses; failures are logged by the caller, which knows the job. */
 export interface PollerLogger {
   debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 export interface FeedPollerDeps {
@@ -75,7 +75,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       if (state.etag) headers['if-none-match'] = state.etag;
       if (state.lastModified) headers['if-modified-since'] = state.lastModified;
     }
-    const release = await limiter.acquire(new URL(feed.url).host);
+    // An unparsable URL gets its own queue; the client then reports it as 'bad-url'.
+    const release = await limiter.acquire(URL.canParse(feed.url) ? new URL(feed.url).host : feed.url);
     try {
       const r = await deps.http.request(feed.url, {
         headers,
@@ -105,7 +106,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       consecutiveFailures: failures,
       nextPollAt,
     });
-    deps.logger?.warn({ feed: feed.id, code: error.code, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'feed poll failed');
+    deps.logger?.debug({ feed: feed.id, code: error.code, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'feed poll failed; backing off');
     return { status: 'failed', error, ...stats };
   }
 
@@ -190,7 +191,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
         return await pollOnce(feed);
       } catch (err) {
         // Redis being down is the usual cause; the poll is retried on the next tick.
-        return { status: 'failed', error: asMediawatchError(err, 'redis') };
+        const error = err instanceof MediawatchError ? err : new MediawatchError('redis', `feed state unavailable: ${err instanceof Error ? err.message : String(err)}`, { retryable: true, cause: err });
+        return { status: 'failed', error };
       }
     },
   };

@@ -83,22 +83,56 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const automaton = buildAutomaton(patterns);
   const startsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(0)] === 1);
   const endsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(p.length - 1)] === 1);
-  const stamp = new Int32Array(compiled.length);
+
+  // Every pattern a watch's query may ask about: its terms and its exclude phrases.
+  const watchPatterns = compiled.map((w) => [...new Set([...allTerms(w.root).map((t) => termPattern.get(t)!), ...w.excludePatterns])]);
+  const watchStamp = new Int32Array(compiled.length);
+  const patternStamp = new Int32Array(patterns.length);
   let generation = 0;
-  const scratch: number[] = [];
+  const rawByField: number[][] = TEXT_FIELDS.map(() => []);
 
   function match(input: MatchInput): WatchMatch[] {
+    const gen = ++generation;
     const fields: (FieldText | undefined)[] = [];
-    const found = new Map<number, RawOcc[]>();
+    const candidates: number[] = [];
+    const mark = (w: number) => {
+      if (watchStamp[w] !== gen) {
+        watchStamp[w] = gen;
+        candidates.push(w);
+      }
+    };
     for (let f = 0; f < TEXT_FIELDS.length; f++) {
       const original = input[TEXT_FIELDS[f]] ?? '';
+      const raw = rawByField[f];
+      raw.length = 0;
       if (original === '') continue;
       const folded = foldText(original);
       fields[f] = { original, folded, layout: null };
-      const text = folded.text;
-      const raw = automaton.scan(text, scratch);
+      automaton.scan(folded.text, raw);
       for (let k = 0; k < raw.length; k += 2) {
         const pid = raw[k];
+        if (patternStamp[pid] === gen) continue;
+        patternStamp[pid] = gen;
+        patternWatches[pid]?.forEach(mark);
+      }
+    }
+    alwaysEvaluate.forEach(mark);
+    if (candidates.length === 0) return [];
+    candidates.sort((a, b) => a - b);
+
+    // Occurrences are built (and word boundaries checked) only for patterns the candidates use:
+    // a watch like "Kovalenko NEAR/5 the" must not cost an object per "the" in items without Kovalenko.
+    const wanted = -gen;
+    for (const w of candidates) for (const pid of watchPatterns[w]) patternStamp[pid] = wanted;
+    const found = new Map<number, RawOcc[]>();
+    for (let f = 0; f < TEXT_FIELDS.length; f++) {
+      const field = fields[f];
+      if (field === undefined) continue;
+      const text = field.folded.text;
+      const raw = rawByField[f];
+      for (let k = 0; k < raw.length; k += 2) {
+        const pid = raw[k];
+        if (patternStamp[pid] !== wanted) continue;
         const end = raw[k + 1];
         const start = automaton.startOf(text, pid, end);
         if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) continue;
@@ -108,19 +142,6 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         list.push({ field: f, start, end, rightOpen });
       }
     }
-
-    generation++;
-    const candidates: number[] = [];
-    const mark = (w: number) => {
-      if (stamp[w] !== generation) {
-        stamp[w] = generation;
-        candidates.push(w);
-      }
-    };
-    for (const pid of found.keys()) patternWatches[pid]?.forEach(mark);
-    alwaysEvaluate.forEach(mark);
-    if (candidates.length === 0) return [];
-    candidates.sort((a, b) => a - b);
 
     const evaluation = new Evaluation(input, fields, found, termPattern);
     const out: WatchMatch[] = [];

@@ -68,7 +68,7 @@ class BlockedLookup extends Error {
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   return {
     async request(url, req) {
-      const deadline = Date.now() + req.totalTimeoutMs;
+      const deadline = performance.now() + req.totalTimeoutMs;
       let current: URL;
       try {
         current = new URL(url);
@@ -81,7 +81,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       for (let redirects = 0; ; redirects++) {
         const checked = checkUrl(current, opts.policy);
         if (!checked.ok) return checked;
-        const remaining = deadline - Date.now();
+        const remaining = Math.floor(deadline - performance.now());
         if (remaining <= 0) return fail(timeoutError(current.href, req.totalTimeoutMs));
         const res = await exchange(current, { ...req, method, headers, body, totalTimeoutMs: remaining }, opts, redirects, req.totalTimeoutMs);
         if (!res.ok) return res;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedConfig, FetchConfig } from '../../../src/config/schema.js';
 import { checkFeed, createFeedPoller, listFeedHealth, type FeedPoller } from '../../../src/fetch/index.js';
@@ -300,6 +300,16 @@ describe('failure, backoff and recovery', () => {
     await poller.poll(f);
     expect((await poller.poll(f)).status).toBe('skipped');
     expect((await poller.poll({ ...f, url: `${base}/no-validators` })).status).toBe('parsed');
+  });
+
+  it('reports an unreachable Redis as a retryable failure instead of throwing', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    try {
+      const r = await createFeedPoller({ http: http_, redis: dead, prefix: 'x', config, clock }).poll(feed('/feed'));
+      expect(r.status === 'failed' && r.error).toMatchObject({ code: 'redis', retryable: true });
+    } finally {
+      dead.disconnect();
+    }
   });
 
   it('lists a feed never polled as such', async () => {
