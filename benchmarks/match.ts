@@ -53,9 +53,13 @@ const capital = (w: string) => w[0].toUpperCase() + w.slice(1);
 function makeWatches(count: number, rand: () => number): { specs: WatchSpec[]; mentions: string[] } {
   const specs: WatchSpec[] = [];
   const mentions: string[] = [];
+  const taken = new Set<string>();
   for (let i = 0; i < count; i++) {
     const first = capital(pseudoWord(rand, 2));
-    const last = capital(pseudoWord(rand, 3));
+    let last: string;
+    do last = capital(pseudoWord(rand, 3 + Math.floor(rand() * 2)));
+    while (taken.has(last.slice(0, 6)));
+    taken.add(last.slice(0, 6));
     const id = `w${i}`;
     const kind = rand();
     if (kind < 0.6) {
@@ -67,7 +71,7 @@ function makeWatches(count: number, rand: () => number): { specs: WatchSpec[]; m
       mentions.push(topic);
     } else {
       const near = COMMON[Math.floor(rand() * COMMON.length)];
-      specs.push({ id, label: last, query: `(${last} NEAR/5 ${near}) OR "${first} ${last}" OR ${last.slice(0, 5).toLowerCase()}* -${pseudoWord(rand, 2)}` });
+      specs.push({ id, label: last, query: `(${last} NEAR/5 ${near}) OR "${first} ${last}" OR ${last.slice(0, 6).toLowerCase()}* -${pseudoWord(rand, 2)}` });
       mentions.push(`${last} ${near}`, `${first} ${last}`);
     }
   }

@@ -38,70 +38,64 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
     }
   }
   const A = alphabet;
-  const maxStates = totalChars + 1;
-  // goto[] first holds trie edges (-1 = none), then the full DFA after the BFS below.
-  const delta = new Int32Array(maxStates * A).fill(-1);
-  const terminal: number[][] = [];
+  // One table serves as trie (0 = no edge: the root is nobody's child), then as the full DFA,
+  // then in place as the premultiplied, output-flagged table the scan reads.
+  const table = new Int32Array((totalChars + 1) * A);
+  const ownFirst = new Int32Array(totalChars + 1).fill(-1);
+  const ownNext = new Int32Array(patterns.length).fill(-1);
   let states = 1;
   patterns.forEach((p, id) => {
     let s = 0;
     for (let i = 0; i < p.length; i++) {
-      const cls = classOf[p.charCodeAt(i)];
-      let t = delta[s * A + cls];
-      if (t < 0) {
-        t = states++;
-        delta[s * A + cls] = t;
-      }
-      s = t;
+      const at = s * A + classOf[p.charCodeAt(i)];
+      if (table[at] === 0) table[at] = states++;
+      s = table[at];
     }
-    (terminal[s] ??= []).push(id);
+    ownNext[id] = ownFirst[s];
+    ownFirst[s] = id;
   });
 
   const fail = new Int32Array(states);
-  const outLists: number[][] = new Array(states);
-  const order: number[] = [0];
-  outLists[0] = [];
-  for (let cls = 0; cls < A; cls++) {
-    const t = delta[cls];
-    if (t < 0) delta[cls] = 0;
-    else {
-      fail[t] = 0;
-      order.push(t);
-    }
-  }
-  for (let q = 1; q < order.length; q++) {
+  const order = new Int32Array(states);
+  let queued = 1;
+  for (let q = 0; q < queued; q++) {
     const s = order[q];
-    const own = terminal[s] ?? [];
-    const inherited = outLists[fail[s]];
-    outLists[s] = inherited.length === 0 ? own : own.length === 0 ? inherited : [...own, ...inherited];
+    const row = s * A;
+    const failRow = fail[s] * A;
     for (let cls = 0; cls < A; cls++) {
-      const t = delta[s * A + cls];
-      if (t < 0) delta[s * A + cls] = delta[fail[s] * A + cls];
+      const t = table[row + cls];
+      if (t === 0) table[row + cls] = s === 0 ? 0 : table[failRow + cls];
       else {
-        fail[t] = delta[fail[s] * A + cls];
-        order.push(t);
+        fail[t] = s === 0 ? 0 : table[failRow + cls];
+        order[queued++] = t;
       }
     }
   }
 
+  // A state reports its own patterns, then those of its failure state (already laid out: BFS order).
   const outStart = new Int32Array(states + 1);
-  let outTotal = 0;
-  for (let s = 0; s < states; s++) {
-    outStart[s] = outTotal;
-    outTotal += outLists[s].length;
+  const outCount = new Int32Array(states);
+  for (let q = 0; q < states; q++) {
+    const s = order[q];
+    let own = 0;
+    for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) own++;
+    outCount[s] = own + (s === 0 ? 0 : outCount[fail[s]]);
   }
-  outStart[states] = outTotal;
-  const outIds = new Int32Array(outTotal);
-  for (let s = 0; s < states; s++) outIds.set(outLists[s], outStart[s]);
+  for (let s = 0; s < states; s++) outStart[s + 1] = outStart[s] + outCount[s];
+  const outIds = new Int32Array(outStart[states]);
+  for (let q = 0; q < states; q++) {
+    const s = order[q];
+    let k = outStart[s];
+    for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) outIds[k++] = id;
+    if (s !== 0) outIds.copyWithin(k, outStart[fail[s]], outStart[fail[s]] + outCount[fail[s]]);
+  }
 
   // Premultiply targets by A and flag states with output by storing their complement, so the
   // scan loop does one load, one sign test and no multiplication per char.
-  const table = new Int32Array(states * A);
-  for (let s = 0; s < states; s++) {
-    for (let cls = 0; cls < A; cls++) {
-      const t = delta[s * A + cls];
-      table[s * A + cls] = outStart[t + 1] > outStart[t] ? ~(t * A) : t * A;
-    }
+  const dfa = table.slice(0, states * A);
+  for (let i = 0; i < dfa.length; i++) {
+    const t = dfa[i];
+    dfa[i] = outCount[t] > 0 ? ~(t * A) : t * A;
   }
   const patternSpace = patterns.map((p) => p.includes(' '));
   const patternLength = patterns.map((p) => p.length);
@@ -109,7 +103,7 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
   return {
     patternCount: patterns.length,
     stateCount: states,
-    byteSize: table.byteLength + classOf.byteLength + outStart.byteLength + outIds.byteLength,
+    byteSize: dfa.byteLength + classOf.byteLength + outStart.byteLength + outIds.byteLength,
     scan(text, into = []) {
       into.length = 0;
       let s = 0;
@@ -121,7 +115,7 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
           if (prevSpace) continue;
           prevSpace = true;
         } else prevSpace = false;
-        const v = table[s + cls];
+        const v = dfa[s + cls];
         if (v >= 0) s = v;
         else {
           s = ~v;

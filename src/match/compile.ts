@@ -8,7 +8,7 @@ import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, WORD_UNIT, type FoldedText } from './fold.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
-import { layoutOf, sentenceAround, sentenceIndex, wordIndex, type TextLayout } from './sentences.js';
+import { countAtMost, sentenceAround, sentenceEndsOf, wordStartsOf } from './sentences.js';
 import { buildSnippet } from './snippet.js';
 
 const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'url', 'feed'];
@@ -42,7 +42,9 @@ interface Occ {
 interface FieldText {
   original: string;
   folded: FoldedText;
-  layout: TextLayout | null;
+  /** Computed on first use: words for proximity, sentence ends for proximity and snippets. */
+  wordStarts?: Int32Array;
+  sentenceEnds?: Int32Array;
 }
 
 export function compileWatches(watches: WatchSpec[]): Matcher {
@@ -107,7 +109,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       raw.length = 0;
       if (original === '') continue;
       const folded = foldText(original);
-      fields[f] = { original, folded, layout: null };
+      fields[f] = { original, folded };
       automaton.scan(folded.text, raw);
       for (let k = 0; k < raw.length; k += 2) {
         const pid = raw[k];
@@ -281,9 +283,9 @@ class Evaluation {
         const [first, second] = l.start <= r.start ? [l, r] : [r, l];
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
-        const layout = this.layout(l.field);
-        if (sentenceIndex(layout, first.start) !== sentenceIndex(layout, second.end - 1)) continue;
-        const between = wordIndex(layout, second.start) - wordIndex(layout, first.end - 1) - 1;
+        const { wordStarts, sentenceEnds } = this.layout(l.field);
+        if (countAtMost(sentenceEnds, first.start) !== countAtMost(sentenceEnds, second.end - 1)) continue;
+        const between = countAtMost(wordStarts, second.start) - countAtMost(wordStarts, first.end - 1) - 1;
         if (between > distance) continue;
         kept.add(l).add(r);
       }
@@ -291,9 +293,15 @@ class Evaluation {
     return kept.size > 0 ? [...kept] : null;
   }
 
-  private layout(field: number): TextLayout {
+  private layout(field: number): { wordStarts: Int32Array; sentenceEnds: Int32Array } {
     const f = this.fields[field]!;
-    return (f.layout ??= layoutOf(f.folded.text));
+    f.wordStarts ??= wordStartsOf(f.folded.text);
+    return { wordStarts: f.wordStarts, sentenceEnds: this.sentenceEnds(field) };
+  }
+
+  private sentenceEnds(field: number): Int32Array {
+    const f = this.fields[field]!;
+    return (f.sentenceEnds ??= sentenceEndsOf(f.folded.text));
   }
 
   /** Hits in field order, a hit inside another one dropped, with offsets into the original text. */
@@ -322,7 +330,7 @@ class Evaluation {
     if (o.field === URL_FIELD) {
       return { term: o.term, field, start, end, snippet: buildSnippet(original, 0, original.length, start, end) };
     }
-    const [s, e] = sentenceAround(this.layout(o.field), o.start, folded.text.length);
+    const [s, e] = sentenceAround(this.sentenceEnds(o.field), o.start, folded.text.length);
     const snippet = buildSnippet(original, originalStart(folded, s), originalStart(folded, e), start, end);
     return { term: o.term, field, start, end, snippet };
   }

@@ -12,14 +12,8 @@ const ABBREVIATIONS = new Set([
   'sep', 'sept', 'oct', 'nov', 'dec', 'approx', 'fig', 'mme', 'mlle', 'hr', 'vgl',
 ]);
 
-export interface TextLayout {
-  /** Start of each word, ascending; an apostrophe between letters stays inside the word. */
-  wordStarts: Int32Array;
-  /** Positions just after each sentence end, ascending. */
-  sentenceEnds: Int32Array;
-}
-
-export function layoutOf(text: string): TextLayout {
+/** Start of each word, ascending; an apostrophe between letters stays inside the word. */
+export function wordStartsOf(text: string): Int32Array {
   const starts: number[] = [];
   for (let i = 0; i < text.length; i++) {
     if (!isWordUnit(text.charCodeAt(i))) continue;
@@ -27,6 +21,11 @@ export function layoutOf(text: string): TextLayout {
     const joined = prev === 39 && i > 1 && isWordUnit(text.charCodeAt(i - 2));
     if (prev === -1 || (!isWordUnit(prev) && !joined)) starts.push(i);
   }
+  return Int32Array.from(starts);
+}
+
+/** Positions just after each sentence end, ascending. */
+export function sentenceEndsOf(text: string): Int32Array {
   const ends: number[] = [];
   TERMINATORS.lastIndex = 0;
   for (let m = TERMINATORS.exec(text); m !== null; m = TERMINATORS.exec(text)) {
@@ -42,7 +41,7 @@ export function layoutOf(text: string): TextLayout {
     if (text[i] === '.' && isAbbreviation(text, i)) continue;
     ends.push(j);
   }
-  return { wordStarts: Int32Array.from(starts), sentenceEnds: Int32Array.from(ends) };
+  return Int32Array.from(ends);
 }
 
 function isAbbreviation(text: string, dot: number): boolean {
@@ -66,20 +65,10 @@ export function countAtMost(a: Int32Array, x: number): number {
   return lo;
 }
 
-/** Index of the word that contains (or precedes) position `pos`. */
-export function wordIndex(l: TextLayout, pos: number): number {
-  return countAtMost(l.wordStarts, pos) - 1;
-}
-
-/** Index of the sentence that contains position `pos`. */
-export function sentenceIndex(l: TextLayout, pos: number): number {
-  return countAtMost(l.sentenceEnds, pos);
-}
-
-/** [start, end) of the sentence around position `pos`, in the coordinates of the layout's text. */
-export function sentenceAround(l: TextLayout, pos: number, textLength: number): [number, number] {
-  const k = sentenceIndex(l, pos);
-  const start = k === 0 ? 0 : l.sentenceEnds[k - 1];
-  const end = k < l.sentenceEnds.length ? l.sentenceEnds[k] : textLength;
+/** [start, end) of the sentence around position `pos`, given the text's sentence ends. */
+export function sentenceAround(sentenceEnds: Int32Array, pos: number, textLength: number): [number, number] {
+  const k = countAtMost(sentenceEnds, pos);
+  const start = k === 0 ? 0 : sentenceEnds[k - 1];
+  const end = k < sentenceEnds.length ? sentenceEnds[k] : textLength;
   return [start, end];
 }

@@ -42,7 +42,9 @@ export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<Pa
           ),
         );
       case 'feed': {
-        const wire = await parseXml(decoded.text);
+        // Stray text before the document (a server-side warning, a blank line) is not the feed.
+        const start = decoded.text.indexOf('<');
+        const wire = await parseXml(start > 0 ? decoded.text.slice(start) : decoded.text);
         if (!wire.ok) return fail(new MediawatchError('parse', wire.error.message, { cause: wire.error.cause, details: { url: meta.url, encoding: decoded.encoding } }));
         return ok(normalizeFeed(wire.value, kind.format, decoded.encoding, meta.url));
       }

@@ -34,13 +34,14 @@ export interface FeedItem {
 export function macronFeed(name: string, count: number, first = 0): { xml: string; items: FeedItem[] } {
   const items: FeedItem[] = [];
   const entries: string[] = [];
+  const base = [...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % 100_000 * 1_000;
   for (let i = first; i < first + count; i++) {
     const url = `https://news.example.com/${name}/${i}.html`;
-    const title = `Macron visits the ${salad(i * 7 + name.length, 3)}`;
+    const title = `Macron visits the ${salad(base + i * 7, 3)}`;
     items.push({ url, title });
     entries.push(`<item><title>${title}</title><link>${url}</link><guid>${url}</guid>` +
       `<pubDate>${new Date(Date.UTC(2024, 0, 1, 0, i)).toUTCString()}</pubDate>` +
-      `<description>${salad(i * 131 + name.length * 17, 40)} said President Emmanuel Macron.</description></item>`);
+      `<description>${salad(base + i * 131 + 1, 40)} said President Emmanuel Macron.</description></item>`);
   }
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${name}</title>` +
     `<link>https://news.example.com/${name}</link><description>generated</description>${entries.join('')}</channel></rss>`;

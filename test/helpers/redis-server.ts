@@ -73,11 +73,14 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
   }
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-test-redis-'));
+  // Later arguments win in redis-server, so opts.args can override these defaults.
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
     '--appendonly', opts.aof ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', ...(opts.args ?? [])];
   let proc: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
   function track(c: Redis): Redis {
+    // Fault tests stop this server on purpose; the client reconnects, and its commands fail meanwhile.
+    c.on('error', () => undefined);
     clients.push(c);
     return c;
   }

@@ -45,6 +45,7 @@ describe('a Redis restart with work in the queues', () => {
     const connection = redis.client();
     const items = new Queue(QUEUES.items, { connection, prefix: bullPrefix('mw') });
     const deliver = new Queue(QUEUES.deliver, { connection, prefix: bullPrefix('mw') });
+    for (const q of [items, deliver]) q.on('error', () => undefined); // Redis restarts on purpose
     closers.push(() => items.close(), () => deliver.close());
 
     // Alerts for feed a are raised and fail: they wait in the delayed set.

@@ -57,4 +57,9 @@ describe('normalizing items', () => {
     const r = await parseFeed(Buffer.from(body), { url: 'https://x.test/' });
     expect(r.ok && r.value.items[0]).toMatchObject({ summary: 'Short.', content: 'Long text.\nMore.' });
   });
+
+  it('ignores stray text before the XML declaration', async () => {
+    const r = await parseFeed(Buffer.from('Notice: something\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'), { url: 'https://x.test/' });
+    expect(r.ok && r.value.title).toBe('x');
+  });
 });
