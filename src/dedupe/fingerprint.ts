@@ -7,14 +7,19 @@
  * two-thirds of their words (new headline, rewritten first sentence, cut paragraphs), where SimHash
  * distances of same and different stories overlap; the band-vote rule separates them on the labeled
  * set in test/fixtures/stories.
+ *
+ * 24 bands of 2 rows with 2 votes scores as well on that set as 32 bands with 3 votes did, and every
+ * band is an index entry and a lookup per remembered story, so fewer bands mean less memory and
+ * latency. Rows stay at 2: single-row bands match on one shared common word, too often for stories
+ * on the same topic.
  */
-import { hash64 } from './hash64.js';
+import { fmix32, hash64 } from './hash64.js';
 
 /** Rows per band: a band matches with probability ≈ J^ROWS for Jaccard similarity J. */
 export const ROWS = 2;
-export const BANDS = 32;
+export const BANDS = 24;
 /** Equal bands needed to call two items one story. */
-export const MIN_VOTES = 3;
+export const MIN_VOTES = 2;
 /** Words of the body used after the title: the lead carries the story, later paragraphs drift. */
 export const LEAD_WORDS = 90;
 
@@ -121,16 +126,26 @@ export function minhashes(feats: Iterable<string>): Uint32Array {
   return mins;
 }
 
+/**
+ * A band's rows mixed with integer steps rather than hashed as a string: equal rows in the same band
+ * give equal digests, and the band number is mixed in so equal rows in different bands do not.
+ */
+function bandDigest(mins: Uint32Array, b: number): string {
+  let hi = fmix32(XOR[b] ^ b);
+  let lo = MUL[b] >>> 0;
+  for (let r = 0; r < ROWS; r++) {
+    const m = mins[b * ROWS + r];
+    hi = fmix32(hi ^ m);
+    lo = fmix32(Math.imul(lo ^ m, 0x27d4eb2f) ^ hi);
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
 export function fingerprint(title: string, text: string): Fingerprint {
   const feats = features(title, text);
   const mins = minhashes(feats);
   const bands: string[] = [];
-  for (let b = 0; b < BANDS; b++) {
-    let key = `${b}`;
-    for (let r = 0; r < ROWS; r++) key += `:${mins[b * ROWS + r].toString(36)}`;
-    const h = hash64(key);
-    bands.push(h.hi.toString(16).padStart(8, '0') + h.lo.toString(16).padStart(8, '0'));
-  }
+  for (let b = 0; b < BANDS; b++) bands.push(bandDigest(mins, b));
   return { bands, features: feats.size };
 }
 

@@ -4,7 +4,8 @@
  * cost a false "seen", so two independent murmur-style lanes over UTF-16 units are enough.
  */
 
-function fmix32(h: number): number {
+/** Murmur3's finalizer: a bijection on 32-bit integers that spreads every input bit. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -4,7 +4,7 @@
  * Retry-After from the receiver wins when it asks for longer (capped, so a bad header cannot
  * park an alert for days).
  */
-export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+import { MAX_RETRY_AFTER_MS } from '../net/retry-after.js';
 
 export interface RetryPolicyInput {
   /** Delays before retry 1, 2, … in ms. */
@@ -24,23 +24,4 @@ export function nextRetryDelay({ schedule, failedTries, retryAfterMs, random, ji
   const jittered = Math.round(base * (1 - jitter + 2 * jitter * random));
   const asked = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
   return Math.max(jittered, asked);
-}
-
-/** Exponential backoff with full jitter, for retries without a configured schedule. */
-export function exponentialBackoff(attempt: number, baseMs: number, capMs: number, random: number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-/**
- * Retry-After: delta-seconds or an HTTP date. Returns ms from now, or undefined when absent or
- * unparsable.
- */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1_000, MAX_RETRY_AFTER_MS);
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }

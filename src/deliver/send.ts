@@ -6,8 +6,8 @@
 import { MediawatchError } from '../contracts/errors.js';
 import type { WebhookPayload } from '../contracts/webhook.js';
 import type { HttpClient } from '../net/http-client.js';
+import { parseRetryAfter } from '../net/retry-after.js';
 import { renderBody, type WebhookFormat } from './payload.js';
-import { parseRetryAfter } from './retry-policy.js';
 import { signedHeaders } from './sign.js';
 
 export interface WebhookTarget {

@@ -3,5 +3,4 @@ export { listFeedHealth, type FeedHealth } from './health.js';
 export { checkFeed, type FeedCheck } from './check-feed.js';
 export { importOpml, type ImportedFeed } from './opml.js';
 export { createHostLimiter, type HostLimiter } from './host-limiter.js';
-export { parseRetryAfter } from './retry-after.js';
 export { backoffMs } from './backoff.js';

@@ -14,7 +14,7 @@ import { intervalAfterChange, intervalWhenUnchanged } from './adaptive.js';
 import { backoffMs } from './backoff.js';
 import { readFeedState, writeFeedState, type FeedState } from './feed-state.js';
 import { createHostLimiter, type HostLimiter } from './host-limiter.js';
-import { parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter } from '../net/retry-after.js';
 
 /** Numbers for metrics and logs, on every outcome that made a request. */
 export interface PollStats {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../../src/fetch/retry-after.js';
-import { backoffMs } from '../../../src/fetch/backoff.js';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../../src/net/retry-after.js';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
@@ -19,20 +18,5 @@ describe('Retry-After', () => {
     [undefined, undefined],
   ])('reads %j as %j ms', (value, ms) => {
     expect(parseRetryAfter(value, NOW)).toBe(ms);
-  });
-});
-
-describe('backoff', () => {
-  it.each([
-    [0, 0],
-    [1, 60_000],
-    [2, 120_000],
-    [3, 240_000],
-    [8, 7_680_000],
-    [9, 15_360_000],
-    [10, 6 * 3_600_000],
-    [1000, 6 * 3_600_000],
-  ])('after %i consecutive failures waits %i ms (capped at 6 h)', (failures, ms) => {
-    expect(backoffMs(failures, 6 * 3_600_000)).toBe(ms);
   });
 });
