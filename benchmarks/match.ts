@@ -9,6 +9,7 @@ import type { MatchInput, WatchSpec } from '../src/contracts/match.js';
 import { buildAutomaton } from '../src/match/automaton.js';
 import { compileWatches } from '../src/match/compile.js';
 import { foldPhrase, foldText } from '../src/match/fold.js';
+import { parseQuery, presearchTerms } from '../src/match/query.js';
 
 const CORPUS_BYTES = 21 * 1024 * 1024;
 const WATCH_COUNTS = [10, 1_000, 10_000];
@@ -176,7 +177,8 @@ export async function run(): Promise<void> {
     items.slice(0, 500).forEach((item) => matcher.match(item));
     const matchMs = measure(() => items.forEach((item) => (hits += matcher.match(item).length)));
 
-    const terms = [...new Set(specs.flatMap((s) => [...(s.terms ?? []), ...(s.exclude ?? [])]).concat(specs.flatMap((s) => (s.query ? [s.query.match(/"([^"]+)"/)![1]] : []))))];
+    // The automaton the engine builds: each watch's presearch terms.
+    const terms = [...new Set(specs.flatMap((s) => presearchTerms(parseQuery(s.id, s.query ?? s.terms!.map((t) => `"${t}"`).join(' OR ')))!.map((t) => t.text.replace(/\*$/, ''))))];
     const patterns = [...new Set(terms.map(foldPhrase))];
     const automaton = buildAutomaton(patterns);
     const into: number[] = [];

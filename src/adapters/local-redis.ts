@@ -31,18 +31,27 @@ export function redisAnswers(host: string, port: number, timeoutMs = 1_000): Pro
   });
 }
 
-export async function resolveRedis(env: NodeJS.ProcessEnv, logger: Logger, dataDir = 'data'): Promise<ResolvedRedis> {
-  if (env.REDIS_URL) return { url: env.REDIS_URL, stop: async () => {} };
-  if (await redisAnswers('127.0.0.1', 6379)) {
-    logger.info({ redis: DEFAULT_REDIS_URL }, 'no REDIS_URL set: using the Redis that answers on 127.0.0.1:6379');
-    return { url: DEFAULT_REDIS_URL, stop: async () => {} };
-  }
-  return startPrivateRedis(path.resolve(dataDir), logger);
+export interface LocalRedisOptions {
+  dataDir?: string;
+  /** Where a local Redis is looked for first. */
+  probePort?: number;
+  /** The port of the private server, when one is started. */
+  privatePort?: number;
 }
 
-async function startPrivateRedis(dir: string, logger: Logger): Promise<ResolvedRedis> {
+export async function resolveRedis(env: NodeJS.ProcessEnv, logger: Logger, opts: LocalRedisOptions = {}): Promise<ResolvedRedis> {
+  if (env.REDIS_URL) return { url: env.REDIS_URL, stop: async () => {} };
+  const probePort = opts.probePort ?? 6379;
+  if (await redisAnswers('127.0.0.1', probePort)) {
+    const url = `redis://127.0.0.1:${probePort}`;
+    logger.info({ redis: url }, `no REDIS_URL set: using the Redis that answers on 127.0.0.1:${probePort}`);
+    return { url, stop: async () => {} };
+  }
+  return startPrivateRedis(path.resolve(opts.dataDir ?? 'data'), opts.privatePort ?? 6390, logger);
+}
+
+async function startPrivateRedis(dir: string, port: number, logger: Logger): Promise<ResolvedRedis> {
   fs.mkdirSync(dir, { recursive: true });
-  const port = 6390;
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'];
   const proc: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const failed = new Promise<boolean>((resolve) => proc.once('error', () => resolve(true)));

@@ -1,15 +1,20 @@
 /**
  * Story identity across outlets: the first item of a story names it, and later copies — the same
  * canonical URL, or a near-duplicate fingerprint within the story window — join it. Lookup is one Lua
- * script over a fixed set of small hashes (per time bucket: one for the URL, one per fingerprint
+ * script over a fixed set of small hashes (per time bucket, one for the URL and one per fingerprint
  * band), so it costs the same at a thousand or a million remembered items.
  *
- * The index keys share one hash tag so the script can decide and record atomically on a Redis
- * Cluster; each story's record and alert claims share that story's own tag.
+ * URL and band entries share the index hashes (a 6-byte URL field can never equal a 3-byte band
+ * field), so each hash fills up to Redis' listpack limit instead of half as many hashes holding half
+ * as much. A new story — the common case — costs one round trip: the script also writes its record.
+ * A copy costs a second one, to add itself to a record whose key the script could not declare.
+ *
+ * Every key the script touches, story records included, shares one hash tag so it can decide and
+ * record atomically on a Redis Cluster; alert claims keep each story's own tag.
  */
 import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
-import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
+import { MIN_VOTES, fingerprint } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
 import { luaScript } from './lua-script.js';
 import { redisError } from './redis-error.js';
@@ -46,7 +51,10 @@ export interface StoryStoreOptions {
   windowMs: number;
   /** Time buckets per window; index entries live at most one bucket longer than the window. */
   buckets?: number;
-  /** Hashes per bucket and band; keep new stories per bucket × bands / shards under 128. */
+  /**
+   * Index hashes per bucket, shared by URL and band entries; keep new stories per bucket ×
+   * (BANDS + 1) / shards under 128. The default suits ~30,000 new stories a bucket.
+   */
   shards?: number;
   /**
    * How long a story's record and alert claims are kept after its last update; the default, one
@@ -75,25 +83,27 @@ export type WatchClaim = string[] & { fresh: string[]; alertedBefore: boolean };
 /** Fewer distinct words than this make a fingerprint match nearly anything. */
 const MIN_FEATURES = 6;
 
-// KEYS: [URL keys per bucket], then per band its keys per bucket; current bucket first in each group.
-// ARGV: buckets, hasUrl, bands, minVotes, expiry (ms since epoch), newId, urlField, band fields...
+// KEYS: the new story's record, then the URL's keys per bucket, then per band its keys per bucket;
+// current bucket first in each group.
+// ARGV: buckets, hasUrl, bands, minVotes, index expiry, newId, urlField, record expiry, title, at,
+// outlet field, outlet value, band fields...
 const ASSIGN = luaScript(`
 local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
 local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local found
-local k = 1
+local k = 2
 if hasUrl then
-  for i = 1, nb do
-    local v = redis.call('HGET', KEYS[i], urlField)
+  for i = 0, nb - 1 do
+    local v = redis.call('HGET', KEYS[k + i], urlField)
     if v then found = v break end
   end
-  k = nb + 1
+  k = k + nb
 end
-if not found and nbands > 0 then
+if not found and nbands >= minVotes then
   local votes, best, bestVotes = {}, nil, 0
   for b = 0, nbands - 1 do
     for i = 0, nb - 1 do
-      local v = redis.call('HGET', KEYS[k + b * nb + i], ARGV[8 + b])
+      local v = redis.call('HGET', KEYS[k + b * nb + i], ARGV[13 + b])
       if v then
         local n = (votes[v] or 0) + 1
         votes[v] = n
@@ -106,17 +116,19 @@ if not found and nbands > 0 then
 end
 local id = found or newId
 if hasUrl then
-  redis.call('HSET', KEYS[1], urlField, id)
-  redis.call('PEXPIREAT', KEYS[1], expireAt)
-end
-if not found then
-  for b = 0, nbands - 1 do
-    local key = KEYS[k + b * nb]
-    redis.call('HSET', key, ARGV[8 + b], id)
-    redis.call('PEXPIREAT', key, expireAt)
-  end
+  redis.call('HSET', KEYS[2], urlField, id)
+  redis.call('PEXPIREAT', KEYS[2], expireAt)
 end
 if found then return {id, 0} end
+for b = 0, nbands - 1 do
+  local key = KEYS[k + b * nb]
+  redis.call('HSET', key, ARGV[13 + b], id)
+  redis.call('PEXPIREAT', key, expireAt)
+end
+redis.call('HSETNX', KEYS[1], 'title', ARGV[9])
+redis.call('HSETNX', KEYS[1], 'first', ARGV[10])
+redis.call('HSETNX', KEYS[1], ARGV[11], ARGV[12])
+redis.call('PEXPIREAT', KEYS[1], ARGV[8])
 return {id, 1}
 `);
 
@@ -153,22 +165,14 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
   const width = Math.ceil(opts.windowMs / buckets);
   const recordTtl = opts.recordRetentionMs ?? opts.windowMs + width;
   if (!(recordTtl > 0)) throw new RangeError('story store needs recordRetentionMs > 0');
-  const index = `${opts.prefix}:story-index:{${opts.prefix}:stories}`;
-  const storyKey = (id: string) => `${opts.prefix}:story:{${id}}`;
+  const tag = `{${opts.prefix}:stories}`;
+  const index = `${opts.prefix}:story-index:${tag}`;
+  const storyKey = (id: string) => `${opts.prefix}:story:${tag}:${id}`;
+  const claimsKey = (id: string, webhookId: string) => `${opts.prefix}:story:{${id}}:claims:${webhookId}`;
 
   /** One key per bucket of the window for the entry's shard, current bucket first. */
-  function windowKeys(kind: string, shard: number, current: number): string[] {
-    const keys: string[] = [];
-    for (let b = current; b >= current - buckets; b--) keys.push(`${index}:${kind}:${b}:${shard}`);
-    return keys;
-  }
-
-  /**
-   * A 64-bit digest as its Redis field and shard (other bits). Band fields are 4 bytes: a false hit
-   * needs a 32-bit collision within one small hash and, to matter, MIN_VOTES - 1 more of them.
-   */
-  function entry(hi: number, lo: number, bytes: number): { field: Buffer; shard: number } {
-    return { field: hashBytes({ hi, lo }, bytes), shard: (lo & 0xffff) % shards };
+  function windowKeys(keys: string[], shard: number, current: number): void {
+    for (let b = current; b >= current - buckets; b--) keys.push(`${index}:${b}:${shard}`);
   }
 
   return {
@@ -177,41 +181,39 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
       // backfill, the benchmark's simulated month) holds only what would still be in the window.
       const expireAt = (current + 1) * width + opts.windowMs;
-      const keys: string[] = [];
+      const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
+      const keys = [storyKey(newId)];
       let urlField: Buffer | string = '';
       if (item.url) {
-        const u = entry(...hiLo(hash64(canonicalUrl(item.url))), 6);
-        urlField = u.field;
-        keys.push(...windowKeys('u', u.shard, current));
+        const h = hash64(canonicalUrl(item.url));
+        urlField = hashBytes(h, 6);
+        windowKeys(keys, (h.lo & 0xffff) % shards, current);
       }
       const fp = fingerprint(item.title, item.text);
       const bandFields: Buffer[] = [];
       if (fp.features >= MIN_FEATURES) {
-        fp.bands.forEach((hex) => {
-          const e = entry(parseInt(hex.slice(0, 8), 16), parseInt(hex.slice(8), 16), 4);
-          bandFields.push(e.field);
-          keys.push(...windowKeys('b', e.shard, current));
-        });
+        // A 3-byte field plus the shard it picks: a false band hit needs a 24-bit collision among
+        // the ~100 entries of one hash, and a false join needs MIN_VOTES of them on one story.
+        for (const hex of fp.bands) {
+          bandFields.push(Buffer.from(hex.slice(0, 6), 'hex'));
+          windowKeys(keys, parseInt(hex.slice(12), 16) % shards, current);
+        }
       }
-      const newId = Buffer.from(hashHex48(hash64(`${item.feedId}\n${item.itemKey}`)), 'hex');
-      let storyId: string;
-      let isNew: boolean;
+      const member = `${MEMBER}${item.feedId}\t${item.itemKey}`;
+      const outlet = `${item.at}\t${item.url ?? ''}`;
       try {
         const [id, created] = (await ASSIGN.run(redis, keys, [
-          buckets + 1, item.url ? '1' : '0', bandFields.length, MIN_VOTES, expireAt, newId, urlField, ...bandFields,
+          buckets + 1, item.url ? '1' : '0', bandFields.length, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
+          urlField, item.at + recordTtl, item.title, item.at, member, outlet, ...bandFields,
         ])) as [Buffer, number];
-        storyId = id.toString('hex');
-        isNew = created === 1;
+        const storyId = id.toString('hex');
+        if (created === 1) return { storyId, isNew: true };
         const key = storyKey(storyId);
-        const tx = redis.multi();
-        if (isNew) tx.hsetnx(key, 'title', item.title).hsetnx(key, 'first', String(item.at));
-        tx.hsetnx(key, `${MEMBER}${item.feedId}\t${item.itemKey}`, `${item.at}\t${item.url ?? ''}`);
-        tx.pexpireat(key, item.at + recordTtl);
-        await tx.exec();
+        await redis.multi().hsetnx(key, member, outlet).pexpireat(key, item.at + recordTtl).exec();
+        return { storyId, isNew: false };
       } catch (err) {
         throw redisError('story assign failed', err);
       }
-      return { storyId, isNew };
     },
 
     async show(storyId) {
@@ -235,9 +237,8 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
     },
 
     async claimWatches(storyId, webhookId, watchIds, alertId) {
-      const key = `${storyKey(storyId)}:claims:${webhookId}`;
       try {
-        const [before, ...mine] = (await CLAIM.run(redis, [key], [alertId, recordTtl, ...watchIds])) as [number, ...Buffer[]];
+        const [before, ...mine] = (await CLAIM.run(redis, [claimsKey(storyId, webhookId)], [alertId, recordTtl, ...watchIds])) as [number, ...Buffer[]];
         const fresh = mine.map((b) => b.toString());
         return Object.assign([...fresh], { fresh, alertedBefore: before === 1 });
       } catch (err) {
@@ -245,10 +246,6 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       }
     },
   };
-}
-
-function hiLo(h: { hi: number; lo: number }): [number, number] {
-  return [h.hi, h.lo];
 }
 
 function splitOnce(s: string): [string, string] {

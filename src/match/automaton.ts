@@ -119,7 +119,7 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
         if (v >= 0) s = v;
         else {
           s = ~v;
-          const state = s / A;
+          const state = (s / A) | 0;
           for (let k = outStart[state]; k < outStart[state + 1]; k++) into.push(outIds[k], i + 1);
         }
       }

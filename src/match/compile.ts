@@ -82,7 +82,14 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     return { id: spec.id, label: spec.label, root, excludePatterns };
   });
 
-  const automaton = buildAutomaton(patterns);
+  // Only the presearch terms go into the automaton; the others (the "the" of "Kovalenko NEAR/5
+  // the", exclude phrases) are looked for by a RegExp, and only in items where a watch needs them.
+  const scannedPatterns = patterns.flatMap((_, pid) => (patternWatches[pid] === undefined ? [] : [pid]));
+  const automaton = buildAutomaton(scannedPatterns.map((pid) => patterns[pid]));
+  const isScanned = new Uint8Array(patterns.length);
+  scannedPatterns.forEach((pid) => (isScanned[pid] = 1));
+  const lookups: (RegExp | undefined)[] = [];
+  const lookupOf = (pid: number) => (lookups[pid] ??= new RegExp(escapeRegExp(patterns[pid]).replace(/ /g, '[\\s\\u00ad\\u200b]+'), 'g'));
   const startsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(0)] === 1);
   const endsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(p.length - 1)] === 1);
 
@@ -112,7 +119,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       fields[f] = { original, folded };
       automaton.scan(folded.text, raw);
       for (let k = 0; k < raw.length; k += 2) {
-        const pid = raw[k];
+        const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
         patternStamp[pid] = gen;
         patternWatches[pid]?.forEach(mark);
@@ -125,23 +132,40 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     // Occurrences are built (and word boundaries checked) only for patterns the candidates use:
     // a watch like "Kovalenko NEAR/5 the" must not cost an object per "the" in items without Kovalenko.
     const wanted = -gen;
-    for (const w of candidates) for (const pid of watchPatterns[w]) patternStamp[pid] = wanted;
+    const lookedUp: number[] = [];
+    for (const w of candidates) {
+      for (const pid of watchPatterns[w]) {
+        if (patternStamp[pid] === wanted) continue;
+        patternStamp[pid] = wanted;
+        if (!isScanned[pid]) lookedUp.push(pid);
+      }
+    }
     const found = new Map<number, RawOcc[]>();
     for (let f = 0; f < TEXT_FIELDS.length; f++) {
       const field = fields[f];
       if (field === undefined) continue;
       const text = field.folded.text;
-      const raw = rawByField[f];
-      for (let k = 0; k < raw.length; k += 2) {
-        const pid = raw[k];
-        if (patternStamp[pid] !== wanted) continue;
-        const end = raw[k + 1];
-        const start = automaton.startOf(text, pid, end);
-        if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) continue;
+      const add = (pid: number, start: number, end: number) => {
+        if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) return;
         const rightOpen = endsWord[pid] && end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1;
         let list = found.get(pid);
         if (list === undefined) found.set(pid, (list = []));
         list.push({ field: f, start, end, rightOpen });
+      };
+      const raw = rawByField[f];
+      for (let k = 0; k < raw.length; k += 2) {
+        const pid = scannedPatterns[raw[k]];
+        if (patternStamp[pid] !== wanted) continue;
+        const end = raw[k + 1];
+        add(pid, automaton.startOf(text, raw[k], end), end);
+      }
+      for (const pid of lookedUp) {
+        const re = lookupOf(pid);
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          add(pid, m.index, m.index + m[0].length);
+          re.lastIndex = m.index + 1;
+        }
       }
     }
 
@@ -156,6 +180,10 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   }
 
   return { watchCount: compiled.length, match };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function rootOf(spec: WatchSpec): QueryNode {

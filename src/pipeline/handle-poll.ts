@@ -3,6 +3,7 @@
  * them for matching. A failing feed is logged with its id and URL and left to its next tick.
  */
 import type { PollJob } from '../contracts/jobs.js';
+import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -17,7 +18,7 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const feed = config.feeds.find((f) => f.id === job.feedId);
   if (!feed) return { outcome: 'removed', items: 0, fresh: 0 };
   const outcome = await deps.poller.poll(feed);
-  deps.metrics.polls.inc({ outcome: outcome.status });
+  recordPollMetrics(deps, outcome);
   if (outcome.status === 'failed') {
     deps.metrics.fetchErrors.inc({ feed: feed.id, code: outcome.error.code });
     deps.logger.warn({ feed: feed.id, url: feed.url, err: outcome.error.toJSON() }, 'feed poll failed; retried on its next tick');
@@ -47,4 +48,11 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - jobs.length);
   deps.logger.info({ feed: feed.id, items: items.length, fresh: jobs.length }, 'feed polled');
   return { outcome: 'parsed', items: items.length, fresh: jobs.length };
+}
+
+function recordPollMetrics({ metrics }: PipelineDeps, outcome: PollOutcome): void {
+  // "skipped-backoff" counts polls held back by a failing feed's (or a host's Retry-After) backoff.
+  metrics.polls.inc({ outcome: outcome.status === 'skipped' ? `skipped-${outcome.reason}` : outcome.status });
+  if (outcome.bytes !== undefined) metrics.fetchBytes.inc(outcome.bytes);
+  if (outcome.durationMs !== undefined) metrics.fetchDuration.observe(outcome.durationMs / 1000);
 }

@@ -56,9 +56,14 @@ export interface HookSpec {
   timeout?: string;
 }
 
-/** A config polling every second, one `macron` watch, one webhook "newsroom". */
+/** A config file polling every second, one `macron` watch, one webhook "newsroom"; returns its path. */
 export function newsroomConfig(feeds: { id: string; url: string }[], hook: HookSpec, extra = ''): string {
-  return writeConfig(`
+  return writeConfig(newsroomYaml(feeds, hook, extra));
+}
+
+/** The YAML text of that config, for tests that break it on purpose. */
+export function newsroomYaml(feeds: { id: string; url: string }[], hook: HookSpec, extra = ''): string {
+  return `
 schedule: "* * * * * *"
 network:
   allowPrivateAddresses: true
@@ -76,7 +81,7 @@ webhooks:
     breakerThreshold: ${hook.breakerThreshold ?? 5}
     timeout: ${hook.timeout ?? '15s'}
 ${extra}
-`);
+`;
 }
 
 export interface Received {

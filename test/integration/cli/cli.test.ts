@@ -88,7 +88,7 @@ describe('mediawatch alerts', () => {
     const env = { MEDIAWATCH_CONFIG: file, REDIS_URL: redis.url };
     const svc = await startService({ config: file, redisUrl: redis.url });
     try {
-      await waitFor(() => mediawatch(['alerts', 'failed'], { env }).out.includes('webhook=h'), 15_000, 'a failed alert');
+      await waitFor(() => mediawatch(['alerts', 'failed'], { env }).out.includes('webhook=h'), 30_000, 'a failed alert');
       const listed = mediawatch(['alerts', 'failed'], { env });
       expect(listed.out).toMatch(/Macron in Rome/);
       expect(listed.out).toMatch(/HTTP 400/);
@@ -105,7 +105,7 @@ describe('mediawatch alerts', () => {
       await feeds.close();
       await hook.close();
     }
-  });
+  }, 90_000);
 
   it('exits 2 with the usage for an unknown subcommand', () => {
     const r = mediawatch(['alerts', 'explode']);

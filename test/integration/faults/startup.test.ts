@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer } from '../../helpers/loopback.js';
-import { newsroomConfig } from '../../helpers/newsroom.js';
+import { newsroomConfig, newsroomYaml } from '../../helpers/newsroom.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { startService, writeConfig } from '../../helpers/service.js';
 
@@ -53,8 +53,8 @@ describe('a service that refuses to start', () => {
   const cases: { name: string; config: () => string; redisUrl?: string; says: string[] }[] = [
     {
       name: 'a cron expression with a minute 61',
-      config: () => newsroomConfig([{ id: 'world', url: feedUrl }], hook()).replace('schedule: "* * * * * *"', 'schedule: "61 * * * *"'),
-      says: ['schedule', '"61 * * * *" is not a valid cron expression'],
+      config: () => writeConfig(newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace('schedule: "* * * * * *"', 'schedule: "61 * * * *"')),
+      says: ['schedule: "61 * * * *" is not a valid cron expression'],
     },
     {
       name: 'a webhook secret too short to sign with',
@@ -65,12 +65,12 @@ describe('a service that refuses to start', () => {
       name: 'a REDIS_URL that is not a Redis URL',
       config: () => newsroomConfig([{ id: 'world', url: feedUrl }], hook()),
       redisUrl: 'http://x',
-      says: ['REDIS_URL must start with redis://', '"http:"'],
+      says: ['REDIS_URL must start with redis://', 'got \\"http:\\"'],
     },
     {
       name: 'a webhook filter naming a watch that does not exist',
-      config: () => newsroomConfig([{ id: 'world', url: feedUrl }], hook()).replace('    breakerThreshold:', '    watches: [macrn]\n    breakerThreshold:'),
-      says: ['webhooks[0].watches[0]', 'macrn'],
+      config: () => writeConfig(newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace('    breakerThreshold:', '    watches: [macrn]\n    breakerThreshold:')),
+      says: ['webhooks[0].watches[0]: no watch has the id "macrn"'],
     },
   ];
 

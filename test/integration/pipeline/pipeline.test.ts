@@ -78,7 +78,7 @@ describe('the pipeline from feed to webhook', () => {
     const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
     services.push(svc);
 
-    await waitFor(() => byUrl(hook.delivered(), NATO_URL).length > 0 && byUrl(hook.delivered(), SEED_URL).length > 0, 15_000, 'alerts');
+    await waitFor(() => byUrl(hook.delivered(), NATO_URL).length > 0 && byUrl(hook.delivered(), SEED_URL).length > 0, 30_000, 'alerts');
     await new Promise((r) => setTimeout(r, 3_000)); // three more polls
 
     const delivered = hook.delivered();
@@ -103,7 +103,7 @@ describe('the pipeline from feed to webhook', () => {
     feeds.set('/nato.xml', { body: SEED_FEED.replace(/<item>[\s\S]*?<\/item>\n<item>[\s\S]*?<\/item>/, '') });
     services.push(await startService({ config: config([{ id: 'nato', url: feeds.url('/nato.xml') }], { url: hook.url, secret }), redisUrl: redis.url }));
 
-    await waitFor(() => hook.delivered().length > 0, 15_000, 'delivery after two failures');
+    await waitFor(() => hook.delivered().length > 0, 30_000, 'delivery after two failures');
     await new Promise((r) => setTimeout(r, 1_500));
     expect(hook.requests.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(new Set(hook.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
@@ -127,7 +127,7 @@ describe('the pipeline from feed to webhook', () => {
     const svc = await startService({ config: config(list, { url: hook.url, secret }, 'fetch:\n  totalTimeout: 2s\n  connectTimeout: 1s'), redisUrl: redis.url });
     services.push(svc);
 
-    await waitFor(() => hook.delivered().length >= 2, 15_000, 'alerts from the good feed');
+    await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the good feed');
     await waitFor(() => svc.events().some((e) => e.feed === 'hang' && e.msg?.includes('failed')), 10_000, 'timeout logged');
     const failures = svc.events().filter((e) => e.msg === 'feed poll failed; retried on its next tick');
     expect(failures.map((e) => e.feed)).toEqual(expect.arrayContaining(['missing', 'oops', 'hang']));
@@ -146,7 +146,7 @@ describe('the pipeline from feed to webhook', () => {
       await startService({ config: file, redisUrl: redis.url }),
       await startService({ config: file, redisUrl: redis.url }),
     );
-    await waitFor(() => hook.delivered().length >= 2, 15_000, 'alerts');
+    await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts');
     await new Promise((r) => setTimeout(r, 3_000));
     const ids = hook.delivered().map((d) => d.headers['webhook-id']);
     expect(ids).toHaveLength(2);

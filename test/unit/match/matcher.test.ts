@@ -39,6 +39,7 @@ describe('matching watches against an item', () => {
     expect(m.match(item('Traffic on Putin Street.'))).toEqual([]);
     const both = m.match(item('Traffic on Putin Street. Putin spoke later.'));
     expect(both[0].matches.map((h) => h.start)).toEqual([25]);
+    expect(m.match(item('Traffic on Putin\n  Street.'))).toEqual([]);
   });
 
   it('reports one hit when a short term lies inside a longer one of the same watch', () => {
