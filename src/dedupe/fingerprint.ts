@@ -7,19 +7,14 @@
  * two-thirds of their words (new headline, rewritten first sentence, cut paragraphs), where SimHash
  * distances of same and different stories overlap; the band-vote rule separates them on the labeled
  * set in test/fixtures/stories.
- *
- * 24 bands of 2 rows with 2 votes scores as well on that set as 32 bands with 3 votes did, and every
- * band is an index entry and a lookup per remembered story, so fewer bands mean less memory and
- * latency. Rows stay at 2: single-row bands match on one shared common word, too often for stories
- * on the same topic.
  */
 import { fmix32, hash64 } from './hash64.js';
 
 /** Rows per band: a band matches with probability ≈ J^ROWS for Jaccard similarity J. */
 export const ROWS = 2;
-export const BANDS = 24;
+export const BANDS = 32;
 /** Equal bands needed to call two items one story. */
-export const MIN_VOTES = 2;
+export const MIN_VOTES = 3;
 /** Words of the body used after the title: the lead carries the story, later paragraphs drift. */
 export const LEAD_WORDS = 90;
 

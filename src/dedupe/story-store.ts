@@ -4,7 +4,7 @@
  * script over a fixed set of small hashes (per time bucket, one for the URL and one per fingerprint
  * band), so it costs the same at a thousand or a million remembered items.
  *
- * URL and band entries share the index hashes (a 6-byte URL field can never equal a 3-byte band
+ * URL and band entries share the index hashes (a 6-byte URL field can never equal a 2-byte band
  * field), so each hash fills up to Redis' listpack limit instead of half as many hashes holding half
  * as much. A new story — the common case — costs one round trip: the script also writes its record.
  * A copy costs a second one, to add itself to a record whose key the script could not declare.
@@ -84,7 +84,8 @@ export type WatchClaim = string[] & { fresh: string[]; alertedBefore: boolean };
 const MIN_FEATURES = 6;
 
 // KEYS: the new story's record, then the URL's keys per bucket, then per band its keys per bucket;
-// current bucket first in each group.
+// current bucket first in each group. Every bucket of a band is read, so a chance hit on a short
+// band field in a newer bucket cannot hide the real story in an older one.
 // ARGV: buckets, hasUrl, bands, minVotes, index expiry, newId, urlField, record expiry, title, at,
 // outlet field, outlet value, band fields...
 const ASSIGN = luaScript(`
@@ -108,7 +109,6 @@ if not found and nbands >= minVotes then
         local n = (votes[v] or 0) + 1
         votes[v] = n
         if n > bestVotes then best, bestVotes = v, n end
-        break
       end
     end
   end
@@ -192,10 +192,11 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       const fp = fingerprint(item.title, item.text);
       const bandFields: Buffer[] = [];
       if (fp.features >= MIN_FEATURES) {
-        // A 3-byte field plus the shard it picks: a false band hit needs a 24-bit collision among
-        // the ~100 entries of one hash, and a false join needs MIN_VOTES of them on one story.
+        // Two bytes, since the shard already picks a hash: a false hit among its ~100 entries is
+        // about 1 in 650 per band, and lands on a random story, while a join needs MIN_VOTES bands
+        // to agree on one story.
         for (const hex of fp.bands) {
-          bandFields.push(Buffer.from(hex.slice(0, 6), 'hex'));
+          bandFields.push(Buffer.from(hex.slice(0, 4), 'hex'));
           windowKeys(keys, parseInt(hex.slice(12), 16) % shards, current);
         }
       }

@@ -10,6 +10,14 @@
  *
  * scope is title, summary or content; filter is url, feed or lang. A word may end in `*`
  * (a prefix, at least three letters). Operators are upper-case; "and"/"or" in lower case are words.
+ *
+ * Meanings worth knowing:
+ * - `a NEAR/n b`: a and b in the same sentence with at most n words between them (NEAR/0 means
+ *   adjacent); ONEAR also wants a first. Sides are terms, phrases or OR-groups of them.
+ * - `url:x` holds when the item's link contains x (folded); `feed:x` when the feed id is x.
+ * - `lang:fr` holds when the item's language is known and is fr or fr-*; an item of unknown
+ *   language fails it (and so passes `-lang:fr`): a filter should not let through what it cannot check.
+ * - `case:NATO` is case-sensitive but still ignores accents and width.
  */
 import { foldKeepCase, foldPhrase, isWordUnit } from './fold.js';
 import { QueryError } from './query-error.js';
@@ -280,13 +288,17 @@ export function presearchTerms(n: QueryNode): TermNode[] | null {
   }
 }
 
-/** A stand-in for document frequency: a set is as rare as its most common term; longer is rarer. */
+/**
+ * A stand-in for document frequency: a set is as rare as its most common term. Longer words are
+ * rarer, and a term its author capitalised is taken for a name, rarer than any common word.
+ */
 function rarity(terms: TermNode[]): number {
   let min = Infinity;
   for (const t of terms) {
     const words = t.folded.split(' ');
+    const name = /^\p{Lu}/u.test(t.text.replace(/^"/, '')) ? 20 : 0;
     // A phrase is as rare as its longest word; a prefix loses the letters the star may add.
-    const score = Math.max(...words.map((w) => w.length)) + (words.length - 1) - (t.wildcard ? 2 : 0);
+    const score = name + Math.max(...words.map((w) => w.length)) + (words.length - 1) - (t.wildcard ? 2 : 0);
     min = Math.min(min, score);
   }
   return min;

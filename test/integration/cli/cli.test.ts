@@ -1,5 +1,6 @@
 /** The operator commands, run as a user runs them: the compiled `mediawatch` against a real Redis. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
@@ -8,11 +9,17 @@ import { ROOT, startService, writeConfig } from '../../helpers/service.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
-function mediawatch(args: string[], opts: { env?: Record<string, string>; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', input: opts.input, env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 20_000,
+/** Runs the command without blocking this process, which also serves the loopback feeds. */
+function mediawatch(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 20_000,
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  child.stdin.end(opts.input ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
 const WATCHES = `watches:
@@ -21,17 +28,17 @@ const WATCHES = `watches:
 `;
 
 describe('mediawatch check-config', () => {
-  it('prints a summary of a valid config and exits 0', () => {
-    const r = mediawatch(['check-config', 'config/mediawatch.yaml']);
+  it('prints a summary of a valid config and exits 0', async () => {
+    const r = await mediawatch(['check-config', 'config/mediawatch.yaml']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/config\/mediawatch\.yaml: OK/);
     expect(r.out).toMatch(/security-guarantees/);
     expect(r.out).toMatch(/\(disabled: empty URL\)/);
   });
 
-  it('names the file, line and field of every problem and exits 1', () => {
+  it('names the file, line and field of every problem and exits 1', async () => {
     const file = writeConfig(`schedule: "61 * * * *"\n${WATCHES}webhooks:\n  - { id: h, url: "https://x.example/h", secret: "whsec_c2hvcnQ=", watches: [nobody] }\n`);
-    const r = mediawatch(['check-config', file]);
+    const r = await mediawatch(['check-config', file]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(file);
     expect(r.err).toMatch(/line 1, schedule: "61 \* \* \* \*" is not a valid cron/);
@@ -39,8 +46,8 @@ describe('mediawatch check-config', () => {
     expect(r.err).toMatch(/webhooks\[0\]\.watches\[0\]: no watch has the id "nobody"/);
   });
 
-  it('says so when the file does not exist', () => {
-    const r = mediawatch(['check-config', '/nonexistent/mw.yaml']);
+  it('says so when the file does not exist', async () => {
+    const r = await mediawatch(['check-config', '/nonexistent/mw.yaml']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\/nonexistent\/mw\.yaml: .*cannot read the file/);
   });
@@ -49,20 +56,20 @@ describe('mediawatch check-config', () => {
 describe('mediawatch match', () => {
   const file = writeConfig(WATCHES);
 
-  it('prints the watches and hits found in a text', () => {
-    const r = mediawatch(['match', '--config', file, '-'], { input: "Mr. Putin met Mr. Macron. Traffic was diverted along Putin Street." });
+  it('prints the watches and hits found in a text', async () => {
+    const r = await mediawatch(['match', '--config', file, '-'], { input: "Mr. Putin met Mr. Macron. Traffic was diverted along Putin Street." });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^macron \(Emmanuel Macron\): 1 hit/m);
     expect(r.out).toMatch(/^putin \(Vladimir Putin\): 1 hit/m);
   });
 
-  it('back-tests JSON lines, one result line per input line, and names a bad line', () => {
+  it('back-tests JSON lines, one result line per input line, and names a bad line', async () => {
     const input = [
       JSON.stringify({ id: 'a', title: 'Macron speaks', text: 'nothing else' }),
       'not json',
       JSON.stringify({ id: 'c', title: '', text: 'Bakeries sold macarons.' }),
     ].join('\n');
-    const r = mediawatch(['match', '--config', file, '--jsonl'], { input });
+    const r = await mediawatch(['match', '--config', file, '--jsonl'], { input });
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ id: 'a', watches: ['macron'] });
@@ -88,18 +95,18 @@ describe('mediawatch alerts', () => {
     const env = { MEDIAWATCH_CONFIG: file, REDIS_URL: redis.url };
     const svc = await startService({ config: file, redisUrl: redis.url });
     try {
-      await waitFor(() => mediawatch(['alerts', 'failed'], { env }).out.includes('webhook=h'), 30_000, 'a failed alert');
-      const listed = mediawatch(['alerts', 'failed'], { env });
+      await waitFor(async () => (await mediawatch(['alerts', 'failed'], { env })).out.includes('webhook=h'), 30_000, 'a failed alert');
+      const listed = await mediawatch(['alerts', 'failed'], { env });
       expect(listed.out).toMatch(/Macron in Rome/);
       expect(listed.out).toMatch(/HTTP 400/);
       const id = listed.out.split(/\s+/)[0];
 
       accept = true;
-      const replay = mediawatch(['alerts', 'replay', id], { env });
+      const replay = await mediawatch(['alerts', 'replay', id], { env });
       expect(replay.code).toBe(0);
       await waitFor(() => hook.delivered().length === 1, 10_000, 'replayed delivery');
       expect(hook.delivered()[0].headers['webhook-id']).toBe(id);
-      expect(mediawatch(['alerts', 'failed'], { env }).out).toMatch(/no failed alerts/);
+      expect((await mediawatch(['alerts', 'failed'], { env })).out).toMatch(/no failed alerts/);
     } finally {
       await svc.stop();
       await feeds.close();
@@ -107,9 +114,48 @@ describe('mediawatch alerts', () => {
     }
   }, 90_000);
 
-  it('exits 2 with the usage for an unknown subcommand', () => {
-    const r = mediawatch(['alerts', 'explode']);
+  it('exits 2 with the usage for an unknown subcommand', async () => {
+    const r = await mediawatch(['alerts', 'explode']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/usage: mediawatch alerts failed/);
+  });
+});
+
+describe('mediawatch feeds', () => {
+  it('checks a feed before it is added: format, encoding, items', async () => {
+    const feeds = await startFeedServer();
+    feeds.set('/seed.xml', { body: fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss')) });
+    const file = writeConfig(`network: { allowPrivateAddresses: true }\n${WATCHES}`);
+    try {
+      const r = await mediawatch(['feeds', 'check', feeds.url('/seed.xml'), '--config', file]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/HTTP 200/);
+      expect(r.out).toMatch(/format rss {2}encoding utf-8 {2}items 3/);
+      expect(r.out).toMatch(/Security guarantees for Russia/);
+    } finally {
+      await feeds.close();
+    }
+  });
+
+  it('refuses a loopback feed unless the config allows private addresses', async () => {
+    const file = writeConfig(WATCHES);
+    const r = await mediawatch(['feeds', 'check', 'http://127.0.0.1:9/feed.xml', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/blocked-address/);
+  });
+
+  it('imports an OPML list into the config, skipping feeds it already has', async () => {
+    const file = writeConfig(`feeds:\n  - id: world\n    url: https://news.example.org/world.rss\n${WATCHES}`);
+    const opml = path.join(path.dirname(file), 'subs.opml');
+    fs.writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
+<outline text="News"><outline type="rss" text="World" xmlUrl="https://news.example.org/world.rss"/>
+<outline type="rss" text="Le Monde – International" xmlUrl="https://lemonde.example/international/rss.xml"/></outline>
+</body></opml>`);
+    const r = await mediawatch(['feeds', 'import', opml, '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/added 1 feed\(s\).*\(1 already there\)/);
+    const check = await mediawatch(['check-config', file]);
+    expect(check.code).toBe(0);
+    expect(check.out).toMatch(/https:\/\/lemonde\.example\/international\/rss\.xml/);
   });
 });

@@ -1,0 +1,334 @@
+/**
+ * The whole pipeline on this machine: a private redis-server, a loopback feed server and webhook
+ * receiver, and the real service as child processes (`mediawatch run --roles …`), as deployed.
+ *
+ * - throughput: items per second from the first feed fetch to the last item matched (and every
+ *   alert delivered), with 1 and 3 worker processes; beside it the BullMQ ceiling, no-op jobs
+ *   through the same queue, prefix and options in as many processes, so our stages' cost shows;
+ * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted;
+ * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullPrefix, JOB_OPTIONS } from '../src/adapters/queues.js';
+import { QUEUES } from '../src/contracts/jobs.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const FEEDS = 30;
+const ITEMS_PER_FEED = 200;
+const WATCHES = 200;
+/** Share of items that mention a watched name. */
+const MATCH_RATE = 0.1;
+const STEADY_RATE = 200;
+const STEADY_SECONDS = 12;
+const MEMORY_ALERTS = 5_000;
+const PREFIX = 'mw';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VOCAB = 'the minister said on talks with council budget energy prices workers court police protest summit trade vote city report market rates growth crisis plan'.split(' ');
+const SYL = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar'.split(' ');
+const word = (r: () => number) => VOCAB[Math.floor(r() * VOCAB.length)];
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
+const names = Array.from({ length: WATCHES }, (_, i) => {
+  const r = prng(1_000 + i);
+  return cap(Array.from({ length: 3 }, () => SYL[Math.floor(r() * SYL.length)]).join('')) + cap(SYL[i % SYL.length]) + i;
+});
+
+interface Item { url: string; xml: string }
+
+/** One RSS item; distinct enough from every other that no two join one story. */
+function makeItem(feed: string, n: number, mention: string | undefined): Item {
+  const r = prng(n * 7_919 + feed.length * 104_729 + [...feed].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
+  const text = Array.from({ length: 60 }, () => `${word(r)}${Math.floor(r() * 1e6)}`).join(' ');
+  const url = `https://bench.example.com/${feed}/${n}`;
+  const title = `${mention ?? 'Local'} ${word(r)} ${Math.floor(r() * 1e9)}`;
+  return { url, xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>` };
+}
+
+const rss = (items: Item[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>b</title><link>https://bench.example.com</link><description>b</description>${items.map((i) => i.xml).join('')}</channel></rss>`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer({ keepAlive: true }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+async function startRedisServer(): Promise<{ url: string; redis: Redis; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-redis-'));
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  for (let i = 0; ; i++) {
+    try {
+      await redis.connect();
+      break;
+    } catch (err) {
+      if (i > 50) throw err;
+      await sleep(100);
+    }
+  }
+  return {
+    url, redis,
+    stop: async () => {
+      redis.disconnect();
+      await new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function writeConfig(feedUrls: string[], hookUrl: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-config-'));
+  const file = path.join(dir, 'mediawatch.yaml');
+  fs.writeFileSync(file, `
+schedule: "* * * * * *"
+redisPrefix: ${PREFIX}
+logAlerts: false
+network:
+  allowPrivateAddresses: true
+fetch:
+  perHostConcurrency: 64
+  perHostGap: 0
+feeds:
+${feedUrls.map((u, i) => `  - id: f${i}\n    url: ${u}`).join('\n')}
+watches:
+${names.map((n, i) => `  - id: w${i}\n    label: ${n}\n    terms: ["${n}"]`).join('\n')}
+webhooks:
+  - id: bench
+    url: ${hookUrl}
+    secret: whsec_${Buffer.alloc(32, 7).toString('base64')}
+    retry: [1s, 1s, 1s]
+    breakerThreshold: 1000
+`);
+  return file;
+}
+
+function service(config: string, redisUrl: string, roles: string): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run', '--roles', roles], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: config, REDIS_URL: redisUrl, PORT: '0', LOG_LEVEL: 'warn' },
+  });
+}
+
+async function stopAll(procs: ChildProcess[]): Promise<void> {
+  await Promise.all(procs.map((p) => new Promise<void>((r) => {
+    if (p.exitCode !== null || p.signalCode !== null) return r();
+    p.once('exit', () => r());
+    p.kill('SIGTERM');
+  })));
+}
+
+async function waitUntil(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until the workers have registered with BullMQ, so the clock starts on real work. */
+async function workersReady(redis: Redis, queue: string, n: number): Promise<void> {
+  const q = new Queue(queue, { connection: redis, prefix: bullPrefix(PREFIX) });
+  await waitUntil(async () => (await q.getWorkersCount()) >= n, 30_000, `${n} workers on ${queue}`);
+  await q.close();
+}
+
+interface Throughput { itemsPerSec: number; deliveredPerSec: number; items: number; alerts: number; seconds: number }
+
+async function throughput(workers: number): Promise<Throughput> {
+  const rs = await startRedisServer();
+  let firstFetch = 0;
+  let delivered = 0;
+  const expected = new Set<string>();
+  const bodies = new Map<string, string>();
+  for (let f = 0; f < FEEDS; f++) {
+    const items: Item[] = [];
+    const r = prng(f + 1);
+    for (let n = 0; n < ITEMS_PER_FEED; n++) {
+      const mention = r() < MATCH_RATE ? names[Math.floor(r() * WATCHES)] : undefined;
+      const item = makeItem(`t${workers}f${f}`, n, mention);
+      if (mention) expected.add(item.url);
+      items.push(item);
+    }
+    bodies.set(`/f${f}.xml`, rss(items));
+  }
+  const feedServer = await listen((req, res) => {
+    firstFetch ||= performance.now();
+    const body = bodies.get(req.url ?? '');
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(req.headers['if-none-match'] === '"v1"' ? undefined : body);
+  });
+  const receiver = await listen((req, res) => {
+    req.resume().on('end', () => { delivered++; res.writeHead(204).end(); });
+  });
+  const config = writeConfig([...bodies.keys()].map((p) => feedServer.url + p), `${receiver.url}/hook`);
+  const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
+  const total = FEEDS * ITEMS_PER_FEED;
+  const items = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
+  try {
+    await workersReady(rs.redis, QUEUES.items, workers);
+    procs.push(service(config, rs.url, 'scheduler'));
+    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= total, 120_000, 'every item matched');
+    const matchedAt = performance.now();
+    await waitUntil(async () => delivered >= expected.size, 60_000, 'every alert delivered');
+    const deliveredAt = performance.now();
+    const seconds = (matchedAt - firstFetch) / 1000;
+    return { itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000), items: total, alerts: expected.size, seconds };
+  } finally {
+    await items.close();
+    await stopAll(procs);
+    await feedServer.close();
+    await receiver.close();
+    await rs.stop();
+  }
+}
+
+/** No-op jobs of the same size through the same queue, prefix and options, in `workers` processes. */
+async function ceiling(workers: number, jobs: number, payloadBytes: number): Promise<number> {
+  const rs = await startRedisServer();
+  const script = `
+    import { Worker } from 'bullmq';
+    import { Redis } from 'ioredis';
+    const connection = new Redis(process.env.URL, { maxRetriesPerRequest: null });
+    const w = new Worker(${JSON.stringify(QUEUES.items)}, async () => 'ok', { connection, prefix: ${JSON.stringify(bullPrefix(PREFIX))}, concurrency: 16, lockDuration: 30000, stalledInterval: 5000, maxStalledCount: 3 });
+    process.on('SIGTERM', async () => { await w.close(); connection.disconnect(); });
+  `;
+  const procs = Array.from({ length: workers }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, URL: rs.url } }));
+  const queue = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX), defaultJobOptions: JOB_OPTIONS.items });
+  try {
+    await workersReady(rs.redis, QUEUES.items, workers);
+    const pad = 'x'.repeat(payloadBytes);
+    const start = performance.now();
+    for (let i = 0; i < jobs; i += 500) {
+      await queue.addBulk(Array.from({ length: Math.min(500, jobs - i) }, (_, k) => ({ name: 'item', data: { pad, n: i + k }, opts: { jobId: `c.${i + k}` } })));
+    }
+    await waitUntil(async () => (await queue.getJobCounts('completed')).completed >= jobs, 120_000, 'no-op jobs');
+    return jobs / ((performance.now() - start) / 1000);
+  } finally {
+    await queue.close();
+    await stopAll(procs);
+    await rs.stop();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** 200 new items a second in one feed polled every second; every item alerts. */
+async function latency(workers: number): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
+  const rs = await startRedisServer();
+  const fetchedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let start = 0;
+  const all: Item[] = [];
+  const feedServer = await listen((_req, res) => {
+    const now = performance.now();
+    start ||= now;
+    const due = Math.min(STEADY_RATE * STEADY_SECONDS, Math.floor(((now - start) / 1000) * STEADY_RATE));
+    while (all.length < due) all.push(makeItem('steady', all.length, names[all.length % WATCHES]));
+    const window = all.slice(-STEADY_RATE * 2);
+    for (const i of window) if (!fetchedAt.has(i.url)) fetchedAt.set(i.url, now);
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(window));
+  });
+  const receiver = await listen((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
+      const url = JSON.parse(Buffer.concat(chunks).toString()).data?.item?.url as string;
+      const at = fetchedAt.get(url);
+      if (at !== undefined) latencies.push(performance.now() - at);
+      res.writeHead(204).end();
+    });
+  });
+  const config = writeConfig([`${feedServer.url}/steady.xml`], `${receiver.url}/hook`);
+  const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
+  try {
+    await workersReady(rs.redis, QUEUES.items, workers);
+    procs.push(service(config, rs.url, 'scheduler'));
+    await waitUntil(async () => latencies.length >= STEADY_RATE * STEADY_SECONDS - STEADY_RATE, (STEADY_SECONDS + 30) * 1000, 'steady deliveries');
+    const sorted = latencies.slice(STEADY_RATE).sort((a, b) => a - b); // the first second warms up
+    return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
+  } finally {
+    await stopAll(procs);
+    await feedServer.close();
+    await receiver.close();
+    await rs.stop();
+  }
+}
+
+/** The deliver queue's share of used_memory with MEMORY_ALERTS alerts waiting (no deliver role). */
+async function bytesPerAlert(): Promise<number> {
+  const rs = await startRedisServer();
+  const items = Array.from({ length: MEMORY_ALERTS }, (_, n) => makeItem('mem', n, names[n % WATCHES]));
+  const feedServer = await listen((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(items)));
+  const config = writeConfig([`${feedServer.url}/mem.xml`], 'http://127.0.0.1:9/hook');
+  const procs = [service(config, rs.url, 'scheduler,fetch,match')];
+  const deliver = new Queue(QUEUES.deliver, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
+  const used = async () => Number(/used_memory:(\d+)/.exec(await rs.redis.info('memory'))![1]);
+  try {
+    await waitUntil(async () => (await deliver.getJobCounts('waiting')).waiting >= MEMORY_ALERTS, 120_000, 'queued alerts');
+    await stopAll(procs);
+    const withAlerts = await used();
+    await deliver.obliterate({ force: true });
+    return (withAlerts - (await used())) / MEMORY_ALERTS;
+  } finally {
+    await deliver.close();
+    await stopAll(procs);
+    await feedServer.close();
+    await rs.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const rows: Record<string, number>[] = [];
+  const payloadBytes = Buffer.byteLength(rss([makeItem('size', 1, names[0])])) * 2;
+  for (const workers of [1, 3]) {
+    const t = await throughput(workers);
+    const ceil = await ceiling(workers, t.items, payloadBytes);
+    rows.push({ workers, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceil), items: t.items, alerts: t.alerts });
+  }
+  const lat = await latency(1);
+  const mem = await bytesPerAlert();
+
+  console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches, ${MATCH_RATE * 100}% of items alerted; ${os.cpus().length} CPUs`);
+  console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s');
+  for (const r of rows) console.log(`${String(r.workers).padStart(7)}  ${String(r.itemsPerSec).padStart(22)}  ${String(r.deliveredPerSec).padStart(21)}  ${String(r.ceilingJobsPerSec).padStart(27)}`);
+  console.log(`fetch→delivery at ${STEADY_RATE} items/s (1 worker process, every item alerted): p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
+  console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
+  for (const r of rows) {
+    console.log(JSON.stringify({ bench: 'pipeline', workers: r.workers, itemsPerSec: r.itemsPerSec, deliveredPerSec: r.deliveredPerSec, ceilingJobsPerSec: r.ceilingJobsPerSec, items: r.items, alerts: r.alerts }));
+  }
+  console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, p50Ms: Number(lat.p50Ms.toFixed(1)), p99Ms: Number(lat.p99Ms.toFixed(1)), samples: lat.samples }));
+  console.log(JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
