@@ -80,21 +80,23 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.on('connect', () => c.write('PING\r\n'));
+    c.on('data', (d) => { c.destroy(); resolve(d.toString().startsWith('+PONG')); });
+    c.on('error', () => resolve(false));
+  });
+}
+
 async function startRedisServer(): Promise<{ url: string; redis: Redis; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-redis-'));
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
-  for (let i = 0; ; i++) {
-    try {
-      await redis.connect();
-      break;
-    } catch (err) {
-      if (i > 50) throw err;
-      await sleep(100);
-    }
-  }
+  await waitUntil(() => answersPing(port), 10_000, 'redis-server');
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined); // stopped at the end of each part; nothing to report
   return {
     url, redis,
     stop: async () => {

@@ -110,6 +110,16 @@ const backtest = z.strictObject({
   maxItems: z.number().int().positive().default(200_000),
 });
 
+const dashboard = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The password of the dashboard (any user name); from the environment, e.g. ${MEDIAWATCH_ADMIN_TOKEN}. */
+    token: z.string().default(''),
+  })
+  .superRefine((d, ctx) => {
+    if (d.enabled && d.token.length < 16) ctx.addIssue({ code: 'custom', path: ['token'], message: 'the dashboard needs a token of at least 16 characters' });
+  });
+
 export const configSchema = z
   .strictObject({
     schedule: cronExpr.default('*/5 * * * *'),
@@ -119,6 +129,8 @@ export const configSchema = z
     fetch: fetchOptions.prefault({}),
     dedupe: dedupe.prefault({}),
     backtest: backtest.prefault({}),
+    /** The bull-board queue dashboard at /admin/queues. */
+    dashboard: dashboard.prefault({}),
     /** Every alert is also written to the log. */
     logAlerts: z.boolean().default(true),
     feeds: z.array(feed).default([]),

@@ -78,17 +78,26 @@ return 0
 
 const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
 
-export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
+/** Where an item's sighting lives: its shard's bucket keys (current first), field, content and expiry. */
+export interface SeenLocation {
+  keys: string[];
+  field: Buffer;
+  content: Buffer;
+  expireAt: number;
+}
+
+/**
+ * The store's key layout on its own, so a bulk loader (the benchmark's month of history) writes
+ * first sightings exactly where check would have put them.
+ */
+export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: string, contentHash: string, now: number) => SeenLocation {
   const buckets = opts.buckets ?? 30;
   const shards = opts.shards ?? 1024;
   if (!(opts.retentionMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536) {
     throw new RangeError('seen store needs retentionMs > 0, buckets >= 1 and 1..65536 shards');
   }
   const width = Math.ceil(opts.retentionMs / buckets);
-
-  const clock = opts.clock ?? Date.now;
-
-  function locate(feedId: string, itemKey: string, contentHash: string, now: number) {
+  return (feedId, itemKey, contentHash, now) => {
     const id = hash64(`${feedId}\n${itemKey}`);
     const shard = (id.lo & 0xffff) % shards;
     const current = Math.floor(now / width);
@@ -101,7 +110,12 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
       expireAt: (current + 1) * width + opts.retentionMs,
     };
-  }
+  };
+}
+
+export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
+  const locate = seenLocator(opts);
+  const clock = opts.clock ?? Date.now;
 
   async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number): Promise<Sighting> {
     const at = locate(feedId, itemKey, contentHash, now);

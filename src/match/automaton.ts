@@ -12,7 +12,6 @@ const SPACE = 1;
 
 export interface Automaton {
   readonly patternCount: number;
-  readonly stateCount: number;
   /**
    * Every pattern occurrence in `text`, as flat pairs [patternId, endExclusive, ...].
    * Reuses and returns `into` when given.
@@ -20,8 +19,6 @@ export interface Automaton {
   scan(text: string, into?: number[]): number[];
   /** Where an occurrence of `patternId` ending at `end` starts, spaces runs included. */
   startOf(text: string, patternId: number, end: number): number;
-  /** Bytes held in typed arrays, for the benchmark's memory figure. */
-  readonly byteSize: number;
 }
 
 /** Patterns must be folded and have single spaces between words (see foldPhrase). */
@@ -102,8 +99,6 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 
   return {
     patternCount: patterns.length,
-    stateCount: states,
-    byteSize: dfa.byteLength + classOf.byteLength + outStart.byteLength + outIds.byteLength,
     scan(text, into = []) {
       into.length = 0;
       let s = 0;

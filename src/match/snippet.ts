@@ -26,7 +26,7 @@ export function buildSnippet(original: string, sentStart: number, sentEnd: numbe
       tail = '…';
     }
   }
-  const tidy = (s: string) => s.replace(INVISIBLE, '').replace(SPACES, ' ');
-  const text = tidy(original.slice(a, hitStart)).trimStart() + '«' + tidy(original.slice(hitStart, hitEnd)) + '»' + tidy(original.slice(hitEnd, b)).trimEnd();
-  return lead + text + tail;
+  let text = original.slice(a, hitStart) + '«' + original.slice(hitStart, hitEnd) + '»' + original.slice(hitEnd, b);
+  if (text.includes('\u00ad') || text.includes('\u200b')) text = text.replace(INVISIBLE, '');
+  return lead + text.replace(SPACES, ' ').trim() + tail;
 }

@@ -12,12 +12,16 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Refreshes gauges that are read on demand (queue depths) before a scrape. */
   beforeScrape?: () => Promise<void>;
+  /** Extra handlers by path prefix (the optional dashboard). */
+  mounts?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
+      const mount = Object.entries(opts.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+      if (mount) return mount[1](req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
       if (path === '/healthz') return send(res, 200, 'ok\n');
       if (path === '/readyz') return (await opts.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');

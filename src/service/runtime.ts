@@ -28,6 +28,7 @@ import { startDeliverWorker } from '../../workers/deliver.js';
 import { startFetchWorker } from '../../workers/fetch.js';
 import { startMatchWorker } from '../../workers/match.js';
 import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
+import { createDashboard, DASHBOARD_PATH } from './dashboard.js';
 import { startHttpServer } from './http-server.js';
 import type { RoleName } from './roles.js';
 
@@ -39,7 +40,7 @@ export interface RunOptions {
 
 const SHUTDOWN_GRACE_MS = 8_000;
 /** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
-const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest'] as const;
+const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest', 'dashboard'] as const;
 
 export async function runService({ roles, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
   const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
@@ -89,8 +90,10 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   if (roles.includes('scheduler')) scheduler = startScheduler(deps);
 
+  const { dashboard } = loaded.config;
   const server = await startHttpServer({
     port,
+    mounts: dashboard.enabled ? { [DASHBOARD_PATH]: await createDashboard(queues, dashboard.token) } : {},
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
     beforeScrape: async () => {

@@ -88,6 +88,29 @@ describe('story store', () => {
     expect(await s.show('000000000000')).toBeNull();
     expect(await s.show('not an id')).toBeNull();
   });
+
+  it('keeps the story index of a busy day in compact listpack hashes', async () => {
+    const p = `s${++n}`;
+    const s = createStoryStore(redis, { prefix: p, windowMs: 72 * HOUR, shards: 128 });
+    const t = Date.now();
+    for (let i = 0; i < 300; i++) {
+      await s.assign({ feedId: 'wire', itemKey: `g:${i}`, url: `https://wire.test/${i}`, title: `Story ${i} of the day`, text: `${i} ${LEAD}`, at: t });
+    }
+    const keys = await redis.keys(`${p}:story-index:*`);
+    expect(keys.length).toBeGreaterThan(64);
+    for (const k of keys) expect(await redis.object('ENCODING', k)).toBe('listpack');
+  });
+
+  it('lets Redis drop a closed story and its index on its own clock', async () => {
+    const p = `s${++n}`;
+    const s = createStoryStore(redis, { prefix: p, windowMs: 300, buckets: 3 });
+    const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: Date.now() });
+    expect(await s.show(a.storyId)).not.toBeNull();
+    expect((await redis.keys(`${p}:*`)).length).toBeGreaterThan(1);
+    await new Promise((r) => setTimeout(r, 550));
+    expect(await redis.keys(`${p}:*`)).toEqual([]);
+    expect(await s.show(a.storyId)).toBeNull();
+  });
 });
 
 describe('watch claims', () => {
