@@ -11,7 +11,7 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   const warnings: string[] = [];
   for (const w of config.watches) {
     lines.push(`    ${w.id}  ${w.label}: ${w.query ?? [...(w.terms ?? [])].join(' | ')}${w.exclude?.length ? `  (except ${w.exclude.join(', ')})` : ''}`);
-    for (const warning of lintWatch(w)) warnings.push(`watch ${w.id}: ${warning}`);
+    warnings.push(...lintWatch(w));
   }
   lines.push(`  webhooks (${config.webhooks.length}):`);
   for (const h of config.webhooks) {

@@ -20,7 +20,7 @@ export function lintWatch(spec: WatchSpec): string[] {
   for (const t of allTerms(root)) {
     const prefix = t.folded.slice(t.folded.lastIndexOf(' ') + 1);
     if (t.wildcard && prefix.length < MIN_SENSIBLE_PREFIX) {
-      warnings.push(`watch "${spec.id}": ${t.text}* is a short prefix and will match many unrelated words; use at least ${MIN_SENSIBLE_PREFIX} letters`);
+      warnings.push(`watch "${spec.id}": ${t.text} is a short prefix and will match many unrelated words; use at least ${MIN_SENSIBLE_PREFIX} letters`);
     }
   }
   visitNear(root, (distance, text) => {

@@ -159,3 +159,40 @@ describe('mediawatch feeds', () => {
     expect(check.out).toMatch(/https:\/\/lemonde\.example\/international\/rss\.xml/);
   });
 });
+
+describe('mediawatch backtest and stories', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis.stop());
+
+  it('tries a new watch on the items already seen, and shows the outlets of a story', async () => {
+    const feeds = await startFeedServer();
+    const secret = newSecret();
+    const hook = await startReceiver(secret);
+    feeds.set('/seed.xml', { body: fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss')) });
+    const config = (watches: string) => writeConfig(`schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: world, url: "${feeds.url('/seed.xml')}" }]\n${watches}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`);
+    const svc = await startService({ config: config(WATCHES), redisUrl: redis.url });
+    try {
+      await waitFor(() => hook.delivered().length > 0, 30_000, 'the seed alert');
+      await waitFor(async () => (await redis.client().xlen('mw:backtest:items')) >= 3, 10_000, 'items recorded');
+      const env = { REDIS_URL: redis.url };
+      const trial = config('watches:\n  - { id: bucharest, label: Bucharest, query: "Bucharest OR Budapest" }\n');
+      const r = await mediawatch(['backtest', '--config', trial, '--since', '1h'], { env });
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/backtest over 3 item\(s\)/);
+      expect(r.out).toMatch(/bucharest: 2 item\(s\)/);
+      expect(r.out).toMatch(/«Budapest» Memorandum/);
+
+      const storyId = hook.delivered()[0].json.data.storyId;
+      const story = await mediawatch(['stories', 'show', storyId], { env: { ...env, MEDIAWATCH_CONFIG: trial } });
+      expect(story.code).toBe(0);
+      expect(story.out).toMatch(/outlets \(1\):\n.*world/);
+    } finally {
+      await svc.stop();
+      await feeds.close();
+      await hook.close();
+    }
+  }, 90_000);
+});
