@@ -15,14 +15,3 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
     destination,
   );
 }
-
-/** A Redis URL fit for a log line: the password, if any, replaced. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}

@@ -29,10 +29,12 @@ export function cooldownMs(opens: number, base: number, max: number): number {
 }
 
 // KEYS[1] breaker hash; ARGV: threshold, now, base, max. Counts the failure and opens the
-// circuit once the count reaches the threshold (or on any failure while half-open).
+// circuit once the count reaches the threshold (or on any failure while half-open). A failure
+// of a try that was in flight when the circuit opened does not open it again.
 const FAILURE = `
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
+if openUntil > tonumber(ARGV[2]) then return 0 end
 local threshold = tonumber(ARGV[1])
 if failures >= threshold then
   local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)

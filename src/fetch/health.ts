@@ -22,12 +22,10 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
 
 export async function listFeedHealth(redis: Redis, prefix: string, feeds: readonly Pick<FeedConfig, 'id' | 'url'>[]): Promise<FeedHealth[]> {
   if (feeds.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const f of feeds) pipeline.hgetall(feedStateKey(prefix, f.id));
-  const results = (await pipeline.exec()) ?? [];
+  // One read per feed, not one pipeline: feed states live in different cluster slots.
+  const states = await Promise.all(feeds.map((f) => redis.hgetall(feedStateKey(prefix, f.id)).catch(() => ({}))));
   return feeds.map((f, i) => {
-    const [err, raw] = results[i] ?? [null, {}];
-    const s = decodeState(err ? {} : ((raw as Record<string, string>) ?? {}));
+    const s = decodeState(states[i]);
     const polled = s.lastPollAt !== undefined && s.url === f.url;
     const health: FeedHealth = {
       id: f.id,

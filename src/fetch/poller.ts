@@ -27,7 +27,11 @@ export type PollOutcome = (
   | { status: 'skipped'; reason: 'backoff' | 'not-due'; nextPollAt: number }
   | { status: 'not-modified' }
   | { status: 'unchanged' }
-  | { status: 'parsed'; feed: ParsedFeed }
+  /**
+   * The feed changed. Its new validators and body hash are saved only by `commit()`, which the
+   * caller runs once the items are safely queued: a crash before that refetches the same body.
+   */
+  | { status: 'parsed'; feed: ParsedFeed; commit(): Promise<void> }
   | { status: 'failed'; error: MediawatchError }
 ) &
   PollStats;
@@ -172,7 +176,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     const intervalMs = adaptive
       ? intervalAfterChange({ publishedAt: feedOut.items.map((i) => i.publishedAt), ttlMinutes: feedOut.ttlMinutes, cacheControl, bounds })
       : undefined;
-    await succeed(feed, done, {
+    const commit = () => succeed(feed, done, {
       lastOutcome: 'parsed',
       lastHttpStatus: res.status,
       lastItemCount: feedOut.items.length,
@@ -182,7 +186,7 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined,
     });
     deps.logger?.debug({ feed: feed.id, items: feedOut.items.length, bytes: res.body.length }, 'feed parsed');
-    return { status: 'parsed', feed: feedOut, ...stats };
+    return { status: 'parsed', feed: feedOut, commit, ...stats };
   }
 
   return {

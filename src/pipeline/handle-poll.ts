@@ -40,10 +40,12 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
       opts: { jobId: `item.${feed.id}.${hashes[i]}` },
     }];
   });
-  // Queue first, then remember: a crash in between re-queues on the next poll, and the
-  // deterministic job id makes that a no-op, so nothing is lost and nothing doubles.
+  // Queue first, then remember the items, then the feed's validators: a crash anywhere in
+  // between refetches and re-queues on the next poll, and the deterministic job ids make that
+  // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
   await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
+  await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, jobs.length);
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - jobs.length);
   deps.logger.info({ feed: feed.id, items: items.length, fresh: jobs.length }, 'feed polled');

@@ -73,3 +73,13 @@ describe('digest windows and hourly caps', () => {
     expect((await readDigest(redis, r.window.key)).map((p) => p.data.alertId).sort()).toEqual(['msg_a', 'msg_b']);
   });
 });
+
+describe('circuit breaker under concurrency', () => {
+  it('does not stretch the cooldown for failures of tries that were in flight when it opened', async () => {
+    const breaker = createCircuitBreaker(redis, { prefix: 't7', baseCooldownMs: 1_000 });
+    for (let i = 0; i < 2; i++) await breaker.failure('a', 2, 0);
+    expect(await breaker.failure('a', 2, 5)).toBe(false);
+    expect(await breaker.failure('a', 2, 6)).toBe(false);
+    expect(await breaker.gate('a', 500)).toEqual({ pass: false, retryAt: 1_000 });
+  });
+});

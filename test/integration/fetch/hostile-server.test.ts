@@ -131,6 +131,12 @@ const config: FetchConfig = {
 };
 const http_ = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: USER_AGENT });
 let poller: FeedPoller;
+/** Polls as the pipeline does: a parsed feed's state is committed once its items are queued. */
+async function poll(f: FeedConfig, p: FeedPoller = poller) {
+  const r = await p.poll(f);
+  if (r.status === 'parsed') await r.commit();
+  return r;
+}
 let prefix = '';
 let n = 0;
 const feed = (route: string, extra: Partial<FeedConfig> = {}): FeedConfig => ({ id: `f${++n}`, url: `${base}${route}`, conditional: true, ...extra });
@@ -161,13 +167,13 @@ describe('polling a feed', () => {
   it('parses a feed, then gets 304 with the validators it saved, with a mediawatch User-Agent', async () => {
     fresh();
     const f = feed('/feed');
-    const first = await poller.poll(f);
+    const first = await poll(f);
     expect(first.status).toBe('parsed');
     expect(first.status === 'parsed' && first.feed.items.length).toBe(55);
     expect(first).toMatchObject({ httpStatus: 200, bytes: FEED.length });
     expect(seenHeaders.get('/feed')?.['user-agent']).toMatch(/^mediawatch\/0\.1 \(\+https:\/\//);
     expect(seenHeaders.get('/feed')?.accept).toContain('application/rss+xml');
-    const second = await poller.poll(f);
+    const second = await poll(f);
     expect(second.status).toBe('not-modified');
     expect(seenHeaders.get('/feed')?.['if-none-match']).toBe(ETAG);
   });
@@ -175,8 +181,8 @@ describe('polling a feed', () => {
   it('sends no validators when the feed is configured with conditional: false', async () => {
     fresh();
     const f = feed('/feed', { conditional: false });
-    await poller.poll(f);
-    const second = await poller.poll(f);
+    await poll(f);
+    const second = await poll(f);
     expect(seenHeaders.get('/feed')?.['if-none-match']).toBeUndefined();
     expect(second.status).toBe('unchanged');
   });
@@ -184,13 +190,13 @@ describe('polling a feed', () => {
   it('does not parse a body identical to the last one', async () => {
     fresh();
     const f = feed('/no-validators');
-    expect((await poller.poll(f)).status).toBe('parsed');
-    expect((await poller.poll(f)).status).toBe('unchanged');
+    expect((await poll(f)).status).toBe('parsed');
+    expect((await poll(f)).status).toBe('unchanged');
   });
 
   it('reads a gzipped body served without Content-Encoding', async () => {
     fresh();
-    const r = await poller.poll(feed('/unasked-gzip'));
+    const r = await poll(feed('/unasked-gzip'));
     expect(r.status).toBe('parsed');
   });
 });
@@ -212,7 +218,7 @@ describe('hostile servers', () => {
   ])('%s fails with %s, within the time limit', async (route, code) => {
     fresh();
     const started = Date.now();
-    const r = await poller.poll(feed(route));
+    const r = await poll(feed(route));
     expect(r.status).toBe('failed');
     expect(r.status === 'failed' && r.error.code).toBe(code);
     expect(Date.now() - started).toBeLessThan(config.totalTimeout + 1000);
@@ -220,18 +226,18 @@ describe('hostile servers', () => {
 
   it('follows a redirect to an allowed address in another spelling', async () => {
     fresh();
-    expect((await poller.poll(feed('/to-decimal-loopback'))).status).toBe('parsed');
+    expect((await poll(feed('/to-decimal-loopback'))).status).toBe('parsed');
   });
 
   it('never sends the request a redirect to a private address points at', async () => {
     fresh();
-    const r = await poller.poll(feed('/to-metadata'));
+    const r = await poll(feed('/to-metadata'));
     expect(r.status === 'failed' && r.error.message).toContain('169.254.169.254');
   });
 
   it('tells which feeds an HTML page advertises', async () => {
     fresh();
-    const r = await poller.poll(feed('/html'));
+    const r = await poll(feed('/html'));
     expect(r.status === 'failed' && r.error.message).toContain(`${base}/atom.xml`);
   });
 
@@ -240,7 +246,7 @@ describe('hostile servers', () => {
     ['/xxe', 'external entity'],
   ])('%s (%s) is parsed harmlessly or refused, never expanded', async (route) => {
     fresh();
-    const r = await poller.poll(feed(route));
+    const r = await poll(feed(route));
     const text = r.status === 'parsed' ? JSON.stringify(r.feed) : r.status === 'failed' ? r.error.message : '';
     expect(text.length).toBeLessThan(5000);
     expect(text).not.toContain('root:');
@@ -251,9 +257,9 @@ describe('failure, backoff and recovery', () => {
   it('on 429 waits as long as Retry-After says (seconds), and skips polls until then', async () => {
     fresh();
     const f = feed('/429');
-    const r = await poller.poll(f);
+    const r = await poll(f);
     expect(r.status === 'failed' && r.error).toMatchObject({ code: 'http-status', retryable: true, details: { status: 429, retryAfterMs: 7_200_000 } });
-    const skipped = await poller.poll(f);
+    const skipped = await poll(f);
     expect(skipped).toEqual({ status: 'skipped', reason: 'backoff', nextPollAt: now + 7_200_000 });
     expect(hits.get('/429')).toBe(1);
   });
@@ -261,21 +267,21 @@ describe('failure, backoff and recovery', () => {
   it('on 503 honours a Retry-After HTTP date', async () => {
     fresh();
     const f = feed('/503-date');
-    await poller.poll(f);
-    const skipped = await poller.poll(f);
+    await poll(f);
+    const skipped = await poll(f);
     expect(skipped.status === 'skipped' && skipped.nextPollAt).toBe(Date.UTC(2026, 0, 10, 15));
   });
 
   it('backs off after a 500, recovers on the next due poll, and reports health throughout', async () => {
     fresh();
     const f = feed('/flaky');
-    const failed = await poller.poll(f);
+    const failed = await poll(f);
     expect(failed.status === 'failed' && failed.error.code).toBe('http-status');
     let [health] = await listFeedHealth(client, prefix, [f]);
     expect(health).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastHttpStatus: 500, lastError: { code: 'http-status' } });
-    expect((await poller.poll(f)).status).toBe('skipped');
+    expect((await poll(f)).status).toBe('skipped');
     now += 61_000;
-    expect((await poller.poll(f)).status).toBe('parsed');
+    expect((await poll(f)).status).toBe('parsed');
     [health] = await listFeedHealth(client, prefix, [f]);
     expect(health).toMatchObject({ status: 'ok', consecutiveFailures: 0, lastOutcome: 'parsed', lastItemCount: 55 });
     expect(health.lastError).toBeUndefined();
@@ -284,22 +290,22 @@ describe('failure, backoff and recovery', () => {
   it('with adaptive polling, waits an interval within the configured bounds before the next request', async () => {
     fresh();
     const f = feed('/no-validators', { adaptive: true });
-    expect((await poller.poll(f)).status).toBe('parsed');
-    const skipped = await poller.poll(f);
+    expect((await poll(f)).status).toBe('parsed');
+    const skipped = await poll(f);
     expect(skipped.status === 'skipped' && skipped.reason).toBe('not-due');
     const next = skipped.status === 'skipped' ? skipped.nextPollAt - now : 0;
     expect(next).toBeGreaterThanOrEqual(config.adaptive.min);
     expect(next).toBeLessThanOrEqual(config.adaptive.max);
     now += next;
-    expect((await poller.poll(f)).status).toBe('unchanged');
+    expect((await poll(f)).status).toBe('unchanged');
   });
 
   it('starts afresh when a feed\'s URL changes in the config', async () => {
     fresh();
     const f = feed('/429');
-    await poller.poll(f);
-    expect((await poller.poll(f)).status).toBe('skipped');
-    expect((await poller.poll({ ...f, url: `${base}/no-validators` })).status).toBe('parsed');
+    await poll(f);
+    expect((await poll(f)).status).toBe('skipped');
+    expect((await poll({ ...f, url: `${base}/no-validators` })).status).toBe('parsed');
   });
 
   it('reports an unreachable Redis as a retryable failure instead of throwing', async () => {
@@ -322,9 +328,9 @@ describe('failure, backoff and recovery', () => {
   it('keeps its state in Redis, so a new poller after a restart still sends the saved validators', async () => {
     fresh();
     const f = feed('/feed');
-    await poller.poll(f);
+    await poll(f);
     const restarted = createFeedPoller({ http: http_, redis: client, prefix, config, clock });
-    expect((await restarted.poll(f)).status).toBe('not-modified');
+    expect((await poll(f, restarted)).status).toBe('not-modified');
   });
 });
 

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, safeUrl } from '../../../src/adapters/logger.js';
+import { createLogger } from '../../../src/adapters/logger.js';
+import { describeRedisUrl } from '../../../src/adapters/redis.js';
 
 function capture() {
   const lines: Record<string, any>[] = [];
@@ -23,7 +24,9 @@ describe('logs', () => {
   });
 
   it('print a Redis URL without its password', () => {
-    expect(safeUrl('redis://:hunter2@redis.internal:6379/0')).toBe('redis://:***@redis.internal:6379/0');
-    expect(safeUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(describeRedisUrl('redis://:hunter2@redis.internal:6379/0')).toBe('redis://:***@redis.internal:6379/0');
+    expect(describeRedisUrl('redis://ops:hunter2@redis.internal:6379')).toBe('redis://ops:***@redis.internal:6379');
+    expect(describeRedisUrl('redis+cluster://ops:hunter2@a:7000,b:7001')).toBe('redis+cluster://ops:***@a:7000,b:7001');
+    expect(describeRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
   });
 });
