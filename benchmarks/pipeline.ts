@@ -18,10 +18,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullPrefix, JOB_OPTIONS } from '../src/adapters/queues.js';
 import { QUEUES } from '../src/contracts/jobs.js';
+import { ITEMS_PER_JOB } from '../src/pipeline/handle-poll.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const FEEDS = 30;
-const ITEMS_PER_FEED = 200;
+const FEEDS = 60;
+const ITEMS_PER_FEED = 250;
 const WATCHES = 200;
 /** Share of items that mention a watched name. */
 const MATCH_RATE = 0.1;
@@ -199,7 +200,9 @@ async function throughput(workers: number): Promise<Throughput> {
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
     procs.push(service(config, rs.url, 'scheduler'));
-    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= total, 120_000, 'every item matched');
+    // Items travel in slices (ITEMS_PER_JOB a job): every slice of every feed completed.
+    const itemJobs = FEEDS * Math.ceil(ITEMS_PER_FEED / ITEMS_PER_JOB);
+    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= itemJobs, 120_000, 'every item matched');
     const matchedAt = performance.now();
     await waitUntil(async () => delivered >= expected.size, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();

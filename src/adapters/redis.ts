@@ -67,18 +67,13 @@ export function connectRedis(url: string, role: Role, extra: RedisOptions = {}):
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 5), 5_000),
     lazyConnect: false,
-    // The pipeline's stores issue many small commands from concurrent jobs; sending those of
-    // one event-loop turn together saves round trips. BullMQ's blocking worker connection is
-    // left alone.
-    enableAutoPipelining: role === 'client',
     ...extra,
   };
   if (target.kind === 'single') return new Redis(url, options);
-  const { enableOfflineQueue, retryStrategy, lazyConnect, enableAutoPipelining, ...nodeOptions } = options;
+  const { enableOfflineQueue, retryStrategy, lazyConnect, ...nodeOptions } = options;
   const clusterOptions: ClusterOptions = {
     enableOfflineQueue,
     lazyConnect,
-    enableAutoPipelining,
     clusterRetryStrategy: retryStrategy ? (times) => retryStrategy(times) : undefined,
     redisOptions: {
       ...nodeOptions,

@@ -19,16 +19,25 @@ export interface PollJob {
   tick: string;
 }
 
-/** One new (or changed) item, found by a poll, to be deduped across feeds and matched. */
-export interface ItemJob {
+/**
+ * New (or changed) items found by one poll, to be deduped across feeds and matched. A poll's
+ * items travel in slices of a few dozen: one job per item would spend more on queue
+ * bookkeeping than on the work.
+ */
+export interface ItemsJob {
   feedId: string;
   feedUrl: string;
-  item: FeedItem;
-  /** 'new' for a first sighting, 'changed' when the same item came back with other text. */
-  sighting: 'new' | 'changed';
-  /** When the poll fetched it (ms since epoch), for fetch→alert latency. */
+  /** When the poll fetched them (ms since epoch), for fetch→alert latency. */
   fetchedAt: number;
+  items: {
+    item: FeedItem;
+    /** 'new' for a first sighting, 'changed' when the same item came back with other text. */
+    sighting: 'new' | 'changed';
+  }[];
 }
+
+/** One item of an ItemsJob, with the context of its poll. */
+export type ItemJob = Omit<ItemsJob, 'items'> & ItemsJob['items'][number];
 
 /**
  * One POST to one webhook: a single alert (the job id is the alert id, so enqueuing twice is a
@@ -52,6 +61,6 @@ export type DeliverJob =
 
 export interface JobPayloads {
   poll: PollJob;
-  items: ItemJob;
+  items: ItemsJob;
   deliver: DeliverJob;
 }

@@ -5,10 +5,10 @@
  */
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { buildAutomaton } from './automaton.js';
-import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, WORD_UNIT, type FoldedText } from './fold.js';
+import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
-import { countAtMost, sentenceAround, sentenceEndsOf, wordStartsOf } from './sentences.js';
+import { countAtMost, sentenceAround, sentenceEndsOf, wordStartsIn } from './sentences.js';
 import { buildSnippet } from './snippet.js';
 
 const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'url', 'feed'];
@@ -42,8 +42,7 @@ interface Occ {
 interface FieldText {
   original: string;
   folded: FoldedText;
-  /** Computed on first use: words for proximity, sentence ends for proximity and snippets. */
-  wordStarts?: Int32Array;
+  /** Computed on first use, for proximity and snippets. */
   sentenceEnds?: Int32Array;
 }
 
@@ -82,14 +81,16 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     return { id: spec.id, label: spec.label, root, excludePatterns };
   });
 
-  // Only the presearch terms go into the automaton; the others (the "the" of "Kovalenko NEAR/5
-  // the", exclude phrases) are looked for by a RegExp, and only in items where a watch needs them.
-  const scannedPatterns = patterns.flatMap((_, pid) => (patternWatches[pid] === undefined ? [] : [pid]));
+  // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
+  // the automaton. The other terms (the "the" of "Kovalenko NEAR/5 the", NOT operands) would make
+  // the scan report every common word, so they are searched for only when an evaluation asks.
+  const isExclude = new Uint8Array(patterns.length);
+  for (const w of compiled) for (const pid of w.excludePatterns) isExclude[pid] = 1;
+  const scannedPatterns = patterns.flatMap((_, pid) => (patternWatches[pid] === undefined && !isExclude[pid] ? [] : [pid]));
   const automaton = buildAutomaton(scannedPatterns.map((pid) => patterns[pid]));
   const isScanned = new Uint8Array(patterns.length);
   scannedPatterns.forEach((pid) => (isScanned[pid] = 1));
-  const lookups: (RegExp | undefined)[] = [];
-  const lookupOf = (pid: number) => (lookups[pid] ??= new RegExp(escapeRegExp(patterns[pid]).replace(/ /g, '[\\s\\u00ad\\u200b]+'), 'g'));
+  const patternWords = patterns.map((p) => p.split(' '));
   const startsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(0)] === 1);
   const endsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(p.length - 1)] === 1);
 
@@ -118,7 +119,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       const folded = foldText(original);
       fields[f] = { original, folded };
       automaton.scan(folded.text, raw);
-      for (let k = 0; k < raw.length; k += 2) {
+      for (let k = 0; k < raw.length; k += 3) {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
         patternStamp[pid] = gen;
@@ -129,47 +130,43 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     if (candidates.length === 0) return [];
     candidates.sort((a, b) => a - b);
 
-    // Occurrences are built (and word boundaries checked) only for patterns the candidates use:
-    // a watch like "Kovalenko NEAR/5 the" must not cost an object per "the" in items without Kovalenko.
+    // Occurrences are built (and word boundaries checked) only for patterns the candidates use.
     const wanted = -gen;
-    const lookedUp: number[] = [];
-    for (const w of candidates) {
-      for (const pid of watchPatterns[w]) {
-        if (patternStamp[pid] === wanted) continue;
-        patternStamp[pid] = wanted;
-        if (!isScanned[pid]) lookedUp.push(pid);
-      }
-    }
+    for (const w of candidates) for (const pid of watchPatterns[w]) patternStamp[pid] = wanted;
     const found = new Map<number, RawOcc[]>();
+    const add = (into: RawOcc[], pid: number, f: number, text: string, start: number, end: number) => {
+      if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) return;
+      const rightOpen = endsWord[pid] && end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1;
+      into.push({ field: f, start, end, rightOpen });
+    };
     for (let f = 0; f < TEXT_FIELDS.length; f++) {
       const field = fields[f];
       if (field === undefined) continue;
       const text = field.folded.text;
-      const add = (pid: number, start: number, end: number) => {
-        if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) return;
-        const rightOpen = endsWord[pid] && end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1;
-        let list = found.get(pid);
-        if (list === undefined) found.set(pid, (list = []));
-        list.push({ field: f, start, end, rightOpen });
-      };
       const raw = rawByField[f];
-      for (let k = 0; k < raw.length; k += 2) {
+      for (let k = 0; k < raw.length; k += 3) {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] !== wanted) continue;
-        const end = raw[k + 1];
-        add(pid, automaton.startOf(text, raw[k], end), end);
-      }
-      for (const pid of lookedUp) {
-        const re = lookupOf(pid);
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-          add(pid, m.index, m.index + m[0].length);
-          re.lastIndex = m.index + 1;
-        }
+        let list = found.get(pid);
+        if (list === undefined) found.set(pid, (list = []));
+        add(list, pid, f, text, raw[k + 1], raw[k + 2]);
       }
     }
+    const occurrencesOf = (pid: number): RawOcc[] | undefined => {
+      if (isScanned[pid]) return found.get(pid);
+      let list = found.get(pid);
+      if (list !== undefined) return list.length > 0 ? list : undefined;
+      found.set(pid, (list = []));
+      for (let f = 0; f < TEXT_FIELDS.length; f++) {
+        const field = fields[f];
+        if (field === undefined) continue;
+        const text = field.folded.text;
+        findPhrase(text, patternWords[pid], (start, end) => add(list, pid, f, text, start, end));
+      }
+      return list.length > 0 ? list : undefined;
+    };
 
-    const evaluation = new Evaluation(input, fields, found, termPattern);
+    const evaluation = new Evaluation(input, fields, occurrencesOf, termPattern);
     const out: WatchMatch[] = [];
     for (const w of candidates) {
       const watch = compiled[w];
@@ -182,8 +179,25 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   return { watchCount: compiled.length, match };
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Calls `found` for every start (overlapping ones too) where the words occur in `text` separated
+ * by runs of spaces, as the automaton would see them.
+ */
+function findPhrase(text: string, words: string[], found: (start: number, end: number) => void): void {
+  const first = words[0];
+  for (let at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) {
+    let j = at + first.length;
+    let whole = true;
+    for (let k = 1; k < words.length && whole; k++) {
+      if (!SPACE_UNIT[text.charCodeAt(j)]) whole = false;
+      else {
+        while (SPACE_UNIT[text.charCodeAt(j)]) j++;
+        whole = text.startsWith(words[k], j);
+        j += words[k].length;
+      }
+    }
+    if (whole) found(at, j);
+  }
 }
 
 function rootOf(spec: WatchSpec): QueryNode {
@@ -209,7 +223,7 @@ class Evaluation {
   constructor(
     private readonly input: MatchInput,
     private readonly fields: (FieldText | undefined)[],
-    private readonly found: Map<number, RawOcc[]>,
+    private readonly occurrencesOf: (pid: number) => RawOcc[] | undefined,
     private readonly termPattern: Map<TermNode, number>,
   ) {}
 
@@ -264,7 +278,7 @@ class Evaluation {
   }
 
   private termOccs(t: TermNode): Occ[] {
-    const raw = this.found.get(this.termPattern.get(t)!);
+    const raw = this.occurrencesOf(this.termPattern.get(t)!);
     if (raw === undefined) return [];
     const out: Occ[] = [];
     for (const o of raw) {
@@ -287,7 +301,7 @@ class Evaluation {
 
   private excluded(field: number, start: number, end: number): boolean {
     for (const pid of this.excludes) {
-      for (const x of this.found.get(pid) ?? []) {
+      for (const x of this.occurrencesOf(pid) ?? []) {
         if (x.field === field && !x.rightOpen && x.start <= start && end <= x.end) return true;
       }
     }
@@ -311,20 +325,14 @@ class Evaluation {
         const [first, second] = l.start <= r.start ? [l, r] : [r, l];
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
-        const { wordStarts, sentenceEnds } = this.layout(l.field);
+        const sentenceEnds = this.sentenceEnds(l.field);
         if (countAtMost(sentenceEnds, first.start) !== countAtMost(sentenceEnds, second.end - 1)) continue;
-        const between = countAtMost(wordStarts, second.start) - countAtMost(wordStarts, first.end - 1) - 1;
+        const between = wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
         if (between > distance) continue;
         kept.add(l).add(r);
       }
     }
     return kept.size > 0 ? [...kept] : null;
-  }
-
-  private layout(field: number): { wordStarts: Int32Array; sentenceEnds: Int32Array } {
-    const f = this.fields[field]!;
-    f.wordStarts ??= wordStartsOf(f.folded.text);
-    return { wordStarts: f.wordStarts, sentenceEnds: this.sentenceEnds(field) };
   }
 
   private sentenceEnds(field: number): Int32Array {

@@ -4,7 +4,13 @@
  */
 import { isWordUnit, SPACE_UNIT } from './fold.js';
 
-const TERMINATORS = /[.!?\u2026\u3002\uff01\uff1f]|\n[ \t\r]*\n/g;
+/** Sentence terminators: . ! ? and the ellipsis and CJK full stops; a blank line ends one too. */
+const PUNCT = new Uint8Array(128);
+for (const ch of '.!?') PUNCT[ch.charCodeAt(0)] = 1;
+const TERMINATOR = new Set([0x2026, 0x3002, 0xff01, 0xff1f]);
+/** What may stand between the two newlines of a blank line. */
+const BLANKS = new Uint8Array(128);
+for (const ch of ' \t\r') BLANKS[ch.charCodeAt(0)] = 1;
 const CLOSERS = new Set(['"', "'", ')', ']', '\u201d', '\u2019', '\u00bb']);
 const ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'gen', 'gov', 'sen', 'rep', 'jr', 'sr', 'lt', 'col', 'capt', 'sgt', 'rev', 'hon',
@@ -12,33 +18,44 @@ const ABBREVIATIONS = new Set([
   'sep', 'sept', 'oct', 'nov', 'dec', 'approx', 'fig', 'mme', 'mlle', 'hr', 'vgl',
 ]);
 
-/** Start of each word, ascending; an apostrophe between letters stays inside the word. */
-export function wordStartsOf(text: string): Int32Array {
-  const starts: number[] = [];
-  for (let i = 0; i < text.length; i++) {
+/**
+ * How many words start in [from, to], counting no further than `atMost + 1`; an apostrophe between
+ * letters stays inside the word. Proximity only ever looks at the gap between two hits.
+ */
+export function wordStartsIn(text: string, from: number, to: number, atMost: number): number {
+  let n = 0;
+  const last = Math.min(to, text.length - 1);
+  for (let i = from; i <= last && n <= atMost; i++) {
     if (!isWordUnit(text.charCodeAt(i))) continue;
     const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
     const joined = prev === 39 && i > 1 && isWordUnit(text.charCodeAt(i - 2));
-    if (prev === -1 || (!isWordUnit(prev) && !joined)) starts.push(i);
+    if (prev === -1 || (!isWordUnit(prev) && !joined)) n++;
   }
-  return Int32Array.from(starts);
+  return n;
 }
 
 /** Positions just after each sentence end, ascending. */
 export function sentenceEndsOf(text: string): Int32Array {
   const ends: number[] = [];
-  TERMINATORS.lastIndex = 0;
-  for (let m = TERMINATORS.exec(text); m !== null; m = TERMINATORS.exec(text)) {
-    const i = m.index;
-    if (m[0].startsWith('\n')) {
-      ends.push(i + m[0].length);
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      // A blank line: a newline, blanks, another newline.
+      let j = i + 1;
+      while (j < n && BLANKS[text.charCodeAt(j)] === 1) j++;
+      if (j < n && text.charCodeAt(j) === 10) {
+        ends.push(j + 1);
+        i = j;
+      }
       continue;
     }
+    if (c >= 128 ? !TERMINATOR.has(c) : PUNCT[c] !== 1) continue;
     let j = i + 1;
-    while (j < text.length && CLOSERS.has(text[j])) j++;
-    const cjk = text.charCodeAt(i) >= 0x3000;
-    if (!cjk && j < text.length && !SPACE_UNIT[text.charCodeAt(j)]) continue;
-    if (text[i] === '.' && isAbbreviation(text, i)) continue;
+    while (j < n && CLOSERS.has(text[j])) j++;
+    const cjk = c >= 0x3000;
+    if (!cjk && j < n && !SPACE_UNIT[text.charCodeAt(j)]) continue;
+    if (c === 46 && isAbbreviation(text, i)) continue;
     ends.push(j);
   }
   return Int32Array.from(ends);

@@ -4,6 +4,8 @@ const MAX_CHARS = 240;
 /** Context kept on each side of the hit when a sentence is too long to show whole. */
 const SIDE_CHARS = 100;
 const SPACES = /\s+/g;
+/** Whitespace other than lone plain spaces: only then does the snippet need its spaces collapsed. */
+const UNTIDY_SPACE = /[^\S ]|  /;
 const INVISIBLE = /[\u00ad\u200b]/g;
 
 /** All offsets are UTF-16 indexes into `original`; [sentStart, sentEnd) must contain the hit. */
@@ -28,5 +30,6 @@ export function buildSnippet(original: string, sentStart: number, sentEnd: numbe
   }
   let text = original.slice(a, hitStart) + '«' + original.slice(hitStart, hitEnd) + '»' + original.slice(hitEnd, b);
   if (text.includes('\u00ad') || text.includes('\u200b')) text = text.replace(INVISIBLE, '');
-  return lead + text.replace(SPACES, ' ').trim() + tail;
+  if (UNTIDY_SPACE.test(text)) text = text.replace(SPACES, ' ');
+  return lead + text.trim() + tail;
 }

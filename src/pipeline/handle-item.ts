@@ -5,7 +5,7 @@
  * into a single delivery job.
  */
 import crypto from 'node:crypto';
-import type { ItemJob } from '../contracts/jobs.js';
+import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
@@ -31,6 +31,12 @@ export function alertIdFor(storyId: string, sink: string, itemKey: string, versi
 
 export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchMatch[]): WatchMatch[] {
   return hook.watches ? matches.filter((m) => hook.watches!.includes(m.id)) : matches;
+}
+
+/** The items of one job side by side, so their Redis round trips overlap. */
+export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
+  const { items, ...poll } = job;
+  return Promise.all(items.map((entry) => handleItem({ ...poll, ...entry }, deps)));
 }
 
 export async function handleItem(job: ItemJob, deps: PipelineDeps): Promise<ItemSummary> {

@@ -2,6 +2,7 @@
  * One poll job: fetch and parse the feed, keep the items not seen before (or changed), queue
  * them for matching. A failing feed is logged with its id and URL and left to its next tick.
  */
+import crypto from 'node:crypto';
 import type { PollJob } from '../contracts/jobs.js';
 import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
@@ -31,25 +32,36 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const now = deps.clock();
   const hashes = items.map(contentHash);
   const sightings = await deps.seen.peek(feed.id, items.map((i) => i.key), hashes);
-  const jobs = items.flatMap((item, i) => {
-    const sighting = sightings[i];
-    if (sighting === 'seen') return [];
-    return [{
-      name: 'item',
-      data: { feedId: feed.id, feedUrl: feed.url, item, sighting, fetchedAt: now },
-      opts: { jobId: `item.${feed.id}.${hashes[i]}` },
-    }];
-  });
+  const fresh = items.flatMap((item, i) => (sightings[i] === 'seen' ? [] : [{ item, sighting: sightings[i] as 'new' | 'changed', hash: hashes[i] }]));
+  const jobs = slices(fresh, ITEMS_PER_JOB).map((slice) => ({
+    name: 'items',
+    data: { feedId: feed.id, feedUrl: feed.url, fetchedAt: now, items: slice.map(({ item, sighting }) => ({ item, sighting })) },
+    opts: { jobId: itemsJobId(feed.id, slice.map((s) => s.hash)) },
+  }));
   // Queue first, then remember the items, then the feed's validators: a crash anywhere in
   // between refetches and re-queues on the next poll, and the deterministic job ids make that
   // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
   await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
   await outcome.commit();
-  deps.metrics.itemsNew.inc({ feed: feed.id }, jobs.length);
-  deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - jobs.length);
-  deps.logger.info({ feed: feed.id, items: items.length, fresh: jobs.length }, 'feed polled');
-  return { outcome: 'parsed', items: items.length, fresh: jobs.length };
+  deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
+  deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - fresh.length);
+  deps.logger.info({ feed: feed.id, items: items.length, fresh: fresh.length }, 'feed polled');
+  return { outcome: 'parsed', items: items.length, fresh: fresh.length };
+}
+
+/** Items per match job: enough to make queue overhead small, few enough to retry cheaply. */
+export const ITEMS_PER_JOB = 25;
+
+function slices<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** The same items of the same feed give the same job id, so a re-queue after a crash is a no-op. */
+export function itemsJobId(feedId: string, contentHashes: string[]): string {
+  return `items.${feedId}.${crypto.createHash('sha256').update(contentHashes.join(',')).digest('base64url').slice(0, 22)}`;
 }
 
 function recordPollMetrics({ metrics }: PipelineDeps, outcome: PollOutcome): void {
