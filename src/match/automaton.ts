@@ -160,30 +160,43 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
     }
   }
 
-  // A state reports its own patterns, then those of its failure state (laid out before it).
+  // States are renumbered breadth-first, so the rows the scan mostly reads (the root, "inside a
+  // word", the first levels of the trie) sit together at the start of the table.
+  const first = isWordClass === null ? 1 : 2;
+  const renamed = new Int32Array(states);
+  renamed[inWord] = inWord === 0 ? 0 : 1;
+  for (let q = 0; q < queued; q++) renamed[order[q]] = q + first;
+  const byNumber = new Int32Array(states);
+  for (let s = 0; s < states; s++) byNumber[renamed[s]] = s;
+
+  // A state reports its own patterns, then those of its failure state (numbered before it).
   const outCount = new Int32Array(states);
-  for (let q = 0; q < queued; q++) {
-    const s = order[q];
+  const outStart = new Int32Array(states + 1);
+  for (let r = 0; r < states; r++) {
+    const s = byNumber[r];
     let own = 0;
     for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) own++;
-    outCount[s] = own + outCount[fail[s]];
+    outCount[r] = own + (r < first ? 0 : outCount[renamed[fail[s]]]);
+    outStart[r + 1] = outStart[r] + outCount[r];
   }
-  const outStart = new Int32Array(states + 1);
-  for (let s = 0; s < states; s++) outStart[s + 1] = outStart[s] + outCount[s];
   const outIds = new Int32Array(outStart[states]);
-  for (let q = 0; q < queued; q++) {
-    const s = order[q];
-    let k = outStart[s];
+  for (let r = first; r < states; r++) {
+    const s = byNumber[r];
+    let k = outStart[r];
     for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) outIds[k++] = id;
-    outIds.copyWithin(k, outStart[fail[s]], outStart[fail[s]] + outCount[fail[s]]);
+    const f = renamed[fail[s]];
+    outIds.copyWithin(k, outStart[f], outStart[f] + outCount[f]);
   }
 
   // Targets premultiplied by the width and complemented when they report, so the scan loop does
   // one load, one sign test and no multiplication per char.
-  const dfa = table.slice(0, states * width);
-  for (let i = 0; i < dfa.length; i++) {
-    const t = dfa[i];
-    dfa[i] = outCount[t] > 0 ? ~(t * width) : t * width;
+  const dfa = new Int32Array(states * width);
+  for (let r = 0; r < states; r++) {
+    const row = byNumber[r] * width;
+    for (let cls = 0; cls < width; cls++) {
+      const t = renamed[table[row + cls]];
+      dfa[r * width + cls] = outCount[t] > 0 ? ~(t * width) : t * width;
+    }
   }
   return { dfa, outStart, outIds, width };
 }

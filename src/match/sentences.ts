@@ -4,13 +4,7 @@
  */
 import { isWordUnit, SPACE_UNIT } from './fold.js';
 
-/** Sentence terminators: . ! ? and the ellipsis and CJK full stops; a blank line ends one too. */
-const PUNCT = new Uint8Array(128);
-for (const ch of '.!?') PUNCT[ch.charCodeAt(0)] = 1;
-const TERMINATOR = new Set([0x2026, 0x3002, 0xff01, 0xff1f]);
-/** What may stand between the two newlines of a blank line. */
-const BLANKS = new Uint8Array(128);
-for (const ch of ' \t\r') BLANKS[ch.charCodeAt(0)] = 1;
+const TERMINATORS = /[.!?\u2026\u3002\uff01\uff1f]|\n[ \t\r]*\n/g;
 const CLOSERS = new Set(['"', "'", ')', ']', '\u201d', '\u2019', '\u00bb']);
 const ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'gen', 'gov', 'sen', 'rep', 'jr', 'sr', 'lt', 'col', 'capt', 'sgt', 'rev', 'hon',
@@ -37,25 +31,18 @@ export function wordStartsIn(text: string, from: number, to: number, atMost: num
 /** Positions just after each sentence end, ascending. */
 export function sentenceEndsOf(text: string): Int32Array {
   const ends: number[] = [];
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      // A blank line: a newline, blanks, another newline.
-      let j = i + 1;
-      while (j < n && BLANKS[text.charCodeAt(j)] === 1) j++;
-      if (j < n && text.charCodeAt(j) === 10) {
-        ends.push(j + 1);
-        i = j;
-      }
+  TERMINATORS.lastIndex = 0;
+  for (let m = TERMINATORS.exec(text); m !== null; m = TERMINATORS.exec(text)) {
+    const i = m.index;
+    if (m[0].startsWith('\n')) {
+      ends.push(i + m[0].length);
       continue;
     }
-    if (c >= 128 ? !TERMINATOR.has(c) : PUNCT[c] !== 1) continue;
     let j = i + 1;
-    while (j < n && CLOSERS.has(text[j])) j++;
-    const cjk = c >= 0x3000;
-    if (!cjk && j < n && !SPACE_UNIT[text.charCodeAt(j)]) continue;
-    if (c === 46 && isAbbreviation(text, i)) continue;
+    while (j < text.length && CLOSERS.has(text[j])) j++;
+    const cjk = text.charCodeAt(i) >= 0x3000;
+    if (!cjk && j < text.length && !SPACE_UNIT[text.charCodeAt(j)]) continue;
+    if (text[i] === '.' && isAbbreviation(text, i)) continue;
     ends.push(j);
   }
   return Int32Array.from(ends);

@@ -7,7 +7,6 @@ import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helper
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { ROOT, startService, writeConfig } from '../../helpers/service.js';
 
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /** Runs the command without blocking this process, which also serves the loopback feeds. */
 function mediawatch(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {

@@ -8,22 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
 import { newsroomConfig } from '../../helpers/newsroom.js';
 import { startRedisCluster, type TestCluster } from '../../helpers/redis-cluster.js';
-import { ROOT, startService, type ServiceProcess } from '../../helpers/service.js';
+import { ROOT, startService } from '../../helpers/service.js';
+import { Teardown } from '../../helpers/teardown.js';
 
 const SEED_FEED = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss'), 'utf8');
 const SEED_URL = 'https://news.example.com/2022/12/03/world/europe/macron-russia-security-guarantees.html';
 const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
 
 let cluster: TestCluster | undefined;
-const services: ServiceProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
+const teardown = new Teardown();
 
 beforeAll(async () => {
   if (!external) cluster = await startRedisCluster();
 });
 afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
+  await teardown.run();
   await cluster?.stop();
 });
 
@@ -32,10 +31,10 @@ describe('mediawatch on a Redis Cluster', () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret);
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: SEED_FEED });
     const config = newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret });
-    services.push(
+    teardown.service(
       await startService({ config, redisUrl: cluster!.url }),
       await startService({ config, redisUrl: cluster!.url, args: ['--roles', 'match,deliver'] }),
     );
@@ -45,7 +44,7 @@ describe('mediawatch on a Redis Cluster', () => {
     const delivered = hook.delivered();
     expect(delivered.map((d) => d.json.data.item.url)).toEqual([SEED_URL]);
     expect(delivered[0].verified).toBe(true);
-    for (const svc of services) {
+    for (const svc of teardown.services) {
       expect(svc.events().filter((e) => e.level >= 50)).toEqual([]);
       expect(svc.log()).not.toContain('CROSSSLOT');
     }

@@ -2,29 +2,13 @@
  * A service process dies or is stopped in the middle of a webhook delivery: the alert still
  * arrives, at least once and at most twice, always with the same webhook-id.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService } from '../../helpers/service.js';
+import { endToEnd } from '../../helpers/teardown.js';
 
-let redis: TestRedis;
-let services: ServiceProcess[] = [];
-let closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
-  services = [];
-  closers = [];
-  await redis.client().flushall();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const { redis: testRedis, teardown } = endToEnd();
 
 describe('a service process that stops mid-delivery', () => {
   it('delivers the alert after the process delivering it is killed, with one webhook-id seen at most twice', async () => {
@@ -35,18 +19,18 @@ describe('a service process that stops mid-delivery', () => {
       if (n === 1) await sleep(10_000);
       return 200;
     });
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
     const config = newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret, timeout: '30s' });
 
-    const first = await startService({ config, redisUrl: redis.url });
-    services.push(first);
+    const first = await startService({ config, redisUrl: testRedis().url });
+    teardown.service(first);
     await waitFor(() => hook.arrived.length === 1, 15_000, 'the first delivery try');
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
     // The job's lock must expire before another process takes it over as stalled.
-    services.push(await startService({ config, redisUrl: redis.url }));
+    teardown.service(await startService({ config, redisUrl: testRedis().url }));
     await waitFor(() => hook.delivered().length > 0, 75_000, 'delivery by the second process');
     await sleep(1_000);
 
@@ -65,10 +49,10 @@ describe('a service process that stops mid-delivery', () => {
       await sleep(2_000);
       return 200;
     });
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
-    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
-    services.push(svc);
+    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url });
+    teardown.service(svc);
     await waitFor(() => hook.arrived.length === 1, 15_000, 'the delivery to start');
 
     const started = Date.now();

@@ -7,18 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService } from '../../helpers/service.js';
+import { Teardown } from '../../helpers/teardown.js';
 
 let redis: TestRedis;
-const services: ServiceProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
+const teardown = new Teardown();
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
+  await teardown.run();
   await redis.stop();
 });
 
@@ -28,7 +27,7 @@ describe('a receiver that is down for longer than the retry schedule', () => {
     const secret = newSecret();
     let receiverUp = false;
     const hook = await startSlowReceiver(secret, () => (receiverUp ? 200 : 503));
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     const feed = macronFeed('world', 3);
     feeds.set('/world.xml', { body: feed.xml });
     // Four tries 200 ms apart: without the breaker, all would be used up within a second.
@@ -36,7 +35,7 @@ describe('a receiver that is down for longer than the retry schedule', () => {
       config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret, retry: ['200ms', '200ms', '200ms'], breakerThreshold: 3 }),
       redisUrl: redis.url,
     });
-    services.push(svc);
+    teardown.service(svc);
     await waitFor(() => svc.events().some((e) => e.msg?.startsWith('webhook circuit opened')), 20_000, 'the circuit to open');
     await sleep(3_000);
     receiverUp = true;

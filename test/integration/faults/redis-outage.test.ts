@@ -6,20 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, startSlowReceiver } from '../../helpers/newsroom.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService } from '../../helpers/service.js';
+import { Teardown } from '../../helpers/teardown.js';
 
 const OUTAGE_MS = 10_000;
 const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
 let redis: TestRedis;
-const services: ServiceProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
+const teardown = new Teardown();
 
 beforeAll(async () => {
   if (!external) redis = await startRedis({ aof: true });
 });
 afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
+  await teardown.run();
   await redis?.stop();
 });
 
@@ -30,10 +29,10 @@ describe('a Redis outage under a running service', () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startSlowReceiver(secret, () => 200);
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
     const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
-    services.push(svc);
+    teardown.service(svc);
     await waitFor(() => hook.delivered().length === 1, 15_000, 'the first alert');
 
     await redis.kill();

@@ -9,19 +9,18 @@ import { QUEUES } from '../../../src/contracts/jobs.js';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService } from '../../helpers/service.js';
+import { Teardown } from '../../helpers/teardown.js';
 
 const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
 let redis: TestRedis;
-const services: ServiceProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
+const teardown = new Teardown();
 
 beforeAll(async () => {
   if (!external) redis = await startRedis({ aof: true });
 });
 afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
+  await teardown.run();
   await redis?.stop();
 });
 
@@ -36,7 +35,7 @@ describe('a Redis restart with work in the queues', () => {
     const secret = newSecret();
     let receiverUp = false;
     const hook = await startSlowReceiver(secret, () => (receiverUp ? 200 : 503));
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     const a = macronFeed('a', 3);
     const b = macronFeed('b', 4);
     feeds.set('/a.xml', { body: a.xml });
@@ -46,7 +45,7 @@ describe('a Redis restart with work in the queues', () => {
     const items = new Queue(QUEUES.items, { connection, prefix: bullPrefix('mw') });
     const deliver = new Queue(QUEUES.deliver, { connection, prefix: bullPrefix('mw') });
     for (const q of [items, deliver]) q.on('error', () => undefined); // Redis restarts on purpose
-    closers.push(() => items.close(), () => deliver.close());
+    teardown.close(() => items.close(), () => deliver.close());
 
     // Alerts for feed a are raised and fail: they wait in the delayed set.
     const whole = await startService({ config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }], hookSpec), redisUrl: redis.url });
@@ -58,7 +57,7 @@ describe('a Redis restart with work in the queues', () => {
       config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }, { id: 'b', url: feeds.url('/b.xml') }], hookSpec),
       redisUrl: redis.url, args: ['--roles', 'scheduler,fetch,deliver'],
     });
-    services.push(producer);
+    teardown.service(producer);
     await waitFor(async () => (await pending(items)) === 4, 15_000, 'four queued items');
     expect(await pending(deliver)).toBe(3);
 
@@ -67,7 +66,7 @@ describe('a Redis restart with work in the queues', () => {
     expect(await pending(deliver)).toBe(3);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${producer.port}/readyz`)).status === 200, 15_000, 'the producer to be ready again');
 
-    services.push(await startService({ config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }, { id: 'b', url: feeds.url('/b.xml') }], hookSpec), redisUrl: redis.url, args: ['--roles', 'match'] }));
+    teardown.service(await startService({ config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }, { id: 'b', url: feeds.url('/b.xml') }], hookSpec), redisUrl: redis.url, args: ['--roles', 'match'] }));
     receiverUp = true;
     const everyUrl = [...a.items, ...b.items].map((i) => i.url).sort();
     await waitFor(() => hook.delivered().length >= everyUrl.length, 40_000, 'every alert');

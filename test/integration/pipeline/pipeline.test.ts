@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor, type Delivery } from '../../helpers/loopback.js';
-import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { ROOT, startService, writeConfig, type ServiceProcess } from '../../helpers/service.js';
+import { ROOT, startService, writeConfig } from '../../helpers/service.js';
+import { endToEnd } from '../../helpers/teardown.js';
 
 const SEED_FEED = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss'), 'utf8');
 const SEED_URL = 'https://news.example.com/2022/12/03/world/europe/macron-russia-security-guarantees.html';
@@ -50,33 +50,17 @@ ${extra}
 const watchesOf = (d: Delivery) => d.json.data.watches.map((w: { id: string }) => w.id).sort();
 const byUrl = (ds: Delivery[], url: string) => ds.filter((d) => d.json?.data?.item?.url === url);
 
-let redis: TestRedis;
-let services: ServiceProcess[] = [];
-let closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await Promise.all(closers.map((c) => c()));
-  services = [];
-  closers = [];
-  await redis.client().flushall();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const { redis: testRedis, teardown } = endToEnd();
 
 describe('the pipeline from feed to webhook', () => {
   it('alerts the seed article with every watch it mentions, signed, and nothing on the next polls', async () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret);
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: SEED_FEED });
-    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
-    services.push(svc);
+    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url });
+    teardown.service(svc);
 
     await waitFor(() => byUrl(hook.delivered(), NATO_URL).length > 0 && byUrl(hook.delivered(), SEED_URL).length > 0, 30_000, 'alerts');
     await new Promise((r) => setTimeout(r, 3_000)); // three more polls
@@ -99,9 +83,9 @@ describe('the pipeline from feed to webhook', () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret, (n) => (n <= 2 ? 500 : 200));
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/nato.xml', { body: SEED_FEED.replace(/<item>[\s\S]*?<\/item>\n<item>[\s\S]*?<\/item>/, '') });
-    services.push(await startService({ config: config([{ id: 'nato', url: feeds.url('/nato.xml') }], { url: hook.url, secret }), redisUrl: redis.url }));
+    teardown.service(await startService({ config: config([{ id: 'nato', url: feeds.url('/nato.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url }));
 
     await waitFor(() => hook.delivered().length > 0, 30_000, 'delivery after two failures');
     await new Promise((r) => setTimeout(r, 1_500));
@@ -114,7 +98,7 @@ describe('the pipeline from feed to webhook', () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret);
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/good.xml', { body: SEED_FEED });
     feeds.set('/oops.xml', { body: 'oops', type: 'text/plain' });
     feeds.set('/hang.xml', { hang: true });
@@ -124,8 +108,8 @@ describe('the pipeline from feed to webhook', () => {
       { id: 'hang', url: feeds.url('/hang.xml') },
       { id: 'good', url: feeds.url('/good.xml') },
     ];
-    const svc = await startService({ config: config(list, { url: hook.url, secret }, 'fetch:\n  totalTimeout: 2s\n  connectTimeout: 1s'), redisUrl: redis.url });
-    services.push(svc);
+    const svc = await startService({ config: config(list, { url: hook.url, secret }, 'fetch:\n  totalTimeout: 2s\n  connectTimeout: 1s'), redisUrl: testRedis().url });
+    teardown.service(svc);
 
     await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the good feed');
     await waitFor(() => svc.events().some((e) => e.feed === 'hang' && e.msg?.includes('failed')), 10_000, 'timeout logged');
@@ -139,12 +123,12 @@ describe('the pipeline from feed to webhook', () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret);
-    closers.push(feeds.close, hook.close);
+    teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: SEED_FEED });
     const file = config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret });
-    services.push(
-      await startService({ config: file, redisUrl: redis.url }),
-      await startService({ config: file, redisUrl: redis.url }),
+    teardown.service(
+      await startService({ config: file, redisUrl: testRedis().url }),
+      await startService({ config: file, redisUrl: testRedis().url }),
     );
     await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts');
     await new Promise((r) => setTimeout(r, 3_000));
@@ -156,8 +140,8 @@ describe('the pipeline from feed to webhook', () => {
   it('stops within 10 seconds on SIGTERM with exit code 0', async () => {
     const feeds = await startFeedServer();
     const hook = await startReceiver(newSecret());
-    closers.push(feeds.close, hook.close);
-    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret: newSecret() }), redisUrl: redis.url });
+    teardown.close(feeds.close, hook.close);
+    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret: newSecret() }), redisUrl: testRedis().url });
     const started = Date.now();
     const { code } = await svc.stop();
     expect(code).toBe(0);
