@@ -84,15 +84,9 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 
   function scanWith({ dfa, outStart, outIds }: Table, text: string, into: number[]): void {
     let s = 0;
-    let prevSpace = false;
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const cls = classOf[text.charCodeAt(i)];
-      if (cls === SPACE) {
-        if (prevSpace) continue;
-        prevSpace = true;
-      } else prevSpace = false;
-      const v = dfa[s + cls];
+      const v = dfa[s + classOf[text.charCodeAt(i)]];
       if (v >= 0) s = v;
       else {
         s = ~v;
@@ -118,13 +112,17 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
   const table = new Int32Array((totalChars + 2) * width);
   const ownFirst = new Int32Array(totalChars + 2).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
+  const afterSpace = new Uint8Array(totalChars + 2);
   let states = 1;
   for (const id of ids) {
     const p = patterns[id];
     let s = 0;
     for (let i = 0; i < p.length; i++) {
       const at = s * width + classOf[p.charCodeAt(i)];
-      if (table[at] === 0) table[at] = states++;
+      if (table[at] === 0) {
+        afterSpace[states] = p.charCodeAt(i) === 32 ? 1 : 0;
+        table[at] = states++;
+      }
       s = table[at];
     }
     ownNext[id] = ownFirst[s];
@@ -152,7 +150,9 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
     const failRow = fail[s] * width;
     for (let cls = 0; cls < width; cls++) {
       const t = table[row + cls];
-      if (t === 0) table[row + cls] = table[failRow + cls];
+      // A run of spaces reads as one: a state just past a space stays put on the next.
+      if (cls === SPACE && afterSpace[s]) table[row + cls] = s;
+      else if (t === 0) table[row + cls] = table[failRow + cls];
       else {
         fail[t] = table[failRow + cls];
         order[queued++] = t;

@@ -8,7 +8,7 @@ import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
-import { countAtMost, sentenceAround, sentenceEndsOf, wordStartsIn } from './sentences.js';
+import { Sentences, wordStartsIn } from './sentences.js';
 import { buildSnippet } from './snippet.js';
 
 const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'url', 'feed'];
@@ -42,8 +42,8 @@ interface Occ {
 interface FieldText {
   original: string;
   folded: FoldedText;
-  /** Computed on first use, for proximity and snippets. */
-  sentenceEnds?: Int32Array;
+  /** Made on first use, for proximity and snippets. */
+  sentences?: Sentences;
 }
 
 export function compileWatches(watches: WatchSpec[]): Matcher {
@@ -325,8 +325,7 @@ class Evaluation {
         const [first, second] = l.start <= r.start ? [l, r] : [r, l];
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
-        const sentenceEnds = this.sentenceEnds(l.field);
-        if (countAtMost(sentenceEnds, first.start) !== countAtMost(sentenceEnds, second.end - 1)) continue;
+        if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
         const between = wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
         if (between > distance) continue;
         kept.add(l).add(r);
@@ -335,9 +334,9 @@ class Evaluation {
     return kept.size > 0 ? [...kept] : null;
   }
 
-  private sentenceEnds(field: number): Int32Array {
+  private sentences(field: number): Sentences {
     const f = this.fields[field]!;
-    return (f.sentenceEnds ??= sentenceEndsOf(f.folded.text));
+    return (f.sentences ??= new Sentences(f.folded.text));
   }
 
   /** Hits in field order, a hit inside another one dropped, with offsets into the original text. */
@@ -366,7 +365,7 @@ class Evaluation {
     if (o.field === URL_FIELD) {
       return { term: o.term, field, start, end, snippet: buildSnippet(original, 0, original.length, start, end) };
     }
-    const [s, e] = sentenceAround(this.sentenceEnds(o.field), o.start, folded.text.length);
+    const [s, e] = this.sentences(o.field).around(o.start);
     const snippet = buildSnippet(original, originalStart(folded, s), originalStart(folded, e), start, end);
     return { term: o.term, field, start, end, snippet };
   }

@@ -57,8 +57,78 @@ function isAbbreviation(text: string, dot: number): boolean {
   return ABBREVIATIONS.has(word);
 }
 
+/**
+ * The sentences of one field, as sentenceEndsOf splits them. A few hits per item only need the
+ * sentences around them, so those are found by looking around the hit; once that has read as
+ * much text as the field holds, the field is split once and looked up from then on.
+ */
+export class Sentences {
+  private ends: Int32Array | undefined;
+  private read = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** [start, end) of the sentence around position `pos`. */
+  around(pos: number): [number, number] {
+    const ends = this.split();
+    if (ends !== undefined) {
+      const k = countAtMost(ends, pos);
+      return [k === 0 ? 0 : ends[k - 1], k < ends.length ? ends[k] : this.text.length];
+    }
+    let start = pos;
+    while (start > 0 && !endsAt(this.text, start)) start--;
+    let end = pos + 1;
+    while (end < this.text.length && !endsAt(this.text, end)) end++;
+    this.read += end - start;
+    return [start, end];
+  }
+
+  /** Whether positions a <= b lie in the same sentence. */
+  same(a: number, b: number): boolean {
+    const ends = this.split();
+    if (ends !== undefined) return countAtMost(ends, a) === countAtMost(ends, b);
+    this.read += b - a;
+    for (let e = a + 1; e <= b; e++) if (endsAt(this.text, e)) return false;
+    return true;
+  }
+
+  private split(): Int32Array | undefined {
+    if (this.ends === undefined && this.read > this.text.length) this.ends = sentenceEndsOf(this.text);
+    return this.ends;
+  }
+}
+
+/** Code units that may come just before a sentence end: terminators, closers and the newline. */
+const MAY_END = new Uint8Array(65536);
+for (const ch of '.!?\u2026\u3002\uff01\uff1f\n') MAY_END[ch.charCodeAt(0)] = 1;
+for (const ch of CLOSERS) MAY_END[ch.charCodeAt(0)] = 1;
+const TERMINATOR = /[.!?\u2026\u3002\uff01\uff1f]/;
+
+/** Whether sentenceEndsOf(text) lists `e` (0 < e <= text.length), decided from the text around e. */
+function endsAt(text: string, e: number): boolean {
+  const before = text.charCodeAt(e - 1);
+  if (MAY_END[before] !== 1) return false;
+  if (before === 10) {
+    // Blank lines pair newlines from the start of a run of newlines and blanks: the 2nd, 4th, … ends one.
+    let newlines = 0;
+    for (let k = e - 1; k >= 0; k--) {
+      const c = text.charCodeAt(k);
+      if (c === 10) newlines++;
+      else if (c !== 32 && c !== 9 && c !== 13) break;
+    }
+    return newlines % 2 === 0;
+  }
+  if (e < text.length && CLOSERS.has(text[e])) return false;
+  let t = e - 1;
+  while (t >= 0 && CLOSERS.has(text[t])) t--;
+  if (t < 0 || !TERMINATOR.test(text[t])) return false;
+  const cjk = text.charCodeAt(t) >= 0x3000;
+  if (!cjk && e < text.length && !SPACE_UNIT[text.charCodeAt(e)]) return false;
+  return !(text[t] === '.' && isAbbreviation(text, t));
+}
+
 /** Number of entries in `a` that are <= x. */
-export function countAtMost(a: Int32Array, x: number): number {
+function countAtMost(a: Int32Array, x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -67,12 +137,4 @@ export function countAtMost(a: Int32Array, x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** [start, end) of the sentence around position `pos`, given the text's sentence ends. */
-export function sentenceAround(sentenceEnds: Int32Array, pos: number, textLength: number): [number, number] {
-  const k = countAtMost(sentenceEnds, pos);
-  const start = k === 0 ? 0 : sentenceEnds[k - 1];
-  const end = k < sentenceEnds.length ? sentenceEnds[k] : textLength;
-  return [start, end];
 }
