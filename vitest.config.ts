@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start their own redis-server and child processes; two cores are the limit.
     maxWorkers: 2,
+    // The JSON report lets CI print a plain "N passed, N failed" line after the run.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });

@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { bullPrefix, JOB_OPTIONS } from '../src/adapters/queues.js';
 import { QUEUES } from '../src/contracts/jobs.js';
 import { ITEMS_PER_JOB } from '../src/pipeline/handle-poll.js';
+import { prng } from './lib/prng.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FEEDS = 60;
@@ -32,16 +33,6 @@ const MEMORY_ALERTS = 5_000;
 const PREFIX = 'mw';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCAB = 'the minister said on talks with council budget energy prices workers court police protest summit trade vote city report market rates growth crisis plan'.split(' ');
 const SYL = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar'.split(' ');

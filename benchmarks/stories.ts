@@ -21,6 +21,7 @@ import { startRedis } from '../test/helpers/redis-server.js';
 import { createSeenStore, seenLocator } from '../src/dedupe/seen-store.js';
 import { createStoryStore } from '../src/dedupe/story-store.js';
 import { BANDS, fingerprint, sameStory } from '../src/dedupe/fingerprint.js';
+import { prng } from './lib/prng.js';
 
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
@@ -35,17 +36,6 @@ function itemCount(): number {
   const n = Number(flag ? flag.slice('--items='.length) : (process.env.STORIES_BENCH_ITEMS ?? 1_000_000));
   if (!Number.isInteger(n) || n <= 0) throw new Error('items must be a positive integer');
   return n;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = 'ka ri to mel an sor vin da lu pe gra tis on bel mar ko fen sa ul dor ne ti'.split(' ');

@@ -5,9 +5,10 @@
  * A pattern that begins with a letter or digit only counts where a word begins, and the automaton
  * for those patterns knows it: besides the trie it has a "between words" state (its root) and an
  * "inside a word" state, and its failure links only lead to suffixes that begin a word. Most of a
- * text is then read in those two states and the shallow rows of the trie, which stay in cache
- * however many patterns there are. Patterns that begin with anything else ("#metoo", "-19") may
- * start anywhere; they go into a plain automaton, built only when there are such patterns.
+ * text is then read in those two states and the shallow rows of the trie, laid out together at
+ * the start of the table, instead of wandering deep into a table of tens of megabytes after every
+ * word that looks like the start of a name. Patterns that begin with anything else ("#metoo",
+ * "-19") may start anywhere; they go into a plain automaton, built only when there are such patterns.
  *
  * Char classes keep the tables narrow: only code units that occur in some pattern get a class of
  * their own, the others are "word" or "other"; all whitespace shares the "space" class, and a run
@@ -34,7 +35,6 @@ interface Table {
   dfa: Int32Array;
   outStart: Int32Array;
   outIds: Int32Array;
-  width: number;
 }
 
 /** Patterns must be folded and have single spaces between words (see foldPhrase). */
@@ -60,7 +60,7 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
   const patternSpace = patterns.map((p) => p.includes(' '));
   const patternLength = patterns.map((p) => p.length);
 
-  /** Where an occurrence of a floating pattern ending at `end` starts, space runs included. */
+  /** Where an occurrence of pattern `id` ending at `end` starts, space runs included. */
   function startOf(text: string, id: number, end: number): number {
     if (!patternSpace[id]) return end - patternLength[id];
     const p = patterns[id];
@@ -108,95 +108,90 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16Array, width: number, isWordClass: number[] | null): Table {
   let totalChars = 0;
   for (const id of ids) totalChars += patterns[id].length;
-  // Trie first (0 = no edge: the root is nobody's child), completed in place below.
-  const table = new Int32Array((totalChars + 2) * width);
-  const ownFirst = new Int32Array(totalChars + 2).fill(-1);
+  // A sparse trie first (children as sibling lists), so that the dense table can be laid out
+  // breadth-first: the rows the scan mostly reads (the root, "inside a word", the first levels
+  // of the trie) then sit together at its start.
+  const firstChild = new Int32Array(totalChars + 1).fill(-1);
+  const nextSibling = new Int32Array(totalChars + 1).fill(-1);
+  const label = new Int32Array(totalChars + 1);
+  const ownFirst = new Int32Array(totalChars + 1).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
-  const afterSpace = new Uint8Array(totalChars + 2);
-  let states = 1;
+  let nodes = 1;
   for (const id of ids) {
     const p = patterns[id];
-    let s = 0;
+    let node = 0;
     for (let i = 0; i < p.length; i++) {
-      const at = s * width + classOf[p.charCodeAt(i)];
-      if (table[at] === 0) {
-        afterSpace[states] = p.charCodeAt(i) === 32 ? 1 : 0;
-        table[at] = states++;
+      const cls = classOf[p.charCodeAt(i)];
+      let child = firstChild[node];
+      while (child >= 0 && label[child] !== cls) child = nextSibling[child];
+      if (child < 0) {
+        child = nodes++;
+        label[child] = cls;
+        nextSibling[child] = firstChild[node];
+        firstChild[node] = child;
       }
-      s = table[at];
+      node = child;
     }
-    ownNext[id] = ownFirst[s];
-    ownFirst[s] = id;
-  }
-  const inWord = isWordClass === null ? 0 : states++;
-  const fail = new Int32Array(states);
-  for (let cls = 0; cls < width; cls++) {
-    const word = isWordClass !== null && isWordClass[cls] === 1;
-    if (table[cls] !== 0) fail[table[cls]] = inWord;
-    else if (word) table[cls] = inWord;
-    if (isWordClass !== null) table[inWord * width + cls] = word ? inWord : 0;
+    ownNext[id] = ownFirst[node];
+    ownFirst[node] = id;
   }
 
-  // Breadth-first: a state's failure state is shallower, so its row is complete before it is read.
-  const order = new Int32Array(states);
-  let queued = 0;
-  for (let cls = 0; cls < width; cls++) {
-    const t = table[cls];
-    if (t !== 0 && t !== inWord) order[queued++] = t;
+  // State 0 is the root; with word starts, state 1 is "inside a word"; then the trie breadth-first.
+  const inWord = isWordClass === null ? 0 : 1;
+  const first = isWordClass === null ? 1 : 2;
+  const states = nodes - 1 + first;
+  const nodeOf = new Int32Array(states);
+  let numbered = first;
+  for (let s = 0; s < numbered; s = s === 0 ? first : s + 1) {
+    for (let child = firstChild[nodeOf[s]]; child >= 0; child = nextSibling[child]) nodeOf[numbered++] = child;
   }
-  for (let q = 0; q < queued; q++) {
-    const s = order[q];
+
+  // Row by row in that order: a state's failure state is shallower, so its row is complete when read.
+  const table = new Int32Array(states * width);
+  const fail = new Int32Array(states);
+  if (isWordClass !== null) {
+    for (let cls = 0; cls < width; cls++) if (isWordClass[cls] === 1) table[cls] = table[inWord * width + cls] = inWord;
+  }
+  let next = first;
+  for (let s = 0; s < states; s = s === 0 ? first : s + 1) {
+    const node = nodeOf[s];
     const row = s * width;
     const failRow = fail[s] * width;
-    for (let cls = 0; cls < width; cls++) {
-      const t = table[row + cls];
+    if (s !== 0) {
+      table.copyWithin(row, failRow, failRow + width);
       // A run of spaces reads as one: a state just past a space stays put on the next.
-      if (cls === SPACE && afterSpace[s]) table[row + cls] = s;
-      else if (t === 0) table[row + cls] = table[failRow + cls];
-      else {
-        fail[t] = table[failRow + cls];
-        order[queued++] = t;
-      }
+      if (label[node] === SPACE) table[row + SPACE] = s;
+    }
+    for (let child = firstChild[node]; child >= 0; child = nextSibling[child]) {
+      const t = next++;
+      fail[t] = s === 0 ? inWord : table[failRow + label[child]];
+      table[row + label[child]] = t;
     }
   }
-
-  // States are renumbered breadth-first, so the rows the scan mostly reads (the root, "inside a
-  // word", the first levels of the trie) sit together at the start of the table.
-  const first = isWordClass === null ? 1 : 2;
-  const renamed = new Int32Array(states);
-  renamed[inWord] = inWord === 0 ? 0 : 1;
-  for (let q = 0; q < queued; q++) renamed[order[q]] = q + first;
-  const byNumber = new Int32Array(states);
-  for (let s = 0; s < states; s++) byNumber[renamed[s]] = s;
 
   // A state reports its own patterns, then those of its failure state (numbered before it).
   const outCount = new Int32Array(states);
   const outStart = new Int32Array(states + 1);
-  for (let r = 0; r < states; r++) {
-    const s = byNumber[r];
-    let own = 0;
-    for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) own++;
-    outCount[r] = own + (r < first ? 0 : outCount[renamed[fail[s]]]);
-    outStart[r + 1] = outStart[r] + outCount[r];
+  for (let s = 0; s < states; s++) {
+    if (s >= first) {
+      for (let id = ownFirst[nodeOf[s]]; id >= 0; id = ownNext[id]) outCount[s]++;
+      outCount[s] += outCount[fail[s]];
+    }
+    outStart[s + 1] = outStart[s] + outCount[s];
   }
   const outIds = new Int32Array(outStart[states]);
-  for (let r = first; r < states; r++) {
-    const s = byNumber[r];
-    let k = outStart[r];
-    for (let id = ownFirst[s]; id >= 0; id = ownNext[id]) outIds[k++] = id;
-    const f = renamed[fail[s]];
+  for (let s = first; s < states; s++) {
+    let k = outStart[s];
+    for (let id = ownFirst[nodeOf[s]]; id >= 0; id = ownNext[id]) outIds[k++] = id;
+    const f = fail[s];
     outIds.copyWithin(k, outStart[f], outStart[f] + outCount[f]);
   }
 
   // Targets premultiplied by the width and complemented when they report, so the scan loop does
   // one load, one sign test and no multiplication per char.
-  const dfa = new Int32Array(states * width);
-  for (let r = 0; r < states; r++) {
-    const row = byNumber[r] * width;
-    for (let cls = 0; cls < width; cls++) {
-      const t = renamed[table[row + cls]];
-      dfa[r * width + cls] = outCount[t] > 0 ? ~(t * width) : t * width;
-    }
+  for (let i = 0; i < table.length; i++) {
+    const t = table[i];
+    table[i] = outCount[t] > 0 ? ~(t * width) : t * width;
   }
-  return { dfa, outStart, outIds, width };
+  return { dfa: table, outStart, outIds };
 }

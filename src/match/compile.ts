@@ -1,7 +1,8 @@
 /**
  * All watches compile into one automaton (the presearcher): one pass over each folded field finds
- * every term of every watch, and only the watches with a term present (plus the few whose query
- * can hold without any term, e.g. NOT-only) have their query evaluated.
+ * the rare terms of every watch, and only the watches with such a term present (plus the few whose
+ * query can hold without any term, e.g. NOT-only) have their query evaluated. Their other terms
+ * are searched for when, and only if, the evaluation gets to them.
  */
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { buildAutomaton } from './automaton.js';

@@ -99,4 +99,40 @@ describe('matching watches against an item', () => {
   it('rejects a term with nothing to match', () => {
     expect(() => compileWatches([watch('x', { terms: ['!!!'] })])).toThrow(/no letters/);
   });
+
+  it('finds a word term only where a word begins, and a term that begins with a symbol anywhere', () => {
+    const m = compileWatches([watch('op', { terms: ['op'] }), watch('metoo', { terms: ['#MeToo'] })]);
+    expect(m.match(item('A co-op opened.')).map((w) => w.id)).toEqual(['op']);
+    expect(m.match(item('The shop stopped.'))).toEqual([]);
+    expect(m.match(item('Marches (#MeToo) grew.')).map((w) => w.id)).toEqual(['metoo']);
+  });
+
+  it('finds a phrase that begins inside another one being read', () => {
+    const m = compileWatches([watch('pm', { terms: ['prime minister'] }), watch('md', { terms: ['minister of defence'] })]);
+    const found = m.match(item('The prime minister of defence spoke.'));
+    expect(found.map((w) => [w.id, w.matches[0].start])).toEqual([['pm', 4], ['md', 10]]);
+  });
+
+  it('finds the far side of NEAR and a NOT operand across line breaks and double spaces', () => {
+    const near = compileWatches([watch('n', { query: 'Putin NEAR/3 "peace talks"' })]);
+    const [hit] = near.match(item('Putin wants peace\n  talks.'))[0].matches.filter((h) => h.term === 'peace talks');
+    expect(hit.snippet).toBe('Putin wants «peace talks».');
+    const not = compileWatches([watch('x', { query: 'Putin -"state  media"' })]);
+    expect(not.match(item('Putin said on state\nmedia.'))).toEqual([]);
+    expect(not.match(item('Putin said on state TV.'))).toHaveLength(1);
+  });
+
+  it('starts the snippet after a blank line, even one of three line breaks', () => {
+    const m = compileWatches([watch('putin', { terms: ['Putin'] })]);
+    expect(m.match(item('Moscow\n\nPutin spoke'))[0].matches[0].snippet).toBe('«Putin» spoke');
+    expect(m.match(item('Moscow\n \n\nPutin spoke'))[0].matches[0].snippet).toBe('«Putin» spoke');
+    expect(m.match(item('Moscow\n Putin spoke'))[0].matches[0].snippet).toBe('Moscow «Putin» spoke');
+  });
+
+  it('gives every hit in a field without sentence ends the whole field as its sentence', () => {
+    const m = compileWatches([watch('putin', { terms: ['Putin'] })]);
+    const title = 'Putin, Putin and again Putin';
+    const [w] = m.match({ title, summary: '', content: '' });
+    expect(w.matches.map((h) => h.snippet)).toEqual(['«Putin», Putin and again Putin', 'Putin, «Putin» and again Putin', 'Putin, Putin and again «Putin»']);
+  });
 });
