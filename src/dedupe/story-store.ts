@@ -83,28 +83,31 @@ export type WatchClaim = string[] & { fresh: string[]; alertedBefore: boolean };
 /** Fewer distinct words than this make a fingerprint match nearly anything. */
 const MIN_FEATURES = 6;
 
-// KEYS: the new story's record, then the URL's keys per bucket, then per band its keys per bucket;
-// current bucket first in each group. Every bucket of a band is read, so a chance hit on a short
-// band field in a newer bucket cannot hide the real story in an older one.
+// KEYS: the new story's record. The index keys are built here, in the script, from ARGV: they
+// all share the record's hash tag, so they live on its cluster node, and sending ~130 full key
+// names on every call cost more than the lookup. Every bucket of a band is read, so a chance hit
+// on a short band field in a newer bucket cannot hide the real story in an older one.
 // ARGV: buckets, hasUrl, bands, minVotes, index expiry, newId, urlField, record expiry, title, at,
-// outlet field, outlet value, band fields...
+// outlet field, outlet value, index prefix, current bucket, URL shard, then per band its field
+// and shard.
 const ASSIGN = luaScript(`
 local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
 local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local idx, cur = ARGV[13], tonumber(ARGV[14])
+local function key(age, shard) return idx .. ':' .. string.format('%d', cur - age) .. ':' .. shard end
 local found
-local k = 2
 if hasUrl then
   for i = 0, nb - 1 do
-    local v = redis.call('HGET', KEYS[k + i], urlField)
+    local v = redis.call('HGET', key(i, ARGV[15]), urlField)
     if v then found = v break end
   end
-  k = k + nb
 end
 if not found and nbands >= minVotes then
   local votes, best, bestVotes = {}, nil, 0
   for b = 0, nbands - 1 do
+    local field, shard = ARGV[16 + 2 * b], ARGV[17 + 2 * b]
     for i = 0, nb - 1 do
-      local v = redis.call('HGET', KEYS[k + b * nb + i], ARGV[13 + b])
+      local v = redis.call('HGET', key(i, shard), field)
       if v then
         local n = (votes[v] or 0) + 1
         votes[v] = n
@@ -116,14 +119,15 @@ if not found and nbands >= minVotes then
 end
 local id = found or newId
 if hasUrl then
-  redis.call('HSET', KEYS[2], urlField, id)
-  redis.call('PEXPIREAT', KEYS[2], expireAt)
+  local urlKey = key(0, ARGV[15])
+  redis.call('HSET', urlKey, urlField, id)
+  redis.call('PEXPIREAT', urlKey, expireAt)
 end
 if found then return {id, 0} end
 for b = 0, nbands - 1 do
-  local key = KEYS[k + b * nb]
-  redis.call('HSET', key, ARGV[13 + b], id)
-  redis.call('PEXPIREAT', key, expireAt)
+  local k = key(0, ARGV[17 + 2 * b])
+  redis.call('HSET', k, ARGV[16 + 2 * b], id)
+  redis.call('PEXPIREAT', k, expireAt)
 end
 redis.call('HSETNX', KEYS[1], 'title', ARGV[9])
 redis.call('HSETNX', KEYS[1], 'first', ARGV[10])
@@ -170,11 +174,6 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
   const storyKey = (id: string) => `${opts.prefix}:story:${tag}:${id}`;
   const claimsKey = (id: string, webhookId: string) => `${opts.prefix}:story:{${id}}:claims:${webhookId}`;
 
-  /** One key per bucket of the window for the entry's shard, current bucket first. */
-  function windowKeys(keys: string[], shard: number, current: number): void {
-    for (let b = current; b >= current - buckets; b--) keys.push(`${index}:${b}:${shard}`);
-  }
-
   return {
     async assign(item) {
       const current = Math.floor(item.at / width);
@@ -182,30 +181,27 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       // backfill, the benchmark's simulated month) holds only what would still be in the window.
       const expireAt = (current + 1) * width + opts.windowMs;
       const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
-      const keys = [storyKey(newId)];
       let urlField: Buffer | string = '';
+      let urlShard = 0;
       if (item.url) {
         const h = hash64(canonicalUrl(item.url));
         urlField = hashBytes(h, 6);
-        windowKeys(keys, (h.lo & 0xffff) % shards, current);
+        urlShard = (h.lo & 0xffff) % shards;
       }
       const fp = fingerprint(item.title, item.text);
-      const bandFields: Buffer[] = [];
+      const bands: (Buffer | number)[] = [];
       if (fp.features >= MIN_FEATURES) {
         // Two bytes, since the shard already picks a hash: a false hit among its ~100 entries is
         // about 1 in 650 per band, and lands on a random story, while a join needs MIN_VOTES bands
         // to agree on one story.
-        for (const hex of fp.bands) {
-          bandFields.push(Buffer.from(hex.slice(0, 4), 'hex'));
-          windowKeys(keys, parseInt(hex.slice(12), 16) % shards, current);
-        }
+        for (const hex of fp.bands) bands.push(Buffer.from(hex.slice(0, 4), 'hex'), parseInt(hex.slice(12), 16) % shards);
       }
       const member = `${MEMBER}${item.feedId}\t${item.itemKey}`;
       const outlet = `${item.at}\t${item.url ?? ''}`;
       try {
-        const [id, created] = (await ASSIGN.run(redis, keys, [
-          buckets + 1, item.url ? '1' : '0', bandFields.length, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
-          urlField, item.at + recordTtl, item.title, item.at, member, outlet, ...bandFields,
+        const [id, created] = (await ASSIGN.run(redis, [storyKey(newId)], [
+          buckets + 1, item.url ? '1' : '0', bands.length / 2, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
+          urlField, item.at + recordTtl, item.title, item.at, member, outlet, index, current, urlShard, ...bands,
         ])) as [Buffer, number];
         const storyId = id.toString('hex');
         if (created === 1) return { storyId, isNew: true };
