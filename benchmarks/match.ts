@@ -16,22 +16,12 @@ import { buildAutomaton } from '../src/match/automaton.js';
 import { compileWatches } from '../src/match/compile.js';
 import { foldPhrase, foldText } from '../src/match/fold.js';
 import { parseQuery, presearchTerms } from '../src/match/query.js';
+import { prng } from './lib/prng.js';
 
 const CORPUS_BYTES = 21 * 1024 * 1024;
 const WATCH_COUNTS = [10, 1_000, 10_000];
 /** The baselines slow down with the watch count; they get this long, over a prefix of the corpus. */
 const BASELINE_MS = 4_000;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMON = (
   'the of and to in a is that for on was with he it as at by from his said be has have had are were an ' +
