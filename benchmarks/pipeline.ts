@@ -193,7 +193,7 @@ async function throughput(workers: number): Promise<Throughput> {
     procs.push(service(config, rs.url, 'scheduler'));
     // Items travel in slices (ITEMS_PER_JOB a job): every slice of every feed completed.
     const itemJobs = FEEDS * Math.ceil(ITEMS_PER_FEED / ITEMS_PER_JOB);
-    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= itemJobs, 120_000, 'every item matched');
+    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= itemJobs, 300_000, 'every item matched');
     const matchedAt = performance.now();
     await waitUntil(async () => delivered >= expected.size, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();
