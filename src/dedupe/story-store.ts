@@ -88,13 +88,20 @@ const MIN_FEATURES = 6;
 // names on every call cost more than the lookup. Every bucket of a band is read, so a chance hit
 // on a short band field in a newer bucket cannot hide the real story in an older one.
 // ARGV: buckets, hasUrl, bands, minVotes, index expiry, newId, urlField, record expiry, title, at,
-// outlet field, outlet value, index prefix, current bucket, URL shard, then per band its field
-// and shard.
+// outlet field, outlet value, index prefix, current bucket, URL shard, and the bands packed in
+// one string, four bytes a band: its 2-byte field, then its shard as a big-endian uint16 (one
+// argument instead of 64 keeps the request small).
 const ASSIGN = luaScript(`
 local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
 local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local idx, cur = ARGV[13], tonumber(ARGV[14])
 local function key(age, shard) return idx .. ':' .. string.format('%d', cur - age) .. ':' .. shard end
+local packed = ARGV[16]
+local function band(b)
+  local at = 4 * b + 1
+  local hi, lo = string.byte(packed, at + 2, at + 3)
+  return string.sub(packed, at, at + 1), string.format('%d', hi * 256 + lo)
+end
 local found
 if hasUrl then
   for i = 0, nb - 1 do
@@ -105,7 +112,7 @@ end
 if not found and nbands >= minVotes then
   local votes, best, bestVotes = {}, nil, 0
   for b = 0, nbands - 1 do
-    local field, shard = ARGV[16 + 2 * b], ARGV[17 + 2 * b]
+    local field, shard = band(b)
     for i = 0, nb - 1 do
       local v = redis.call('HGET', key(i, shard), field)
       if v then
@@ -125,8 +132,9 @@ if hasUrl then
 end
 if found then return {id, 0} end
 for b = 0, nbands - 1 do
-  local k = key(0, ARGV[17 + 2 * b])
-  redis.call('HSET', k, ARGV[16 + 2 * b], id)
+  local field, shard = band(b)
+  local k = key(0, shard)
+  redis.call('HSET', k, field, id)
   redis.call('PEXPIREAT', k, expireAt)
 end
 redis.call('HSETNX', KEYS[1], 'title', ARGV[9])
@@ -189,19 +197,22 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
         urlShard = (h.lo & 0xffff) % shards;
       }
       const fp = fingerprint(item.title, item.text);
-      const bands: (Buffer | number)[] = [];
-      if (fp.features >= MIN_FEATURES) {
-        // Two bytes, since the shard already picks a hash: a false hit among its ~100 entries is
-        // about 1 in 650 per band, and lands on a random story, while a join needs MIN_VOTES bands
-        // to agree on one story.
-        for (const hex of fp.bands) bands.push(Buffer.from(hex.slice(0, 4), 'hex'), parseInt(hex.slice(12), 16) % shards);
+      const bands = Buffer.alloc(fp.features >= MIN_FEATURES ? 4 * fp.bands.length : 0);
+      if (bands.length > 0) {
+        // Two bytes of field, since the shard already picks a hash: a false hit among its ~100
+        // entries is about 1 in 650 per band, and lands on a random story, while a join needs
+        // MIN_VOTES bands to agree on one story.
+        fp.bands.forEach((hex, b) => {
+          bands.write(hex.slice(0, 4), 4 * b, 'hex');
+          bands.writeUInt16BE(parseInt(hex.slice(12), 16) % shards, 4 * b + 2);
+        });
       }
       const member = `${MEMBER}${item.feedId}\t${item.itemKey}`;
       const outlet = `${item.at}\t${item.url ?? ''}`;
       try {
         const [id, created] = (await ASSIGN.run(redis, [storyKey(newId)], [
-          buckets + 1, item.url ? '1' : '0', bands.length / 2, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
-          urlField, item.at + recordTtl, item.title, item.at, member, outlet, index, current, urlShard, ...bands,
+          buckets + 1, item.url ? '1' : '0', bands.length / 4, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
+          urlField, item.at + recordTtl, item.title, item.at, member, outlet, index, current, urlShard, bands,
         ])) as [Buffer, number];
         const storyId = id.toString('hex');
         if (created === 1) return { storyId, isNew: true };
