@@ -95,7 +95,9 @@ const ASSIGN = luaScript(`
 local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
 local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local idx, cur = ARGV[13], tonumber(ARGV[14])
-local function key(age, shard) return idx .. ':' .. string.format('%d', cur - age) .. ':' .. shard end
+local bucketPrefix = {}
+for i = 0, nb - 1 do bucketPrefix[i] = idx .. ':' .. string.format('%d', cur - i) .. ':' end
+local function key(age, shard) return bucketPrefix[age] .. shard end
 local packed = ARGV[16]
 local function band(b)
   local at = 4 * b + 1
