@@ -1,7 +1,8 @@
 /**
  * The scheduler role: one node-cron timer per distinct schedule, each tick enqueuing one poll
  * job per feed with a job id derived from the tick, so several schedulers poll each feed once.
- * On a config reload the timers are rebuilt from the new feed list.
+ * Feeds are also polled once at start. On a config reload the timers are rebuilt from the new
+ * feed list (and new feeds are polled at once).
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PipelineDeps } from '../src/pipeline/deps.js';
@@ -30,6 +31,13 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
       }, { name: `poll ${expr}`, noOverlap: true }),
     );
     deps.logger.info({ schedules: groups.size, feeds: config.feeds.length }, 'scheduler started');
+    // Poll every feed once now rather than at its first tick, which may be minutes away. The
+    // tick is the current minute, so schedulers starting together (or a per-minute cron tick
+    // in the same minute) still poll each feed once.
+    const minute = new Date(Math.floor(deps.clock() / 60_000) * 60_000);
+    deps.queues.poll.addBulk(pollJobsForTick(config.feeds, minute)).catch((err: Error) => {
+      deps.logger.error({ err: err.message }, 'could not enqueue the first polls (is Redis reachable?); the schedule will poll');
+    });
   };
   const stopAll = async () => {
     await Promise.all(tasks.map((t) => t.destroy()));

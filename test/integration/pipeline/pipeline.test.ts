@@ -30,9 +30,9 @@ watches:
     terms: ["security guarantees", "security guarantee"]
 `;
 
-function config(feeds: { id: string; url: string }[], hook: { url: string; secret: string }, extra = ''): string {
+function config(feeds: { id: string; url: string }[], hook: { url: string; secret: string }, extra = '', schedule = '* * * * * *'): string {
   return writeConfig(`
-schedule: "* * * * * *"
+schedule: "${schedule}"
 network:
   allowPrivateAddresses: true
 feeds:
@@ -135,6 +135,18 @@ describe('the pipeline from feed to webhook', () => {
     const ids = hook.delivered().map((d) => d.headers['webhook-id']);
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('polls every feed once at start, without waiting for its first tick', async () => {
+    const feeds = await startFeedServer();
+    const secret = newSecret();
+    const hook = await startReceiver(secret);
+    teardown.close(feeds.close, hook.close);
+    feeds.set('/world.xml', { body: SEED_FEED });
+    const file = config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }, '', '0 0 1 1 *'); // yearly
+    teardown.service(await startService({ config: file, redisUrl: testRedis().url }));
+    await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the first poll');
+    expect(feeds.hits.filter((h) => h.path === '/world.xml')).toHaveLength(1);
   });
 
   it('stops within 10 seconds on SIGTERM with exit code 0', async () => {
