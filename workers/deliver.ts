@@ -11,28 +11,22 @@ import { QUEUES, type DeliverJob } from '../src/contracts/jobs.js';
 import { nextRetryDelay } from '../src/deliver/retry-policy.js';
 import type { PipelineDeps } from '../src/pipeline/deps.js';
 import { handleDelivery } from '../src/pipeline/handle-delivery.js';
-import { workerOptions } from './options.js';
+import { timed, workerOptions } from './options.js';
 
 export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worker<DeliverJob> {
-  const timer = deps.metrics.jobDuration.labels({ queue: QUEUES.deliver });
   const options = workerOptions(connection, deps.current().config.redisPrefix, 16);
   return new Worker<DeliverJob>(
     QUEUES.deliver,
-    async (job: Job<DeliverJob>, token?: string) => {
-      const end = timer.startTimer();
-      try {
-        const result = await handleDelivery(job.id!, job.data, deps);
-        if (result.kind === 'delivered') return 'delivered';
-        if (result.kind === 'wait') {
-          await job.moveToDelayed(result.until, token);
-          throw new DelayedError();
-        }
-        if (result.kind === 'give-up') throw new UnrecoverableError(result.error.message);
-        throw result.error;
-      } finally {
-        end();
+    timed(deps.metrics, QUEUES.deliver, async (job: Job<DeliverJob>, token?: string) => {
+      const result = await handleDelivery(job.id!, job.data, deps);
+      if (result.kind === 'delivered') return 'delivered';
+      if (result.kind === 'wait') {
+        await job.moveToDelayed(result.until, token);
+        throw new DelayedError();
       }
-    },
+      if (result.kind === 'give-up') throw new UnrecoverableError(result.error.message);
+      throw result.error;
+    }),
     {
       ...options,
       settings: {

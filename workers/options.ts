@@ -1,7 +1,9 @@
 /** Worker options shared by the BullMQ entrypoints. */
-import type { WorkerOptions } from 'bullmq';
+import type { Job, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Metrics } from '../src/adapters/metrics.js';
 import { bullPrefix } from '../src/adapters/queues.js';
+import type { QueueName } from '../src/contracts/jobs.js';
 
 export function workerOptions(connection: Redis, redisPrefix: string, concurrency: number): WorkerOptions {
   return {
@@ -15,5 +17,18 @@ export function workerOptions(connection: Redis, redisPrefix: string, concurrenc
     stalledInterval: 5_000,
     maxStalledCount: 3,
     autorun: true,
+  };
+}
+
+/** Wraps a processor so its duration lands in mediawatch_job_duration_seconds{queue}. */
+export function timed<T, R>(metrics: Metrics, queue: QueueName, processor: (job: Job<T>, token?: string) => Promise<R>): (job: Job<T>, token?: string) => Promise<R> {
+  const timer = metrics.jobDuration.labels({ queue });
+  return async (job, token) => {
+    const end = timer.startTimer();
+    try {
+      return await processor(job, token);
+    } finally {
+      end();
+    }
   };
 }
