@@ -21,20 +21,24 @@ export class Teardown {
   }
 }
 
+/** Tests were pointed at a Redis of the user's (MEDIAWATCH_TEST_REDIS_URL): it cannot be stopped. */
+export const externalRedis = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
+
 /**
  * The usual frame of an end-to-end test file: one private Redis for the file, and after each test
- * its services and servers stopped and Redis emptied.
+ * its services and servers stopped and Redis emptied. Fault tests that stop or restart Redis ask
+ * for `ownServer` and skip themselves (`it.skipIf(externalRedis)`) when they cannot have one.
  */
-export function endToEnd(): { redis: () => TestRedis; teardown: Teardown } {
-  let redis: TestRedis;
+export function endToEnd(opts: { aof?: boolean; ownServer?: boolean } = {}): { redis: () => TestRedis; teardown: Teardown } {
+  let redis: TestRedis | undefined;
   const teardown = new Teardown();
   beforeAll(async () => {
-    redis = await startRedis();
+    if (!(opts.ownServer && externalRedis)) redis = await startRedis({ aof: opts.aof });
   });
   afterEach(async () => {
     await teardown.run();
-    await redis.client().flushall();
+    await redis?.client().flushall();
   });
-  afterAll(() => redis.stop());
-  return { redis: () => redis, teardown };
+  afterAll(() => redis?.stop());
+  return { redis: () => redis!, teardown };
 }

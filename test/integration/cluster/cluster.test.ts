@@ -9,17 +9,16 @@ import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helper
 import { newsroomConfig } from '../../helpers/newsroom.js';
 import { startRedisCluster, type TestCluster } from '../../helpers/redis-cluster.js';
 import { ROOT, startService } from '../../helpers/service.js';
-import { Teardown } from '../../helpers/teardown.js';
+import { externalRedis, Teardown } from '../../helpers/teardown.js';
 
 const SEED_FEED = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss'), 'utf8');
 const SEED_URL = 'https://news.example.com/2022/12/03/world/europe/macron-russia-security-guarantees.html';
-const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
 
 let cluster: TestCluster | undefined;
 const teardown = new Teardown();
 
 beforeAll(async () => {
-  if (!external) cluster = await startRedisCluster();
+  if (!externalRedis) cluster = await startRedisCluster();
 });
 afterAll(async () => {
   await teardown.run();
@@ -27,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('mediawatch on a Redis Cluster', () => {
-  it.skipIf(external)('alerts the seed article once, signed, with two worker processes on a three-master cluster', async () => {
+  it.skipIf(externalRedis)('alerts the seed article once, signed, with two worker processes on a three-master cluster', async () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startReceiver(secret);

@@ -3,23 +3,13 @@
  * breaker holds the alerts back instead of using up their tries, and when the receiver returns
  * every alert arrives, none twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { startService } from '../../helpers/service.js';
-import { Teardown } from '../../helpers/teardown.js';
+import { endToEnd } from '../../helpers/teardown.js';
 
-let redis: TestRedis;
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await teardown.run();
-  await redis.stop();
-});
+const { redis: testRedis, teardown } = endToEnd();
 
 describe('a receiver that is down for longer than the retry schedule', () => {
   it('delivers every alert once it is back, none twice, because the circuit opened', async () => {
@@ -33,7 +23,7 @@ describe('a receiver that is down for longer than the retry schedule', () => {
     // Four tries 200 ms apart: without the breaker, all would be used up within a second.
     const svc = await startService({
       config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret, retry: ['200ms', '200ms', '200ms'], breakerThreshold: 3 }),
-      redisUrl: redis.url,
+      redisUrl: testRedis().url,
     });
     teardown.service(svc);
     await waitFor(() => svc.events().some((e) => e.msg?.startsWith('webhook circuit opened')), 20_000, 'the circuit to open');

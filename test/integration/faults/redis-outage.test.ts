@@ -2,40 +2,29 @@
  * Redis goes away for ten seconds under a running service: the process stays up and says it is
  * not ready, producers fail fast with a log line, and everything resumes by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { startService } from '../../helpers/service.js';
-import { Teardown } from '../../helpers/teardown.js';
+import { endToEnd, externalRedis } from '../../helpers/teardown.js';
 
 const OUTAGE_MS = 10_000;
-const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
-let redis: TestRedis;
-const teardown = new Teardown();
-
-beforeAll(async () => {
-  if (!external) redis = await startRedis({ aof: true });
-});
-afterAll(async () => {
-  await teardown.run();
-  await redis?.stop();
-});
+const { redis: testRedis, teardown } = endToEnd({ aof: true, ownServer: true });
 
 const status = async (port: number, path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
 
 describe('a Redis outage under a running service', () => {
-  it.skipIf(external)('keeps the process up and unready while Redis is down, then alerts a new item by itself', async () => {
+  it.skipIf(externalRedis)('keeps the process up and unready while Redis is down, then alerts a new item by itself', async () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     const hook = await startSlowReceiver(secret, () => 200);
     teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 1).xml });
-    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: redis.url });
+    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url });
     teardown.service(svc);
     await waitFor(() => hook.delivered().length === 1, 15_000, 'the first alert');
 
-    await redis.kill();
+    await testRedis().kill();
     const downSince = Date.now();
     await waitFor(async () => (await status(svc.port, '/readyz')) === 503, 5_000, '/readyz to say 503');
     while (Date.now() - downSince < OUTAGE_MS) {
@@ -46,7 +35,7 @@ describe('a Redis outage under a running service', () => {
     }
     expect(svc.events().some((e) => e.msg?.startsWith('could not enqueue poll jobs'))).toBe(true);
 
-    await redis.start();
+    await testRedis().start();
     const fresh = macronFeed('world', 2);
     feeds.set('/world.xml', { body: fresh.xml });
     await waitFor(async () => (await status(svc.port, '/readyz')) === 200, 15_000, '/readyz to recover');

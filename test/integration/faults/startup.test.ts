@@ -7,8 +7,8 @@ import { newSecret, startFeedServer } from '../../helpers/loopback.js';
 import { newsroomConfig, newsroomYaml } from '../../helpers/newsroom.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { startService, writeConfig } from '../../helpers/service.js';
+import { externalRedis } from '../../helpers/teardown.js';
 
-const external = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
 let redis: TestRedis;
 let feedUrl: string;
 let closeFeeds: () => Promise<void>;
@@ -36,7 +36,7 @@ async function refusedStart(config: string, redisUrl: string): Promise<{ code: n
 const hook = () => ({ url: 'http://127.0.0.1:9/hook', secret: newSecret() });
 
 describe('a service that refuses to start', () => {
-  it.skipIf(external)('refuses a Redis whose maxmemory-policy could evict queued alerts', async () => {
+  it.skipIf(externalRedis)('refuses a Redis whose maxmemory-policy could evict queued alerts', async () => {
     const evicting = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });
     try {
       const { code, output } = await refusedStart(newsroomConfig([{ id: 'world', url: feedUrl }], hook()), evicting.url);
