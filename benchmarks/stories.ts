@@ -15,13 +15,13 @@
  * Latency is sampled afterwards, one seen check and one story assign per new item, interleaved so
  * noise from other processes hits both alike.
  */
-import fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { createSeenStore, seenLocator } from '../src/dedupe/seen-store.js';
 import { createStoryStore } from '../src/dedupe/story-store.js';
-import { BANDS, fingerprint, sameStory } from '../src/dedupe/fingerprint.js';
+import { BANDS } from '../src/dedupe/fingerprint.js';
 import { prng } from './lib/prng.js';
+import { loadStoryPairs, scoreStoryPairs } from '../test/helpers/story-pairs.js';
 
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
@@ -81,18 +81,9 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 }
 
 function quality(): { pairs: number; precision: number; recall: number } {
-  const file = new URL('../../test/fixtures/stories/pairs.jsonl', import.meta.url);
-  const pairs = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {
-    label: string; a: { title: string; text: string }; b: { title: string; text: string };
-  });
-  let tp = 0, fp = 0, fn = 0;
-  for (const p of pairs) {
-    const said = sameStory(fingerprint(p.a.title, p.a.text), fingerprint(p.b.title, p.b.text));
-    if (said && p.label === 'same') tp++;
-    else if (said) fp++;
-    else if (p.label === 'same') fn++;
-  }
-  return { pairs: pairs.length, precision: tp / (tp + fp), recall: tp / (tp + fn) };
+  const pairs = loadStoryPairs();
+  const { precision, recall } = scoreStoryPairs(pairs);
+  return { pairs: pairs.length, precision, recall };
 }
 
 export async function run(): Promise<void> {

@@ -4,6 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verify } from '../../src/deliver/sign.js';
 
+export { waitFor } from './wait.js';
+
 export interface Route {
   body?: string | Buffer;
   status?: number;
@@ -90,13 +92,4 @@ export async function startReceiver(secret: string, answer: (n: number) => numbe
 
 export function newSecret(): string {
   return `whsec_${crypto.randomBytes(32).toString('base64')}`;
-}
-
-export async function waitFor(fn: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './redis-server.js';
+import { waitFor } from './wait.js';
 
 export interface TestCluster {
   /** The service's form: redis+cluster://host:port,host:port,host:port */
@@ -29,15 +30,6 @@ function send(port: number, command: string): Promise<string> {
     c.on('close', () => resolve(out));
     c.on('error', () => resolve(''));
   });
-}
-
-async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 export async function startRedisCluster(masters = 3): Promise<TestCluster> {
@@ -65,10 +57,10 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) await until(async () => (await send(port, 'PING')).startsWith('+PONG'), 10_000, `redis-server on ${port}`);
+    for (const port of ports) await waitFor(async () => (await send(port, 'PING')).startsWith('+PONG'), 10_000, `redis-server on ${port}`);
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}${create.stderr}`);
-    for (const port of ports) await until(async () => (await send(port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, `cluster_state:ok on ${port}`);
+    for (const port of ports) await waitFor(async () => (await send(port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, `cluster_state:ok on ${port}`);
   } catch (err) {
     await stop();
     throw err;

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { waitFor } from './wait.js';
 
 export interface TestRedis {
   url: string;
@@ -47,15 +48,6 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function waitUntil(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}): Promise<TestRedis> {
   const clients: Redis[] = [];
   const external = process.env.MEDIAWATCH_TEST_REDIS_URL;
@@ -89,7 +81,7 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
     proc.once('error', (e) => {
       throw new Error(`cannot start redis-server (is it installed?): ${e.message}`);
     });
-    await waitUntil(() => ping(port), 10_000, `redis-server on port ${port}`);
+    await waitFor(() => ping(port), 10_000, `redis-server on port ${port}`, 50);
   };
   const halt = async (signal: NodeJS.Signals) => {
     const p = proc;

@@ -1,32 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, sameStory } from '../../../src/dedupe/fingerprint.js';
+import { loadStoryPairs, scoreStoryPairs as score } from '../../helpers/story-pairs.js';
 
-interface Pair {
-  id: string;
-  label: 'same' | 'different';
-  kind: string;
-  a: { title: string; text: string };
-  b: { title: string; text: string };
-}
-
-const pairs: Pair[] = fs
-  .readFileSync(path.join(import.meta.dirname, '../../fixtures/stories/pairs.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Pair);
-
-function score(subset: Pair[]) {
-  let tp = 0, fp = 0, fn = 0;
-  for (const p of subset) {
-    const said = sameStory(fingerprint(p.a.title, p.a.text), fingerprint(p.b.title, p.b.text));
-    if (said && p.label === 'same') tp++;
-    else if (said) fp++;
-    else if (p.label === 'same') fn++;
-  }
-  return { precision: tp / (tp + fp), recall: tp / (tp + fn), falseMerges: fp };
-}
+const pairs = loadStoryPairs();
 
 describe('same-story decision on the labeled pairs', () => {
   it('uses a labeled set of at least 200 pairs with both labels', () => {
