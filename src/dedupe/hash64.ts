@@ -14,6 +14,18 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/**
+ * One murmur3 round, folding a 32-bit block (or a UTF-16 unit) into a running hash; finish with
+ * fmix32. Exposed so a word can be hashed where it stands in a text, without cutting it out first.
+ */
+export function mix32(h: number, block: number): number {
+  let k = Math.imul(block, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
 export interface Hash64 {
   hi: number;
   lo: number;
@@ -24,11 +36,7 @@ export function hash64(s: string, seed = 0): Hash64 {
   let h2 = 0x7f4a7c15 ^ Math.imul(seed, 0x27d4eb2f);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    let k1 = Math.imul(c, 0xcc9e2d51);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    h1 ^= Math.imul(k1, 0x1b873593);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h1 = mix32(h1, c);
     let k2 = Math.imul(c, 0x85ebca77);
     k2 = (k2 << 17) | (k2 >>> 15);
     h2 ^= Math.imul(k2, 0xc2b2ae3d);

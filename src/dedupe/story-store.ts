@@ -1,20 +1,22 @@
 /**
  * Story identity across outlets: the first item of a story names it, and later copies — the same
  * canonical URL, or a near-duplicate fingerprint within the story window — join it. Lookup is one Lua
- * script over a fixed set of small hashes (per time bucket, one for the URL and one per fingerprint
- * band), so it costs the same at a thousand or a million remembered items.
+ * script over a fixed set of small hashes (one for the URL and one per fingerprint band), so it costs
+ * the same at a thousand or a million remembered items, and a copy joins in the same round trip.
+ *
+ * Each index entry carries the time it was written, in 1/64ths of the window; lookups ignore entries
+ * older than the window, and writes sweep them out of the hash now and then. One hash per shard,
+ * rather than one per shard and time bucket, keeps a lookup at one read per band: with buckets every
+ * band had to be read in each bucket the window spans, and those reads were most of the script's cost.
  *
  * URL and band entries share the index hashes (a 6-byte URL field can never equal a 2-byte band
  * field), so each hash fills up to Redis' listpack limit instead of half as many hashes holding half
- * as much. A new story — the common case — costs one round trip: the script also writes its record.
- * A copy costs a second one, to add itself to a record whose key the script could not declare.
- *
- * Every key the script touches, story records included, shares one hash tag so it can decide and
- * record atomically on a Redis Cluster; alert claims keep each story's own tag.
+ * as much. Every key the script touches, story records included, shares one hash tag so it can
+ * decide and record atomically on a Redis Cluster; alert claims keep each story's own tag.
  */
 import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
-import { MIN_VOTES, fingerprint } from './fingerprint.js';
+import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
 import { luaScript } from './lua-script.js';
 import { redisError } from './redis-error.js';
@@ -49,16 +51,15 @@ export interface StoryStoreOptions {
   prefix: string;
   /** How long a story stays open for copies to join (config `dedupe.storyWindow`). */
   windowMs: number;
-  /** Time buckets per window; index entries live at most one bucket longer than the window. */
-  buckets?: number;
   /**
-   * Index hashes per bucket, shared by URL and band entries; keep new stories per bucket ×
-   * (BANDS + 1) / shards under 128. The default suits ~30,000 new stories a bucket.
+   * Index hashes, shared by URL and band entries; keep new stories per window × (BANDS + 1) / shards
+   * under about 110, so each hash stays within Redis' listpack limit (128 entries) with room for the
+   * stale entries a sweep has not reached yet. The default suits ~100,000 new stories a window.
    */
   shards?: number;
   /**
-   * How long a story's record and alert claims are kept after its last update; the default, one
-   * window and one bucket, outlives the index entries through which later copies could still join.
+   * How long a story's record and alert claims are kept after its last update; the default, the
+   * window and two ticks, outlives the index entries through which later copies could still join.
    */
   recordRetentionMs?: number;
 }
@@ -82,67 +83,79 @@ export type WatchClaim = string[] & { fresh: string[]; alertedBefore: boolean };
 
 /** Fewer distinct words than this make a fingerprint match nearly anything. */
 const MIN_FEATURES = 6;
+/** Index entries are stamped in ticks of window / TICKS_PER_WINDOW, as a 16-bit counter that wraps. */
+const TICKS_PER_WINDOW = 64;
+/** One band write in this many sweeps its hash; a band's field bytes pick which, so it is even. */
+const SWEEP_EVERY = 32;
 
-// KEYS: the new story's record. The index keys are built here, in the script, from ARGV: they
-// all share the record's hash tag, so they live on its cluster node, and sending ~130 full key
-// names on every call cost more than the lookup. Every bucket of a band is read, so a chance hit
-// on a short band field in a newer bucket cannot hide the real story in an older one.
-// ARGV: buckets, hasUrl, bands, minVotes, index expiry, newId, urlField, record expiry, title, at,
-// outlet field, outlet value, index prefix, current bucket, URL shard, and the bands packed in
-// one string, four bytes a band: its 2-byte field, then its shard as a big-endian uint16 (one
-// argument instead of 64 keeps the request small).
+// KEYS: the new story's record. Index keys and the record of a story being joined are built here,
+// in the script, from ARGV: they share the new record's hash tag, so they live on its cluster node,
+// and sending ~35 full key names on every call cost more than the lookup.
+// ARGV: hasUrl, URL shard, URL field, index prefix, record prefix, minVotes, tick (2 bytes), max age
+// in ticks, index expiry, record expiry, newId (6 bytes), title, at, outlet field, outlet value,
+// sweep divisor, and the bands packed in one string, four bytes a band: its 2-byte field, then its
+// shard as a big-endian uint16 (one argument instead of 64 keeps the request small).
+// An entry's value is the story id (6 bytes) and the tick it was written in (2 bytes).
 const ASSIGN = luaScript(`
-local nb, hasUrl, nbands = tonumber(ARGV[1]), ARGV[2] == '1', tonumber(ARGV[3])
-local minVotes, expireAt, newId, urlField = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
-local idx, cur = ARGV[13], tonumber(ARGV[14])
-local bucketPrefix = {}
-for i = 0, nb - 1 do bucketPrefix[i] = idx .. ':' .. string.format('%d', cur - i) .. ':' end
-local function key(age, shard) return bucketPrefix[age] .. shard end
-local packed = ARGV[16]
+local hasUrl, urlShard, urlField, idx, rec = ARGV[1] == '1', ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local minVotes, tickBytes, maxAge, expireAt, recExpireAt = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10]
+local newId, sweepEvery, packed = ARGV[11], tonumber(ARGV[16]), ARGV[17]
+local function u16(s, at) local hi, lo = string.byte(s, at, at + 1) return hi * 256 + lo end
+local tick = u16(tickBytes, 1)
+local function live(v) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
 local function band(b)
   local at = 4 * b + 1
-  local hi, lo = string.byte(packed, at + 2, at + 3)
-  return string.sub(packed, at, at + 1), string.format('%d', hi * 256 + lo)
+  return string.sub(packed, at, at + 1), string.format('%d', u16(packed, at + 2))
 end
 local found
 if hasUrl then
-  for i = 0, nb - 1 do
-    local v = redis.call('HGET', key(i, ARGV[15]), urlField)
-    if v then found = v break end
-  end
+  local v = redis.call('HGET', idx .. urlShard, urlField)
+  if live(v) then found = string.sub(v, 1, 6) end
 end
-if not found and nbands >= minVotes then
+if not found then
   local votes, best, bestVotes = {}, nil, 0
-  for b = 0, nbands - 1 do
+  for b = 0, #packed / 4 - 1 do
     local field, shard = band(b)
-    for i = 0, nb - 1 do
-      local v = redis.call('HGET', key(i, shard), field)
-      if v then
-        local n = (votes[v] or 0) + 1
-        votes[v] = n
-        if n > bestVotes then best, bestVotes = v, n end
-      end
+    local v = redis.call('HGET', idx .. shard, field)
+    if live(v) then
+      local id = string.sub(v, 1, 6)
+      local n = (votes[id] or 0) + 1
+      votes[id] = n
+      if n > bestVotes then best, bestVotes = id, n end
     end
   end
   if bestVotes >= minVotes then found = best end
 end
+local function write(key, field, id)
+  redis.call('HSET', key, field, id .. tickBytes)
+  redis.call('PEXPIREAT', key, expireAt)
+end
+local function sweep(key)
+  local all, stale = redis.call('HGETALL', key), {}
+  for i = 1, #all, 2 do
+    if not live(all[i + 1]) then stale[#stale + 1] = all[i] end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
 local id = found or newId
-if hasUrl then
-  local urlKey = key(0, ARGV[15])
-  redis.call('HSET', urlKey, urlField, id)
-  redis.call('PEXPIREAT', urlKey, expireAt)
+if hasUrl then write(idx .. urlShard, urlField, id) end
+local function record(key)
+  redis.call('HSETNX', key, ARGV[14], ARGV[15])
+  redis.call('PEXPIREAT', key, recExpireAt)
 end
-if found then return {id, 0} end
-for b = 0, nbands - 1 do
+if found then
+  record(rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)))
+  return {found, 0}
+end
+for b = 0, #packed / 4 - 1 do
   local field, shard = band(b)
-  local k = key(0, shard)
-  redis.call('HSET', k, field, id)
-  redis.call('PEXPIREAT', k, expireAt)
+  local key = idx .. shard
+  write(key, field, id)
+  if u16(field, 1) % sweepEvery == 0 then sweep(key) end
 end
-redis.call('HSETNX', KEYS[1], 'title', ARGV[9])
-redis.call('HSETNX', KEYS[1], 'first', ARGV[10])
-redis.call('HSETNX', KEYS[1], ARGV[11], ARGV[12])
-redis.call('PEXPIREAT', KEYS[1], ARGV[8])
+redis.call('HSETNX', KEYS[1], 'title', ARGV[12])
+redis.call('HSETNX', KEYS[1], 'first', ARGV[13])
+record(KEYS[1])
 return {id, 1}
 `);
 
@@ -171,56 +184,41 @@ return mine
 const MEMBER = 'm:';
 
 export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StoryStore {
-  const buckets = opts.buckets ?? 3;
-  const shards = opts.shards ?? 8192;
-  if (!(opts.windowMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536) {
-    throw new RangeError('story store needs windowMs > 0, buckets >= 1 and 1..65536 shards');
+  const shards = opts.shards ?? 32_768;
+  if (!(opts.windowMs > 0) || !(shards >= 1) || shards > 65_536) {
+    throw new RangeError('story store needs windowMs > 0 and 1..65536 shards');
   }
-  const width = Math.ceil(opts.windowMs / buckets);
-  const recordTtl = opts.recordRetentionMs ?? opts.windowMs + width;
+  const tickMs = Math.ceil(opts.windowMs / TICKS_PER_WINDOW);
+  const recordTtl = opts.recordRetentionMs ?? opts.windowMs + 2 * tickMs;
   if (!(recordTtl > 0)) throw new RangeError('story store needs recordRetentionMs > 0');
   const tag = `{${opts.prefix}:stories}`;
-  const index = `${opts.prefix}:story-index:${tag}`;
-  const storyKey = (id: string) => `${opts.prefix}:story:${tag}:${id}`;
+  const index = `${opts.prefix}:story-index:${tag}:`;
+  const records = `${opts.prefix}:story:${tag}:`;
   const claimsKey = (id: string, webhookId: string) => `${opts.prefix}:story:{${id}}:claims:${webhookId}`;
 
   return {
     async assign(item) {
-      const current = Math.floor(item.at / width);
-      // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
-      // backfill, the benchmark's simulated month) holds only what would still be in the window.
-      const expireAt = (current + 1) * width + opts.windowMs;
+      const tick = Buffer.alloc(2);
+      tick.writeUInt16BE(Math.floor(item.at / tickMs) % 65_536);
       const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
       let urlField: Buffer | string = '';
       let urlShard = 0;
       if (item.url) {
         const h = hash64(canonicalUrl(item.url));
         urlField = hashBytes(h, 6);
-        urlShard = (h.lo & 0xffff) % shards;
-      }
-      const fp = fingerprint(item.title, item.text);
-      const bands = Buffer.alloc(fp.features >= MIN_FEATURES ? 4 * fp.bands.length : 0);
-      if (bands.length > 0) {
-        // Two bytes of field, since the shard already picks a hash: a false hit among its ~100
-        // entries is about 1 in 650 per band, and lands on a random story, while a join needs
-        // MIN_VOTES bands to agree on one story.
-        fp.bands.forEach((hex, b) => {
-          bands.write(hex.slice(0, 4), 4 * b, 'hex');
-          bands.writeUInt16BE(parseInt(hex.slice(12), 16) % shards, 4 * b + 2);
-        });
+        urlShard = h.lo % shards;
       }
       const member = `${MEMBER}${item.feedId}\t${item.itemKey}`;
       const outlet = `${item.at}\t${item.url ?? ''}`;
       try {
-        const [id, created] = (await ASSIGN.run(redis, [storyKey(newId)], [
-          buckets + 1, item.url ? '1' : '0', bands.length / 4, MIN_VOTES, expireAt, Buffer.from(newId, 'hex'),
-          urlField, item.at + recordTtl, item.title, item.at, member, outlet, index, current, urlShard, bands,
+        const [id, created] = (await ASSIGN.run(redis, [records + newId], [
+          item.url ? '1' : '0', urlShard, urlField, index, records, MIN_VOTES, tick, TICKS_PER_WINDOW,
+          // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
+          // backfill, the benchmark's simulated month) holds only what would still be in the window.
+          item.at + opts.windowMs + tickMs, item.at + recordTtl, Buffer.from(newId, 'hex'),
+          item.title, item.at, member, outlet, SWEEP_EVERY, packBands(item, shards),
         ])) as [Buffer, number];
-        const storyId = id.toString('hex');
-        if (created === 1) return { storyId, isNew: true };
-        const key = storyKey(storyId);
-        await redis.multi().hsetnx(key, member, outlet).pexpireat(key, item.at + recordTtl).exec();
-        return { storyId, isNew: false };
+        return { storyId: id.toString('hex'), isNew: created === 1 };
       } catch (err) {
         throw redisError('story assign failed', err);
       }
@@ -230,7 +228,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       if (!/^[0-9a-f]{12}$/.test(storyId)) return null;
       let h: Record<string, string>;
       try {
-        h = await redis.hgetall(storyKey(storyId));
+        h = await redis.hgetall(records + storyId);
       } catch (err) {
         throw redisError('story show failed', err);
       }
@@ -261,4 +259,21 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
 function splitOnce(s: string): [string, string] {
   const i = s.indexOf('\t');
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/**
+ * The item's bands as the script reads them: per band two bytes of field, since the shard already
+ * picks a hash (a false hit among its ~100 entries is about 1 in 650 per band, and lands on a random
+ * story, while a join needs MIN_VOTES bands to agree on one story), then the shard. Empty when the
+ * item has too few words for its fingerprint to say anything.
+ */
+function packBands(item: StoryItem, shards: number): Buffer {
+  const fp = fingerprint(item.title, item.text);
+  if (fp.features < MIN_FEATURES) return Buffer.alloc(0);
+  const out = Buffer.alloc(4 * BANDS);
+  for (let b = 0; b < BANDS; b++) {
+    out.writeUInt16BE(fp.bands[2 * b] >>> 16, 4 * b);
+    out.writeUInt16BE(fp.bands[2 * b + 1] % shards, 4 * b + 2);
+  }
+  return out;
 }

@@ -51,7 +51,8 @@ export interface BacktestStoreOptions {
 }
 
 export interface BacktestStore {
-  record(entry: BacktestEntry): Promise<void>;
+  /** Records the items of one job in one round trip. */
+  record(entries: BacktestEntry[]): Promise<void>;
   backtest(matcher: Matcher, opts: { sinceMs: number; now: number; watchIds?: string[] }): Promise<BacktestReport>;
 }
 
@@ -61,34 +62,35 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
   const key = `${opts.prefix}:backtest:items`;
   const batchSize = opts.batchSize ?? 500;
 
-  async function add(id: string, entry: BacktestEntry): Promise<void> {
-    await redis
-      .multi()
-      .xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', JSON.stringify(entry))
-      .xtrim(key, 'MINID', '~', String(Math.max(0, entry.at - opts.retentionMs)))
-      .exec()
-      .then((results) => {
-        const failed = results?.find(([err]) => err !== null);
-        if (failed) throw failed[0];
-      });
+  /** Adds each entry at its own time; returns the entries Redis refused because the time was too old. */
+  async function add(entries: { id: string; entry: BacktestEntry }[]): Promise<BacktestEntry[]> {
+    const tx = redis.multi();
+    for (const { id, entry } of entries) tx.xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', JSON.stringify(entry));
+    const newest = Math.max(...entries.map((e) => e.entry.at));
+    const results = (await tx.xtrim(key, 'MINID', '~', String(Math.max(0, newest - opts.retentionMs))).exec()) ?? [];
+    const tooOld: BacktestEntry[] = [];
+    results.forEach(([err], i) => {
+      if (err === null) return;
+      if (i < entries.length && ID_TOO_SMALL.test(err.message)) tooOld.push(entries[i].entry);
+      else throw err;
+    });
+    return tooOld;
   }
 
   return {
-    async record(entry) {
-      const at = Math.max(0, Math.floor(entry.at));
+    async record(entries) {
+      if (entries.length === 0) return;
+      const at = (e: BacktestEntry) => Math.max(0, Math.floor(e.at));
       try {
-        try {
-          await add(`${at}-*`, entry);
-        } catch (err) {
-          // Items can arrive with a time older than the stream's newest id (clock skew between
-          // workers); they then take the newest id's time, and keep their own `at` in the body.
-          if (!(err instanceof Error) || !ID_TOO_SMALL.test(err.message)) throw err;
-          const top = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-          const topMs = top.length > 0 ? top[0][0].split('-')[0] : String(at);
-          await add(`${topMs}-*`, entry);
-        }
+        const tooOld = await add(entries.map((entry) => ({ id: `${at(entry)}-*`, entry })));
+        if (tooOld.length === 0) return;
+        // Items can arrive with a time older than the stream's newest id (clock skew between
+        // workers); they then take the newest id's time, and keep their own `at` in the body.
+        const top = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+        const topMs = top.length > 0 ? top[0][0].split('-')[0] : String(at(tooOld[0]));
+        await add(tooOld.map((entry) => ({ id: `${topMs}-*`, entry })));
       } catch (err) {
-        throw new MediawatchError('redis', `cannot record item for backtesting: ${(err as Error).message}`, { retryable: true, cause: err });
+        throw new MediawatchError('redis', `cannot record items for backtesting: ${(err as Error).message}`, { retryable: true, cause: err });
       }
     },
 

@@ -33,24 +33,30 @@ export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchM
   return hook.watches ? matches.filter((m) => hook.watches!.includes(m.id)) : matches;
 }
 
-/** The items of one job side by side, so their Redis round trips overlap. */
+/**
+ * The items of one job side by side, so their Redis round trips overlap, and recorded for
+ * backtesting in one round trip.
+ */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items, ...poll } = job;
-  return Promise.all(items.map((entry) => handleItem({ ...poll, ...entry }, deps)));
+  const now = deps.clock();
+  const [summaries] = await Promise.all([
+    Promise.all(items.map((entry) => handleItem({ ...poll, ...entry }, deps, now))),
+    deps.backtest.record(items.map(({ item }) => ({
+      feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
+      publishedAt: item.publishedAt, lang: item.lang, at: now,
+    }))),
+  ]);
+  return summaries;
 }
 
-export async function handleItem(job: ItemJob, deps: PipelineDeps): Promise<ItemSummary> {
+export async function handleItem(job: ItemJob, deps: PipelineDeps, now = deps.clock()): Promise<ItemSummary> {
   const { config, matcher } = deps.current();
   const { item, feedId } = job;
-  const now = deps.clock();
   const story = await deps.stories.assign({
     feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at: now,
   });
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
-  await deps.backtest.record({
-    feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
-    publishedAt: item.publishedAt, lang: item.lang, at: now,
-  });
   const matches = matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId, lang: item.lang });
   if (matches.length === 0) return { storyId: story.storyId, watches: [], alerts: [] };
   for (const m of matches) deps.metrics.matched.inc({ watch: m.id });

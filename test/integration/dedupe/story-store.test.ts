@@ -101,9 +101,28 @@ describe('story store', () => {
     for (const k of keys) expect(await redis.object('ENCODING', k)).toBe('listpack');
   });
 
+  it('sweeps index entries older than the window out of the hashes it writes', async () => {
+    const p = `s${++n}`;
+    const s = createStoryStore(redis, { prefix: p, windowMs: 6 * HOUR, shards: 1 });
+    const t = Date.now();
+    // Distinct stories: each a different run of made-up words.
+    const text = (i: number) => Array.from({ length: 30 }, (_, k) => `w${(i * 7919 + k * 104_729) % 100_003}`).join(' ');
+    const item = (i: number, at: number) => ({ feedId: 'wire', itemKey: `g:${i}`, title: `Story ${i}`, text: text(i), at });
+    for (let i = 0; i < 3; i++) await s.assign(item(i, t));
+    const [key] = await redis.keys(`${p}:story-index:*`);
+    const early = await redis.hlen(key);
+    // A day later the early entries are out of the window; enough writes reach a sweep.
+    for (let i = 100; i < 140; i++) expect((await s.assign(item(i, t + 24 * HOUR))).isNew).toBe(true);
+    const late = Object.values(await redis.hgetallBuffer(key));
+    const tickOf = (v: Buffer) => v.readUInt16BE(6);
+    const newest = Math.max(...late.map(tickOf));
+    expect(early).toBeGreaterThan(0);
+    for (const v of late) expect((newest - tickOf(v) + 65_536) % 65_536).toBeLessThanOrEqual(64);
+  });
+
   it('lets Redis drop a closed story and its index on its own clock', async () => {
     const p = `s${++n}`;
-    const s = createStoryStore(redis, { prefix: p, windowMs: 300, buckets: 3 });
+    const s = createStoryStore(redis, { prefix: p, windowMs: 300 });
     const a = await s.assign({ feedId: 'reuters', itemKey: 'g:1', url: 'https://reuters.test/nato', title: 'NATO sets up Ukraine aid hub', text: LEAD, at: Date.now() });
     expect(await s.show(a.storyId)).not.toBeNull();
     expect((await redis.keys(`${p}:*`)).length).toBeGreaterThan(1);

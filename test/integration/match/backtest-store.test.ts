@@ -33,11 +33,11 @@ const matcher = compileWatches([
 describe('backtesting watches against recorded items', () => {
   it('reports what would have matched since a time, per watch, with snippets', async () => {
     const store = freshStore({ batchSize: 2 });
-    await store.record(entry(T0 - 3 * DAY, 'Old NATO story'));
-    await store.record(entry(T0 - DAY, 'NATO and Putin', 'Putin spoke to NATO.'));
-    await store.record(entry(T0 - DAY + 1, 'Putin Street closed'));
-    await store.record(entry(T0 - 1000, 'NATO again'));
-    await store.record(entry(T0 - 500, 'Weather'));
+    await store.record([entry(T0 - 3 * DAY, 'Old NATO story')]);
+    await store.record([entry(T0 - DAY, 'NATO and Putin', 'Putin spoke to NATO.')]);
+    await store.record([entry(T0 - DAY + 1, 'Putin Street closed')]);
+    await store.record([entry(T0 - 1000, 'NATO again')]);
+    await store.record([entry(T0 - 500, 'Weather')]);
     const report = await store.backtest(matcher, { sinceMs: T0 - 2 * DAY, now: T0 });
     expect(report.itemsScanned).toBe(4);
     expect(report.counts).toEqual({ nato: 2, putin: 1 });
@@ -47,7 +47,7 @@ describe('backtesting watches against recorded items', () => {
 
   it('restricts the report to the watches asked for, showing zero for one that matched nothing', async () => {
     const store = freshStore();
-    await store.record(entry(T0, 'NATO meets'));
+    await store.record([entry(T0, 'NATO meets')]);
     const report = await store.backtest(matcher, { sinceMs: 0, now: T0, watchIds: ['putin'] });
     expect(report.counts).toEqual({ putin: 0 });
     expect(report.hits).toEqual([]);
@@ -55,7 +55,7 @@ describe('backtesting watches against recorded items', () => {
 
   it('keeps the stream near its item cap', async () => {
     const store = freshStore({ maxItems: 100 });
-    for (let i = 0; i < 400; i++) await store.record(entry(T0 + i, `item ${i}`));
+    for (let i = 0; i < 400; i++) await store.record([entry(T0 + i, `item ${i}`)]);
     const length = await client.xlen(`bt${n}:backtest:items`);
     expect(length).toBeLessThan(400);
     expect(length).toBeGreaterThanOrEqual(100);
@@ -63,8 +63,8 @@ describe('backtesting watches against recorded items', () => {
 
   it('drops items older than the retention as new ones arrive', async () => {
     const store = freshStore({ retentionMs: DAY });
-    for (let i = 0; i < 300; i++) await store.record(entry(T0 - 10 * DAY + i, `old NATO ${i}`));
-    await store.record(entry(T0, 'NATO fresh'));
+    for (let i = 0; i < 300; i++) await store.record([entry(T0 - 10 * DAY + i, `old NATO ${i}`)]);
+    await store.record([entry(T0, 'NATO fresh')]);
     // MINID ~ trims whole stream nodes only: the last node of old items may stay with the new one.
     expect(await client.xlen(`bt${n}:backtest:items`)).toBeLessThan(150);
     const report = await store.backtest(matcher, { sinceMs: T0 - DAY, now: T0 });
@@ -73,16 +73,23 @@ describe('backtesting watches against recorded items', () => {
 
   it('records an item whose time is older than the newest one instead of failing', async () => {
     const store = freshStore();
-    await store.record(entry(T0, 'NATO now'));
-    await store.record(entry(T0 - 60_000, 'NATO a minute ago'));
+    await store.record([entry(T0, 'NATO now')]);
+    await store.record([entry(T0 - 60_000, 'NATO a minute ago')]);
     const report = await store.backtest(matcher, { sinceMs: T0 - DAY, now: T0 });
     expect(report.hits.map((h) => h.title).sort()).toEqual(['NATO a minute ago', 'NATO now']);
+  });
+
+  it('records every item of a job in one call, out-of-order times included', async () => {
+    const store = freshStore();
+    await store.record([entry(T0, 'NATO first'), entry(T0 - 5_000, 'NATO late clock'), entry(T0 + 1, 'NATO third')]);
+    const report = await store.backtest(matcher, { sinceMs: T0 - DAY, now: T0 + 1 });
+    expect(report.hits.map((h) => h.title).sort()).toEqual(['NATO first', 'NATO late clock', 'NATO third']);
   });
 
   it('skips an entry it cannot read and counts it', async () => {
     const store = freshStore();
     await client.xadd(`bt${n}:backtest:items`, `${T0}-0`, 'e', '{broken');
-    await store.record(entry(T0 + 1, 'NATO ok'));
+    await store.record([entry(T0 + 1, 'NATO ok')]);
     const report = await store.backtest(matcher, { sinceMs: 0, now: T0 + 1 });
     expect(report).toMatchObject({ unreadable: 1, itemsScanned: 1, counts: { nato: 1 } });
   });
@@ -90,6 +97,6 @@ describe('backtesting watches against recorded items', () => {
   it('reports a Redis failure as a retryable redis error', async () => {
     const broken = createBacktestStore(client, { prefix: `bt-type-${n}`, retentionMs: DAY, maxItems: 10 });
     await client.set(`bt-type-${n}:backtest:items`, 'not a stream');
-    await expect(broken.record(entry(T0, 'x'))).rejects.toMatchObject({ code: 'redis', retryable: true });
+    await expect(broken.record([entry(T0, 'x')])).rejects.toMatchObject({ code: 'redis', retryable: true });
   });
 });
