@@ -126,7 +126,7 @@ export async function run(): Promise<void> {
       const p = redis.pipeline();
       for (const last = Math.min(items, first + BULK); first < last && timeOf(first) < storiesFrom; first++) {
         const at = locate(`feed-${first % 500}`, `g:${first}`, `c${first}`, timeOf(first));
-        p.hset(at.keys[0], at.field, at.content).pexpireat(at.keys[0], at.expireAt);
+        p.hset(at.key, at.field, at.content).pexpireat(at.key, at.expireAt);
       }
       await p.exec();
     }

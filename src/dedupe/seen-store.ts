@@ -39,48 +39,65 @@ export interface SeenStore {
    * first and mark them after, so a crash in between re-finds them on the next poll.
    */
   peek(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<Sighting[]>;
-  /** Marks the items seen with these contents. */
-  mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<void>;
+  /**
+   * Marks the items seen with these contents. `peeked`, what peek said of them just before, spares
+   * the items it found new a search of the older buckets.
+   */
+  mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number, peeked?: Sighting[]): Promise<void>;
 }
 
-// KEYS: the shard's bucket keys, current first. ARGV: field, content digest, expiry of the current bucket.
-const CHECK = luaScript(`
+// KEYS: the shard's current bucket. The older buckets' keys are built here, in the script: they
+// share its hash tag, so they live on its cluster node, and sending ~30 key names on every call
+// cost more than the lookups. ARGV: field, content digest, how many older buckets to look in, the
+// prefix of the shard's bucket keys, the current bucket number; for CHECK also the current bucket's
+// expiry and '1' when the caller knows the item is in no older bucket (a peek just said "new").
+const OLDER = `
+local function older(i) return ARGV[4] .. string.format('%d', tonumber(ARGV[5]) - i) end
+`;
+
+const CHECK = luaScript(`${OLDER}
 local field, content = ARGV[1], ARGV[2]
-for i = 1, #KEYS do
-  local old = redis.call('HGET', KEYS[i], field)
-  if old then
-    if i > 1 then
-      redis.call('HDEL', KEYS[i], field)
-    elseif old == content then
-      return 1
+local old = redis.call('HGET', KEYS[1], field)
+if old == content then return 1 end
+if not old and ARGV[7] ~= '1' then
+  for i = 1, tonumber(ARGV[3]) do
+    local key = older(i)
+    old = redis.call('HGET', key, field)
+    if old then
+      redis.call('HDEL', key, field)
+      break
     end
-    redis.call('HSET', KEYS[1], field, content)
-    redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-    if old == content then return 1 end
-    return 2
   end
 end
 redis.call('HSET', KEYS[1], field, content)
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-return 0
+redis.call('PEXPIREAT', KEYS[1], ARGV[6])
+if not old then return 0 end
+if old == content then return 1 end
+return 2
 `);
 
-const PEEK = luaScript(`
-for i = 1, #KEYS do
-  local old = redis.call('HGET', KEYS[i], ARGV[1])
-  if old then
-    if old == ARGV[2] then return 1 end
-    return 2
-  end
+const PEEK = luaScript(`${OLDER}
+local field = ARGV[1]
+local old = redis.call('HGET', KEYS[1], field)
+for i = 1, tonumber(ARGV[3]) do
+  if old then break end
+  old = redis.call('HGET', older(i), field)
 end
-return 0
+if not old then return 0 end
+if old == ARGV[2] then return 1 end
+return 2
 `);
 
 const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
 
-/** Where an item's sighting lives: its shard's bucket keys (current first), field, content and expiry. */
+/** Where an item's sighting lives: its shard's current bucket (and how to name the older ones), field, content and expiry. */
 export interface SeenLocation {
-  keys: string[];
+  key: string;
+  /** The shard's bucket keys are this prefix and the bucket number. */
+  bucketPrefix: string;
+  current: number;
+  /** Older buckets that can still hold the item. */
+  older: number;
   field: Buffer;
   content: Buffer;
   expireAt: number;
@@ -99,12 +116,13 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
   const width = Math.ceil(opts.retentionMs / buckets);
   return (feedId, itemKey, contentHash, now) => {
     const id = hash64(`${feedId}\n${itemKey}`);
-    const shard = (id.lo & 0xffff) % shards;
+    const bucketPrefix = `${opts.prefix}:seen:{seen-${(id.lo & 0xffff) % shards}}:`;
     const current = Math.floor(now / width);
-    const keys: string[] = [];
-    for (let b = current; b >= current - buckets; b--) keys.push(`${opts.prefix}:seen:{seen-${shard}}:${b}`);
     return {
-      keys,
+      key: bucketPrefix + current,
+      bucketPrefix,
+      current,
+      older: buckets,
       field: hashBytes(id, 6),
       content: hashBytes(hash64(contentHash), 4),
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
@@ -116,10 +134,11 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
 export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
   const locate = seenLocator(opts);
   const clock = opts.clock ?? Date.now;
+  const args = (at: SeenLocation) => [at.field, at.content, at.older, at.bucketPrefix, at.current];
 
-  async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number): Promise<Sighting> {
+  async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number, known?: Sighting): Promise<Sighting> {
     const at = locate(feedId, itemKey, contentHash, now);
-    return SIGHTINGS[(await CHECK.run(redis, at.keys, [at.field, at.content, at.expireAt])) as number];
+    return SIGHTINGS[(await CHECK.run(redis, [at.key], [...args(at), at.expireAt, known === 'new' ? '1' : '0'])) as number];
   }
 
   return {
@@ -135,16 +154,16 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
       try {
         return await Promise.all(itemKeys.map(async (key, i) => {
           const at = locate(feedId, key, contentHashes[i], now);
-          return SIGHTINGS[(await PEEK.run(redis, at.keys, [at.field, at.content])) as number];
+          return SIGHTINGS[(await PEEK.run(redis, [at.key], args(at))) as number];
         }));
       } catch (err) {
         throw redisError('seen store peek failed', err);
       }
     },
 
-    async mark(feedId, itemKeys, contentHashes, now = clock()) {
+    async mark(feedId, itemKeys, contentHashes, now = clock(), peeked) {
       try {
-        await Promise.all(itemKeys.map((key, i) => checkOne(feedId, key, contentHashes[i], now)));
+        await Promise.all(itemKeys.map((key, i) => checkOne(feedId, key, contentHashes[i], now, peeked?.[i])));
       } catch (err) {
         throw redisError('seen store mark failed', err);
       }

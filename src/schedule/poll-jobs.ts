@@ -1,7 +1,10 @@
 /**
  * Which poll jobs a scheduler tick produces. The job id is derived from the feed and the tick's
  * scheduled time, so any number of scheduler processes enqueue each poll once: BullMQ ignores an
- * add whose job id already exists.
+ * add whose job id already exists. A feed whose last poll is still waiting or running is not
+ * polled again (BullMQ deduplication by feed until that job ends): a slow feed or a busy worker
+ * would otherwise fetch and parse the same body once per tick before the first poll could store
+ * the validators that turn the next fetch into a 304.
  */
 import type { PollJob } from '../contracts/jobs.js';
 
@@ -30,7 +33,13 @@ export function pollJobId(feedId: string, tick: string): string {
   return `poll.${feedId}.${tick.replace(/[:.]/g, '')}`;
 }
 
-export function pollJobsForTick(feeds: readonly ScheduledFeed[], scheduled: Date): { name: string; data: PollJob; opts: { jobId: string } }[] {
+export interface PollJobSpec {
+  name: string;
+  data: PollJob;
+  opts: { jobId: string; deduplication: { id: string } };
+}
+
+export function pollJobsForTick(feeds: readonly ScheduledFeed[], scheduled: Date): PollJobSpec[] {
   const tick = tickOf(scheduled);
-  return feeds.map((f) => ({ name: 'poll', data: { feedId: f.id, tick }, opts: { jobId: pollJobId(f.id, tick) } }));
+  return feeds.map((f) => ({ name: 'poll', data: { feedId: f.id, tick }, opts: { jobId: pollJobId(f.id, tick), deduplication: { id: `poll.${f.id}` } } }));
 }

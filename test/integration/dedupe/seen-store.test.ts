@@ -81,6 +81,21 @@ describe('seen store', () => {
     expect(await store.peek('bbc', keys, ['h2', 'h1'], now)).toEqual(['seen', 'seen']);
   });
 
+  it('marks what a peek said: an edited item moves out of its older bucket, a new one is added', async () => {
+    const p = prefix();
+    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1 });
+    const t0 = Date.now();
+    await store.mark('bbc', ['g:old'], ['v1'], t0);
+    const later = t0 + 3 * DAY;
+    const keys = ['g:old', 'g:new'];
+    const peeked = await store.peek('bbc', keys, ['v2', 'v1'], later);
+    expect(peeked).toEqual(['changed', 'new']);
+    await store.mark('bbc', keys, ['v2', 'v1'], later, peeked);
+    expect(await store.peek('bbc', keys, ['v2', 'v1'], later)).toEqual(['seen', 'seen']);
+    // One bucket left: the older one emptied when the edited item moved on.
+    expect(await redis.keys(`${p}:seen:*`)).toHaveLength(1);
+  });
+
   it('keeps every remembered item in a compact listpack hash', async () => {
     const p = prefix();
     const store = createSeenStore(redis, { prefix: p, retentionMs: DAY, shards: 4 });
