@@ -4,14 +4,15 @@
  * listpack. Hashes are split by time bucket, so retention is a whole-key expiry rather than a TTL per
  * item, and by shard, so each hash stays under Redis' listpack size limit (128 entries by default).
  * All buckets of one shard share a hash tag, so one Lua script can check the whole window on a
- * Redis Cluster.
+ * Redis Cluster. On a single Redis one script call checks many items (a whole poll), which saves a
+ * round trip and a script call per item.
  *
  * Retention counts from the last sighting: an item that stays in its feed is moved into the current
  * bucket each time it is seen, so it never comes back as new while the feed still lists it.
  */
 import type { Redis } from 'ioredis';
 import { hash64, hashBytes } from './hash64.js';
-import { luaScript } from './lua-script.js';
+import { luaScript, type LuaArg, type LuaScript } from './lua-script.js';
 import { redisError } from './redis-error.js';
 
 export type Sighting = 'new' | 'seen' | 'changed';
@@ -27,6 +28,11 @@ export interface SeenStoreOptions {
    * `hash-max-listpack-entries` (128 by default); the default suits ~100,000 new items a bucket.
    */
   shards?: number;
+  /**
+   * Items one script call handles. Keep the default of 1 on a Redis Cluster, where the items'
+   * shards live on different nodes; on a single Redis, a few hundred.
+   */
+  itemsPerCall?: number;
   /** The time used when a caller does not pass one (ms since epoch). */
   clock?: () => number;
 }
@@ -46,58 +52,70 @@ export interface SeenStore {
   mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number, peeked?: Sighting[]): Promise<void>;
 }
 
-// KEYS: the shard's current bucket. The older buckets' keys are built here, in the script: they
-// share its hash tag, so they live on its cluster node, and sending ~30 key names on every call
-// cost more than the lookups. ARGV: field, content digest, how many older buckets to look in, the
-// prefix of the shard's bucket keys, the current bucket number; for CHECK also the current bucket's
-// expiry and '1' when the caller knows the item is in no older bucket (a peek just said "new").
-const OLDER = `
-local function older(i) return ARGV[4] .. string.format('%d', tonumber(ARGV[5]) - i) end
+// KEYS: the first item's current bucket, which routes the call on a Redis Cluster. The other keys
+// are built here, in the script: a single Redis has no slots to respect, and on a Cluster the
+// caller sends one item a call, whose older buckets share its hash tag. Sending ~30 key names an
+// item cost more than the lookups.
+// ARGV: older buckets to look in, the current bucket, the key prefix before the shard; for CHECK
+// the current bucket's expiry; then per item its shard, field and content digest, and for CHECK
+// '1' when the caller knows the item is in no older bucket (a peek just said "new").
+// Returns one character an item: 0 new, 1 seen, 2 changed.
+const KEY = `
+local older, cur, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local function key(shard, age) return prefix .. shard .. '}:' .. string.format('%d', cur - age) end
+local function said(old, content)
+  if not old then return '0' end
+  if old == content then return '1' end
+  return '2'
+end
 `;
 
-const CHECK = luaScript(`${OLDER}
-local field, content = ARGV[1], ARGV[2]
-local old = redis.call('HGET', KEYS[1], field)
-if old == content then return 1 end
-if not old and ARGV[7] ~= '1' then
-  for i = 1, tonumber(ARGV[3]) do
-    local key = older(i)
-    old = redis.call('HGET', key, field)
-    if old then
-      redis.call('HDEL', key, field)
-      break
+const CHECK = luaScript(`${KEY}
+local out = {}
+for i = 5, #ARGV, 4 do
+  local shard, field, content = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local current = key(shard, 0)
+  local old = redis.call('HGET', current, field)
+  if old ~= content then
+    if not old and ARGV[i + 3] ~= '1' then
+      for age = 1, older do
+        local k = key(shard, age)
+        old = redis.call('HGET', k, field)
+        if old then
+          redis.call('HDEL', k, field)
+          break
+        end
+      end
     end
+    redis.call('HSET', current, field, content)
+    redis.call('PEXPIREAT', current, ARGV[4])
   end
+  out[#out + 1] = said(old, content)
 end
-redis.call('HSET', KEYS[1], field, content)
-redis.call('PEXPIREAT', KEYS[1], ARGV[6])
-if not old then return 0 end
-if old == content then return 1 end
-return 2
+return table.concat(out)
 `);
 
-const PEEK = luaScript(`${OLDER}
-local field = ARGV[1]
-local old = redis.call('HGET', KEYS[1], field)
-for i = 1, tonumber(ARGV[3]) do
-  if old then break end
-  old = redis.call('HGET', older(i), field)
+const PEEK = luaScript(`${KEY}
+local out = {}
+for i = 4, #ARGV, 3 do
+  local shard, field = ARGV[i], ARGV[i + 1]
+  local old
+  for age = 0, older do
+    old = redis.call('HGET', key(shard, age), field)
+    if old then break end
+  end
+  out[#out + 1] = said(old, ARGV[i + 2])
 end
-if not old then return 0 end
-if old == ARGV[2] then return 1 end
-return 2
+return table.concat(out)
 `);
 
 const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
 
-/** Where an item's sighting lives: its shard's current bucket (and how to name the older ones), field, content and expiry. */
+/** Where an item's sighting lives: its shard's current bucket, field, content and expiry. */
 export interface SeenLocation {
   key: string;
-  /** The shard's bucket keys are this prefix and the bucket number. */
-  bucketPrefix: string;
+  shard: number;
   current: number;
-  /** Older buckets that can still hold the item. */
-  older: number;
   field: Buffer;
   content: Buffer;
   expireAt: number;
@@ -116,13 +134,12 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
   const width = Math.ceil(opts.retentionMs / buckets);
   return (feedId, itemKey, contentHash, now) => {
     const id = hash64(`${feedId}\n${itemKey}`);
-    const bucketPrefix = `${opts.prefix}:seen:{seen-${(id.lo & 0xffff) % shards}}:`;
+    const shard = (id.lo & 0xffff) % shards;
     const current = Math.floor(now / width);
     return {
-      key: bucketPrefix + current,
-      bucketPrefix,
+      key: `${keyPrefix(opts.prefix)}${shard}}:${current}`,
+      shard,
       current,
-      older: buckets,
       field: hashBytes(id, 6),
       content: hashBytes(hash64(contentHash), 4),
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
@@ -131,20 +148,36 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
   };
 }
 
+const keyPrefix = (prefix: string) => `${prefix}:seen:{seen-`;
+
 export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
   const locate = seenLocator(opts);
   const clock = opts.clock ?? Date.now;
-  const args = (at: SeenLocation) => [at.field, at.content, at.older, at.bucketPrefix, at.current];
+  const older = opts.buckets ?? 30;
+  const perCall = Math.max(1, opts.itemsPerCall ?? 1);
 
-  async function checkOne(feedId: string, itemKey: string, contentHash: string, now: number, known?: Sighting): Promise<Sighting> {
-    const at = locate(feedId, itemKey, contentHash, now);
-    return SIGHTINGS[(await CHECK.run(redis, [at.key], [...args(at), at.expireAt, known === 'new' ? '1' : '0'])) as number];
+  /** Runs a script over the items, perCall at a time, side by side; one sighting an item. */
+  async function run(
+    script: LuaScript, feedId: string, itemKeys: string[], contentHashes: string[], now: number,
+    head: (first: SeenLocation) => LuaArg[], extra: (i: number) => LuaArg[],
+  ): Promise<Sighting[]> {
+    const calls: Promise<Sighting[]>[] = [];
+    for (let from = 0; from < itemKeys.length; from += perCall) {
+      const at = itemKeys.slice(from, from + perCall).map((key, k) => locate(feedId, key, contentHashes[from + k], now));
+      const args: LuaArg[] = [older, at[0].current, keyPrefix(opts.prefix), ...head(at[0])];
+      at.forEach((a, k) => args.push(a.shard, a.field, a.content, ...extra(from + k)));
+      calls.push(script.run(redis, [at[0].key], args).then((said) => [...(said as Buffer).toString('latin1')].map((c) => SIGHTINGS[Number(c)])));
+    }
+    return (await Promise.all(calls)).flat();
   }
+
+  const check = (feedId: string, itemKeys: string[], contentHashes: string[], now: number, peeked?: Sighting[]) =>
+    run(CHECK, feedId, itemKeys, contentHashes, now, (first) => [first.expireAt], (i) => [peeked?.[i] === 'new' ? '1' : '0']);
 
   return {
     async check(feedId, itemKey, contentHash, now) {
       try {
-        return await checkOne(feedId, itemKey, contentHash, now);
+        return (await check(feedId, [itemKey], [contentHash], now))[0];
       } catch (err) {
         throw redisError('seen store check failed', err);
       }
@@ -152,10 +185,7 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
 
     async peek(feedId, itemKeys, contentHashes, now = clock()) {
       try {
-        return await Promise.all(itemKeys.map(async (key, i) => {
-          const at = locate(feedId, key, contentHashes[i], now);
-          return SIGHTINGS[(await PEEK.run(redis, [at.key], args(at))) as number];
-        }));
+        return await run(PEEK, feedId, itemKeys, contentHashes, now, () => [], () => []);
       } catch (err) {
         throw redisError('seen store peek failed', err);
       }
@@ -163,7 +193,7 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
 
     async mark(feedId, itemKeys, contentHashes, now = clock(), peeked) {
       try {
-        await Promise.all(itemKeys.map((key, i) => checkOne(feedId, key, contentHashes[i], now, peeked?.[i])));
+        await check(feedId, itemKeys, contentHashes, now, peeked);
       } catch (err) {
         throw redisError('seen store mark failed', err);
       }

@@ -12,7 +12,7 @@ import { resolveRedis } from '../adapters/local-redis.js';
 import type { Logger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { openQueues } from '../adapters/queues.js';
-import { assertNoEviction, connectRedis, describeRedisUrl } from '../adapters/redis.js';
+import { assertNoEviction, connectRedis, describeRedisUrl, isCluster } from '../adapters/redis.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
@@ -75,7 +75,8 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   const deps: PipelineDeps = {
     current, redis: client, queues, metrics, logger, clock: systemClock, random: Math.random,
     poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
-    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention }),
+    // A poll's items in one script call, except on a Cluster, where their shards live on other nodes.
+    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: isCluster(client) ? 1 : 250 }),
     stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),

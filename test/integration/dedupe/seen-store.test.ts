@@ -96,6 +96,23 @@ describe('seen store', () => {
     expect(await redis.keys(`${p}:seen:*`)).toHaveLength(1);
   });
 
+  it('answers items checked a few to a script call as it answers them one at a time', async () => {
+    const now = Date.now();
+    const sightings = async (itemsPerCall: number) => {
+      const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 10 * DAY, buckets: 10, itemsPerCall });
+      const keys = Array.from({ length: 7 }, (_, i) => `g:${i}`);
+      await store.mark('bbc', keys.slice(0, 4), ['a', 'b', 'c', 'd'], now - 3 * DAY);
+      const contents = ['a', 'B', 'c', 'D', 'e', 'f', 'g'];
+      const peeked = await store.peek('bbc', keys, contents, now);
+      await store.mark('bbc', keys, contents, now, peeked);
+      return [...peeked, ...(await store.peek('bbc', keys, contents, now))];
+    };
+    const expected = ['seen', 'changed', 'seen', 'changed', 'new', 'new', 'new', ...Array(7).fill('seen')];
+    expect(await sightings(1)).toEqual(expected);
+    expect(await sightings(3)).toEqual(expected);
+    expect(await sightings(250)).toEqual(expected);
+  });
+
   it('keeps every remembered item in a compact listpack hash', async () => {
     const p = prefix();
     const store = createSeenStore(redis, { prefix: p, retentionMs: DAY, shards: 4 });
