@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
 import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
-import { luaScript } from './lua-script.js';
+import { luaScript, type LuaArg } from './lua-script.js';
 import { redisError } from './redis-error.js';
 
 export interface StoryItem {
@@ -47,6 +47,12 @@ export interface StoryRecord {
   outlets: StoryOutlet[];
 }
 
+export interface StoryAssignment {
+  storyId: string;
+  /** Whether this item started the story. */
+  isNew: boolean;
+}
+
 export interface StoryStoreOptions {
   prefix: string;
   /** How long a story stays open for copies to join (config `dedupe.storyWindow`). */
@@ -65,7 +71,9 @@ export interface StoryStoreOptions {
 }
 
 export interface StoryStore {
-  assign(item: StoryItem): Promise<{ storyId: string; isNew: boolean }>;
+  assign(item: StoryItem): Promise<StoryAssignment>;
+  /** Assigns a job's items in one round trip, in order: a copy joins a story started before it in the list. */
+  assignAll(items: StoryItem[]): Promise<StoryAssignment[]>;
   show(storyId: string): Promise<StoryRecord | null>;
   /**
    * Records that these watches were alerted for the story on the webhook and returns the ones not
@@ -88,75 +96,91 @@ const TICKS_PER_WINDOW = 64;
 /** One band write in this many sweeps its hash; a band's field bytes pick which, so it is even. */
 const SWEEP_EVERY = 32;
 
-// KEYS: the new story's record. Index keys and the record of a story being joined are built here,
-// in the script, from ARGV: they share the new record's hash tag, so they live on its cluster node,
-// and sending ~35 full key names on every call cost more than the lookup.
-// ARGV: hasUrl, URL shard, URL field, index prefix, record prefix, minVotes, tick (2 bytes), max age
-// in ticks, index expiry, record expiry, newId (6 bytes), title, at, outlet field, outlet value,
-// sweep divisor, and the bands packed in one string, four bytes a band: its 2-byte field, then its
-// shard as a big-endian uint16 (one argument instead of 64 keeps the request small).
-// An entry's value is the story id (6 bytes) and the tick it was written in (2 bytes).
+// Items are assigned in order, so a copy later in the same call joins a story started earlier in it.
+// KEYS: each item's record, should it start a story. Index keys and the record of a story being
+// joined are built here, in the script, from ARGV: they share the records' hash tag, so they live on
+// their cluster node, and sending ~35 full key names an item cost more than the lookup.
+// ARGV: index prefix, record prefix, minVotes, max age in ticks, sweep divisor, then per item
+// ITEM_ARGS values: hasUrl, URL shard, URL field, tick (2 bytes), index expiry, record expiry,
+// newId (6 bytes), title, at, outlet field, outlet value, and the bands packed in one string, four
+// bytes a band: its 2-byte field, then its shard as a big-endian uint16 (one argument instead of
+// 64 keeps the request small). An entry's value is the story id (6 bytes) and the tick it was
+// written in (2 bytes). Returns the story id and 1 (started) or 0 (joined), per item.
+const ITEM_ARGS = 12;
 const ASSIGN = luaScript(`
-local hasUrl, urlShard, urlField, idx, rec = ARGV[1] == '1', ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local minVotes, tickBytes, maxAge, expireAt, recExpireAt = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10]
-local newId, sweepEvery, packed = ARGV[11], tonumber(ARGV[16]), ARGV[17]
+local idx, rec, minVotes, maxAge, sweepEvery = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function u16(s, at) local hi, lo = string.byte(s, at, at + 1) return hi * 256 + lo end
-local tick = u16(tickBytes, 1)
-local function live(v) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
-local function band(b)
-  local at = 4 * b + 1
-  return string.sub(packed, at, at + 1), string.format('%d', u16(packed, at + 2))
-end
-local found
-if hasUrl then
-  local v = redis.call('HGET', idx .. urlShard, urlField)
-  if live(v) then found = string.sub(v, 1, 6) end
-end
-if not found then
-  local votes, best, bestVotes = {}, nil, 0
+
+local function assign(record, a)
+  local hasUrl, urlShard, urlField, tickBytes = a[1] == '1', a[2], a[3], a[4]
+  local expireAt, recExpireAt, newId, packed = a[5], a[6], a[7], a[12]
+  local tick = u16(tickBytes, 1)
+  local function live(v) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
+  local function band(b)
+    local at = 4 * b + 1
+    return string.sub(packed, at, at + 1), string.format('%d', u16(packed, at + 2))
+  end
+  local function write(key, field, id)
+    redis.call('HSET', key, field, id .. tickBytes)
+    redis.call('PEXPIREAT', key, expireAt)
+  end
+  local function sweep(key)
+    local all, stale = redis.call('HGETALL', key), {}
+    for i = 1, #all, 2 do
+      if not live(all[i + 1]) then stale[#stale + 1] = all[i] end
+    end
+    if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+  end
+  local function outlet(key)
+    redis.call('HSETNX', key, a[10], a[11])
+    redis.call('PEXPIREAT', key, recExpireAt)
+  end
+
+  local found
+  if hasUrl then
+    local v = redis.call('HGET', idx .. urlShard, urlField)
+    if live(v) then found = string.sub(v, 1, 6) end
+  end
+  if not found then
+    local votes, best, bestVotes = {}, nil, 0
+    for b = 0, #packed / 4 - 1 do
+      local field, shard = band(b)
+      local v = redis.call('HGET', idx .. shard, field)
+      if live(v) then
+        local id = string.sub(v, 1, 6)
+        local n = (votes[id] or 0) + 1
+        votes[id] = n
+        if n > bestVotes then best, bestVotes = id, n end
+      end
+    end
+    if bestVotes >= minVotes then found = best end
+  end
+  local id = found or newId
+  if hasUrl then write(idx .. urlShard, urlField, id) end
+  if found then
+    outlet(rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)))
+    return found, 0
+  end
   for b = 0, #packed / 4 - 1 do
     local field, shard = band(b)
-    local v = redis.call('HGET', idx .. shard, field)
-    if live(v) then
-      local id = string.sub(v, 1, 6)
-      local n = (votes[id] or 0) + 1
-      votes[id] = n
-      if n > bestVotes then best, bestVotes = id, n end
-    end
+    local key = idx .. shard
+    write(key, field, id)
+    if u16(field, 1) % sweepEvery == 0 then sweep(key) end
   end
-  if bestVotes >= minVotes then found = best end
+  redis.call('HSETNX', record, 'title', a[8])
+  redis.call('HSETNX', record, 'first', a[9])
+  outlet(record)
+  return id, 1
 end
-local function write(key, field, id)
-  redis.call('HSET', key, field, id .. tickBytes)
-  redis.call('PEXPIREAT', key, expireAt)
+
+local out = {}
+for k = 1, #KEYS do
+  local from = 5 + (k - 1) * ${ITEM_ARGS}
+  local id, started = assign(KEYS[k], {unpack(ARGV, from + 1, from + ${ITEM_ARGS})})
+  out[#out + 1] = id
+  out[#out + 1] = started
 end
-local function sweep(key)
-  local all, stale = redis.call('HGETALL', key), {}
-  for i = 1, #all, 2 do
-    if not live(all[i + 1]) then stale[#stale + 1] = all[i] end
-  end
-  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
-end
-local id = found or newId
-if hasUrl then write(idx .. urlShard, urlField, id) end
-local function record(key)
-  redis.call('HSETNX', key, ARGV[14], ARGV[15])
-  redis.call('PEXPIREAT', key, recExpireAt)
-end
-if found then
-  record(rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)))
-  return {found, 0}
-end
-for b = 0, #packed / 4 - 1 do
-  local field, shard = band(b)
-  local key = idx .. shard
-  write(key, field, id)
-  if u16(field, 1) % sweepEvery == 0 then sweep(key) end
-end
-redis.call('HSETNX', KEYS[1], 'title', ARGV[12])
-redis.call('HSETNX', KEYS[1], 'first', ARGV[13])
-record(KEYS[1])
-return {id, 1}
+return out
 `);
 
 // KEYS: the claims hash. ARGV: alertId, ttl, watch ids. Returns whether another alert claimed
@@ -196,33 +220,50 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
   const records = `${opts.prefix}:story:${tag}:`;
   const claimsKey = (id: string, webhookId: string) => `${opts.prefix}:story:{${id}}:claims:${webhookId}`;
 
+  /** The script's arguments for one item, and the id a story it starts would get. */
+  function argsOf(item: StoryItem): { newId: string; itemArgs: LuaArg[] } {
+    const tick = Buffer.alloc(2);
+    tick.writeUInt16BE(Math.floor(item.at / tickMs) % 65_536);
+    const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
+    let urlField: Buffer | string = '';
+    let urlShard = 0;
+    if (item.url) {
+      const h = hash64(canonicalUrl(item.url));
+      urlField = hashBytes(h, 6);
+      urlShard = h.lo % shards;
+    }
+    const itemArgs: LuaArg[] = [
+      item.url ? '1' : '0', urlShard, urlField, tick,
+      // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
+      // backfill, the benchmark's simulated month) holds only what would still be in the window.
+      item.at + opts.windowMs + tickMs, item.at + recordTtl, Buffer.from(newId, 'hex'),
+      item.title, item.at, `${MEMBER}${item.feedId}\t${item.itemKey}`, `${item.at}\t${item.url ?? ''}`, packBands(item, shards),
+    ];
+    return { newId, itemArgs };
+  }
+
+  async function assignAll(items: StoryItem[]): Promise<StoryAssignment[]> {
+    if (items.length === 0) return [];
+    const args: LuaArg[] = [index, records, MIN_VOTES, TICKS_PER_WINDOW, SWEEP_EVERY];
+    const keys = items.map((item) => {
+      const { newId, itemArgs } = argsOf(item);
+      args.push(...itemArgs);
+      return records + newId;
+    });
+    try {
+      const out = (await ASSIGN.run(redis, keys, args)) as (Buffer | number)[];
+      return items.map((_, i) => ({ storyId: (out[2 * i] as Buffer).toString('hex'), isNew: out[2 * i + 1] === 1 }));
+    } catch (err) {
+      throw redisError('story assign failed', err);
+    }
+  }
+
   return {
     async assign(item) {
-      const tick = Buffer.alloc(2);
-      tick.writeUInt16BE(Math.floor(item.at / tickMs) % 65_536);
-      const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
-      let urlField: Buffer | string = '';
-      let urlShard = 0;
-      if (item.url) {
-        const h = hash64(canonicalUrl(item.url));
-        urlField = hashBytes(h, 6);
-        urlShard = h.lo % shards;
-      }
-      const member = `${MEMBER}${item.feedId}\t${item.itemKey}`;
-      const outlet = `${item.at}\t${item.url ?? ''}`;
-      try {
-        const [id, created] = (await ASSIGN.run(redis, [records + newId], [
-          item.url ? '1' : '0', urlShard, urlField, index, records, MIN_VOTES, tick, TICKS_PER_WINDOW,
-          // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
-          // backfill, the benchmark's simulated month) holds only what would still be in the window.
-          item.at + opts.windowMs + tickMs, item.at + recordTtl, Buffer.from(newId, 'hex'),
-          item.title, item.at, member, outlet, SWEEP_EVERY, packBands(item, shards),
-        ])) as [Buffer, number];
-        return { storyId: id.toString('hex'), isNew: created === 1 };
-      } catch (err) {
-        throw redisError('story assign failed', err);
-      }
+      return (await assignAll([item]))[0];
     },
+
+    assignAll,
 
     async show(storyId) {
       if (!/^[0-9a-f]{12}$/.test(storyId)) return null;

@@ -9,6 +9,7 @@ import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
+import type { StoryAssignment, StoryItem } from '../dedupe/story-store.js';
 import type { AlertPayload } from '../contracts/webhook.js';
 import { addToDigest, routeAlert } from '../deliver/digest.js';
 import { buildPayload } from '../deliver/payload.js';
@@ -34,28 +35,30 @@ export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchM
 }
 
 /**
- * The items of one job side by side, so their Redis round trips overlap, and recorded for
- * backtesting in one round trip.
+ * The items of one job: joined to their stories and recorded for backtesting in one round trip
+ * each, then matched and alerted side by side, so their Redis round trips overlap.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items, ...poll } = job;
   const now = deps.clock();
-  const [summaries] = await Promise.all([
-    Promise.all(items.map((entry) => handleItem({ ...poll, ...entry }, deps, now))),
+  const [stories] = await Promise.all([
+    deps.stories.assignAll(items.map(({ item }) => storyItemOf(poll.feedId, item, now))),
     deps.backtest.record(items.map(({ item }) => ({
       feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
       publishedAt: item.publishedAt, lang: item.lang, at: now,
     }))),
   ]);
-  return summaries;
+  return Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i])));
 }
 
-export async function handleItem(job: ItemJob, deps: PipelineDeps, now = deps.clock()): Promise<ItemSummary> {
+function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryItem {
+  return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
+}
+
+/** Matches an item already joined to its story and raises its alerts. */
+async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment): Promise<ItemSummary> {
   const { config, matcher } = deps.current();
   const { item, feedId } = job;
-  const story = await deps.stories.assign({
-    feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at: now,
-  });
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
   const matches = matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId, lang: item.lang });
   if (matches.length === 0) return { storyId: story.storyId, watches: [], alerts: [] };

@@ -44,6 +44,20 @@ describe('story store', () => {
     expect(b).toEqual({ storyId: a.storyId, isNew: false });
   });
 
+  it('assigns a job\'s items in order, so a copy joins a story started earlier in the same call', async () => {
+    const s = store();
+    const t = Date.now();
+    const [a, other, b] = await s.assignAll([
+      { feedId: 'reuters', itemKey: 'g:1', title: 'NATO sets up Ukraine aid hub in Poland', text: LEAD, at: t },
+      { feedId: 'reuters', itemKey: 'g:2', title: 'NATO plans largest Baltic naval drill', text: OTHER, at: t },
+      { feedId: 'guardian', itemKey: 'g:3', title: 'Allies agree Polish command centre for Ukraine weapons', text: `${LEAD} Back to top button`, at: t + 1 },
+    ]);
+    expect(a.isNew && other.isNew).toBe(true);
+    expect(other.storyId).not.toBe(a.storyId);
+    expect(b).toEqual({ storyId: a.storyId, isNew: false });
+    expect((await s.show(a.storyId))?.outlets.map((o) => o.feedId)).toEqual(['reuters', 'guardian']);
+  });
+
   it('joins an item whose link is the same article through tracking and AMP variants', async () => {
     const s = store();
     const t = Date.now();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { FeedItem } from '../../../src/contracts/item.js';
 import type { DeliverJob } from '../../../src/contracts/jobs.js';
-import { handleItem } from '../../../src/pipeline/handle-item.js';
+import { handleItems } from '../../../src/pipeline/handle-item.js';
 import { pipelineDeps } from '../../helpers/pipeline-deps.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 
@@ -38,8 +38,8 @@ const ORIGINAL: FeedItem = {
 let server: TestRedis;
 let redis: Redis;
 let deps: ReturnType<typeof pipelineDeps>;
-const item = (feedId: string, it: FeedItem, sighting: 'new' | 'changed' = 'new') =>
-  handleItem({ feedId, feedUrl: `https://${feedId}.example/rss`, item: it, sighting, fetchedAt: Date.now() }, deps);
+const item = async (feedId: string, it: FeedItem, sighting: 'new' | 'changed' = 'new') =>
+  (await handleItems({ feedId, feedUrl: `https://${feedId}.example/rss`, fetchedAt: Date.now(), items: [{ item: it, sighting }] }, deps))[0];
 const deliveries = async () => (await deps.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => ({ id: j.id, ...(j.data as Extract<DeliverJob, { kind: 'alert' }>) }));
 
 beforeAll(async () => {
