@@ -28,7 +28,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
     poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock }),
-    seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention, itemsPerCall: 250 }),
+    seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention, itemsPerCall: 50 }),
     stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow }),
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
     breaker: createCircuitBreaker(redis, { prefix }),
