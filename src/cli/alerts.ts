@@ -1,5 +1,5 @@
 /** `mediawatch alerts failed|replay`: the failed set of alerts that exhausted their retries. */
-import { goneKey } from '../pipeline/handle-delivery.js';
+import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { connectOperator } from './connect.js';
 
 export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -30,7 +30,8 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       return target === '--all' ? 0 : 1;
     }
     // A replay is the operator saying the endpoint is fixed: lift a 410 "gone" mark.
-    for (const hook of new Set(chosen.map((j) => j.data.webhookId))) await ctx.redis.del(goneKey(ctx.loaded.config.redisPrefix, hook));
+    const breaker = createCircuitBreaker(ctx.redis, { prefix: ctx.loaded.config.redisPrefix });
+    for (const hook of new Set(chosen.map((j) => j.data.webhookId))) await breaker.revive(hook);
     for (const job of chosen) await job.retry('failed', { resetAttemptsMade: true });
     console.log(`replaying ${chosen.length} alert(s)`);
     return 0;

@@ -2,7 +2,8 @@
  * Per-endpoint circuit breaker, kept in Redis so every worker process agrees. After
  * `threshold` consecutive failures the endpoint is paused: its alerts wait (delayed, not failed,
  * nothing dropped) until a cooldown passes, then one probe goes through; a failed probe doubles
- * the cooldown (capped), a success closes the circuit. Other endpoints are not affected.
+ * the cooldown (capped), a success closes the circuit. Other endpoints are not affected. An
+ * endpoint that answered 410 Gone is disabled here too, until an operator revives it.
  */
 import type { Redis } from 'ioredis';
 
@@ -12,12 +13,21 @@ export interface BreakerOptions {
   maxCooldownMs?: number;
 }
 
-export type Gate = { pass: true } | { pass: false; retryAt: number };
+export type Gate =
+  /** `clean`: no failure on record, so a success has nothing to reset. */
+  | { pass: true; clean: boolean }
+  | { pass: false; retryAt: number }
+  | { pass: false; gone: true };
 
 export interface CircuitBreaker {
   /** Whether a delivery to this endpoint may go now; when not, when to try again. */
   gate(webhookId: string, now: number): Promise<Gate>;
+  /** Closes the circuit and forgets the failures; a gone mark stays. */
   success(webhookId: string): Promise<void>;
+  /** The endpoint answered 410 Gone: every delivery gives up until it is revived. */
+  markGone(webhookId: string, now: number): Promise<void>;
+  /** Lifts a gone mark (an operator replaying the endpoint's failed alerts says it is fixed). */
+  revive(webhookId: string): Promise<void>;
   /** Returns true when this failure opened (or re-opened) the circuit. */
   failure(webhookId: string, threshold: number, now: number): Promise<boolean>;
   isOpen(webhookId: string, now: number): Promise<boolean>;
@@ -46,8 +56,11 @@ end
 return 0
 `;
 
-// KEYS[1] breaker hash; ARGV: now. Closed → pass; open → wait; cooldown over → one probe passes.
+// KEYS[1] breaker hash; ARGV: now. Nothing on record → pass, clean; gone → give up; closed → pass;
+// open → wait; cooldown over → one probe passes. Replies {1 pass | 0 wait | 2 gone, retryAt, clean}.
 const GATE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {1, 0, 1} end
+if redis.call('HEXISTS', KEYS[1], 'gone') == 1 then return {2, 0, 0} end
 local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
 if openUntil == 0 then return {1, 0} end
 local now = tonumber(ARGV[1])
@@ -64,11 +77,18 @@ export function createCircuitBreaker(redis: Redis, opts: BreakerOptions): Circui
   const key = (id: string) => `${opts.prefix}:webhook:${id}:breaker`;
   return {
     async gate(id, now) {
-      const [pass, retryAt] = (await redis.eval(GATE, 1, key(id), now)) as [number, number];
-      return pass === 1 ? { pass: true } : { pass: false, retryAt };
+      const [pass, retryAt, clean] = (await redis.eval(GATE, 1, key(id), now)) as [number, number, number?];
+      if (pass === 2) return { pass: false, gone: true };
+      return pass === 1 ? { pass: true, clean: clean === 1 } : { pass: false, retryAt };
     },
     async success(id) {
-      await redis.del(key(id));
+      await redis.hdel(key(id), 'failures', 'opens', 'openUntil', 'probe');
+    },
+    async markGone(id, now) {
+      await redis.hset(key(id), 'gone', now);
+    },
+    async revive(id) {
+      await redis.hdel(key(id), 'gone');
     },
     async failure(id, threshold, now) {
       return (await redis.eval(FAILURE, 1, key(id), threshold, now, base, max)) === 1;

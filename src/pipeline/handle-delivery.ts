@@ -22,28 +22,24 @@ export function targetOf(hook: WebhookConfig): WebhookTarget {
   return { id: hook.id, url: hook.url, secrets, format: hook.format, timeoutMs: hook.timeout };
 }
 
-export function goneKey(prefix: string, webhookId: string): string {
-  return `${prefix}:webhook:${webhookId}:gone`;
-}
-
 export async function handleDelivery(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
   const { config } = deps.current();
   const hook = config.webhooks.find((h) => h.id === job.webhookId);
   if (!hook || hook.url === '') {
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`) };
   }
-  if (await deps.redis.exists(goneKey(config.redisPrefix, hook.id))) {
+  const gate = await deps.breaker.gate(hook.id, deps.clock());
+  if (!gate.pass) {
+    if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`) };
   }
-  const gate = await deps.breaker.gate(hook.id, deps.clock());
-  if (!gate.pass) return { kind: 'wait', until: gate.retryAt };
 
   const payload = await payloadOf(jobId, job, deps);
   if (!payload) return { kind: 'delivered' }; // an empty digest window: nothing to say
   const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
-    await deps.breaker.success(hook.id);
+    if (!gate.clean) await deps.breaker.success(hook.id);
     if (job.kind === 'digest') await deps.redis.del(job.key);
     deps.metrics.alertsSent.inc({ webhook: hook.id });
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 0);
@@ -52,7 +48,7 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
     return { kind: 'delivered' };
   }
   if (outcome.kind === 'gone') {
-    await deps.redis.set(goneKey(config.redisPrefix, hook.id), String(deps.clock()));
+    await deps.breaker.markGone(hook.id, deps.clock());
     deps.metrics.alertsFailed.inc({ webhook: hook.id, final: 'true' });
     deps.logger.error({ ...log, url: hook.url }, 'WEBHOOK DISABLED: the endpoint answered 410 Gone; its alerts go to the failed set until it is fixed and they are replayed');
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone`, { details: { status: 410 } }) };

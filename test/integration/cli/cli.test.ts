@@ -84,11 +84,11 @@ describe('mediawatch alerts', () => {
   });
   afterAll(() => redis.stop());
 
-  it('lists alerts that failed for good and sends them again on replay', async () => {
+  it('lists alerts that failed for good and sends them again on replay, lifting a 410 Gone mark', async () => {
     const feeds = await startFeedServer();
     const secret = newSecret();
     let accept = false;
-    const hook = await startReceiver(secret, () => (accept ? 200 : 400));
+    const hook = await startReceiver(secret, () => (accept ? 200 : 410));
     feeds.set('/f.xml', { body: '<rss version="2.0"><channel><title>t</title><item><guid>1</guid><title>Macron in Rome</title><link>https://x.example/1</link></item></channel></rss>' });
     const file = writeConfig(`schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: f, url: "${feeds.url('/f.xml')}" }]\n${WATCHES}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`);
     const env = { MEDIAWATCH_CONFIG: file, REDIS_URL: redis.url };
@@ -97,7 +97,7 @@ describe('mediawatch alerts', () => {
       await waitFor(async () => (await mediawatch(['alerts', 'failed'], { env })).out.includes('webhook=h'), 30_000, 'a failed alert');
       const listed = await mediawatch(['alerts', 'failed'], { env });
       expect(listed.out).toMatch(/Macron in Rome/);
-      expect(listed.out).toMatch(/HTTP 400/);
+      expect(listed.out).toMatch(/answered 410 Gone/);
       const id = listed.out.split(/\s+/)[0];
 
       accept = true;

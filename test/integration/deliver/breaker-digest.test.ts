@@ -17,7 +17,7 @@ afterAll(() => server.stop());
 describe('circuit breaker', () => {
   it('lets deliveries through until the threshold of consecutive failures, then pauses the endpoint', async () => {
     const breaker = createCircuitBreaker(redis, { prefix: 't1', baseCooldownMs: 1_000 });
-    expect(await breaker.gate('a', 0)).toEqual({ pass: true });
+    expect(await breaker.gate('a', 0)).toEqual({ pass: true, clean: true });
     expect(await breaker.failure('a', 3, 0)).toBe(false);
     expect(await breaker.failure('a', 3, 0)).toBe(false);
     expect(await breaker.failure('a', 3, 10)).toBe(true);
@@ -28,7 +28,7 @@ describe('circuit breaker', () => {
   it('lets one probe through after the cooldown and doubles the cooldown when it fails', async () => {
     const breaker = createCircuitBreaker(redis, { prefix: 't2', baseCooldownMs: 1_000 });
     for (let i = 0; i < 2; i++) await breaker.failure('a', 2, 0);
-    expect(await breaker.gate('a', 1_000)).toEqual({ pass: true });
+    expect(await breaker.gate('a', 1_000)).toEqual({ pass: true, clean: false });
     expect((await breaker.gate('a', 1_001)).pass).toBe(false); // the probe is out
     expect(await breaker.failure('a', 2, 1_100)).toBe(true);
     expect(await breaker.gate('a', 2_000)).toEqual({ pass: false, retryAt: 3_100 });
@@ -37,9 +37,20 @@ describe('circuit breaker', () => {
   it('closes the circuit on a success, and keeps endpoints apart', async () => {
     const breaker = createCircuitBreaker(redis, { prefix: 't3', baseCooldownMs: 1_000 });
     for (let i = 0; i < 2; i++) await breaker.failure('a', 2, 0);
-    expect(await breaker.gate('b', 10)).toEqual({ pass: true });
+    expect(await breaker.gate('b', 10)).toEqual({ pass: true, clean: true });
     await breaker.success('a');
-    expect(await breaker.gate('a', 10)).toEqual({ pass: true });
+    expect(await breaker.gate('a', 10)).toEqual({ pass: true, clean: true });
+  });
+
+  it('gives up on an endpoint marked gone, through successes of tries in flight, until it is revived', async () => {
+    const breaker = createCircuitBreaker(redis, { prefix: 't8' });
+    await breaker.failure('a', 5, 0);
+    await breaker.markGone('a', 10);
+    expect(await breaker.gate('a', 20)).toEqual({ pass: false, gone: true });
+    await breaker.success('a');
+    expect(await breaker.gate('a', 30)).toEqual({ pass: false, gone: true });
+    await breaker.revive('a');
+    expect(await breaker.gate('a', 40)).toEqual({ pass: true, clean: true });
   });
 });
 
