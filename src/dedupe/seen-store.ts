@@ -117,6 +117,8 @@ export interface SeenLocation {
   key: string;
   shard: number;
   current: number;
+  /** Older buckets that can still hold the item. */
+  older: number;
   field: Buffer;
   content: Buffer;
   expireAt: number;
@@ -141,6 +143,7 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
       key: `${keyPrefix(opts.prefix)}${shard}}:${current}`,
       shard,
       current,
+      older: buckets,
       field: hashBytes(id, 6),
       content: hashBytes(hash64(contentHash), 4),
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
@@ -154,7 +157,6 @@ const keyPrefix = (prefix: string) => `${prefix}:seen:{seen-`;
 export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
   const locate = seenLocator(opts);
   const clock = opts.clock ?? Date.now;
-  const older = opts.buckets ?? 30;
   const perCall = Math.max(1, opts.itemsPerCall ?? 1);
 
   /** Runs a script over the items, perCall at a time, side by side; one sighting an item. */
@@ -165,20 +167,20 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
     const calls: Promise<Sighting[]>[] = [];
     for (let from = 0; from < itemKeys.length; from += perCall) {
       const at = itemKeys.slice(from, from + perCall).map((key, k) => locate(feedId, key, contentHashes[from + k], now));
-      const args: LuaArg[] = [older, at[0].current, keyPrefix(opts.prefix), ...head(at[0])];
+      const args: LuaArg[] = [at[0].older, at[0].current, keyPrefix(opts.prefix), ...head(at[0])];
       at.forEach((a, k) => args.push(a.shard, a.field, a.content, ...extra(from + k)));
       calls.push(script.run(redis, [at[0].key], args).then((said) => [...(said as Buffer).toString('latin1')].map((c) => SIGHTINGS[Number(c)])));
     }
     return (await Promise.all(calls)).flat();
   }
 
-  const check = (feedId: string, itemKeys: string[], contentHashes: string[], now: number, peeked?: Sighting[]) =>
+  const checkAll = (feedId: string, itemKeys: string[], contentHashes: string[], now: number, peeked?: Sighting[]) =>
     run(CHECK, feedId, itemKeys, contentHashes, now, (first) => [first.expireAt], (i) => [peeked?.[i] === 'new' ? '1' : '0']);
 
   return {
     async check(feedId, itemKey, contentHash, now) {
       try {
-        return (await check(feedId, [itemKey], [contentHash], now))[0];
+        return (await checkAll(feedId, [itemKey], [contentHash], now))[0];
       } catch (err) {
         throw redisError('seen store check failed', err);
       }
@@ -194,7 +196,7 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
 
     async mark(feedId, itemKeys, contentHashes, now = clock(), peeked) {
       try {
-        await check(feedId, itemKeys, contentHashes, now, peeked);
+        await checkAll(feedId, itemKeys, contentHashes, now, peeked);
       } catch (err) {
         throw redisError('seen store mark failed', err);
       }

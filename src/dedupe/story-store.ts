@@ -110,43 +110,38 @@ const ITEM_ARGS = 12;
 const ASSIGN = luaScript(`
 local idx, rec, minVotes, maxAge, sweepEvery = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function u16(s, at) local hi, lo = string.byte(s, at, at + 1) return hi * 256 + lo end
+local function live(v, tick) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
+local function write(key, field, value, expireAt)
+  redis.call('HSET', key, field, value)
+  redis.call('PEXPIREAT', key, expireAt)
+end
+local function sweep(key, tick)
+  local all, stale = redis.call('HGETALL', key), {}
+  for i = 1, #all, 2 do
+    if not live(all[i + 1], tick) then stale[#stale + 1] = all[i] end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
 
+-- a: the item's ITEM_ARGS values, in the order above.
 local function assign(record, a)
-  local hasUrl, urlShard, urlField, tickBytes = a[1] == '1', a[2], a[3], a[4]
-  local expireAt, recExpireAt, newId, packed = a[5], a[6], a[7], a[12]
+  local tickBytes, expireAt, packed = a[4], a[5], a[12]
   local tick = u16(tickBytes, 1)
-  local function live(v) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
-  local function band(b)
-    local at = 4 * b + 1
-    return string.sub(packed, at, at + 1), string.format('%d', u16(packed, at + 2))
-  end
-  local function write(key, field, id)
-    redis.call('HSET', key, field, id .. tickBytes)
-    redis.call('PEXPIREAT', key, expireAt)
-  end
-  local function sweep(key)
-    local all, stale = redis.call('HGETALL', key), {}
-    for i = 1, #all, 2 do
-      if not live(all[i + 1]) then stale[#stale + 1] = all[i] end
-    end
-    if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
-  end
-  local function outlet(key)
-    redis.call('HSETNX', key, a[10], a[11])
-    redis.call('PEXPIREAT', key, recExpireAt)
-  end
-
+  local urlKey = a[1] == '1' and idx .. a[2]
   local found
-  if hasUrl then
-    local v = redis.call('HGET', idx .. urlShard, urlField)
-    if live(v) then found = string.sub(v, 1, 6) end
+  if urlKey then
+    local v = redis.call('HGET', urlKey, a[3])
+    if live(v, tick) then found = string.sub(v, 1, 6) end
   end
+  -- Band fields and keys, read here and written below for a new story.
+  local fields, keys = {}, {}
   if not found then
     local votes, best, bestVotes = {}, nil, 0
-    for b = 0, #packed / 4 - 1 do
-      local field, shard = band(b)
-      local v = redis.call('HGET', idx .. shard, field)
-      if live(v) then
+    for b = 1, #packed / 4 do
+      local at = 4 * b - 3
+      fields[b], keys[b] = string.sub(packed, at, at + 1), idx .. string.format('%d', u16(packed, at + 2))
+      local v = redis.call('HGET', keys[b], fields[b])
+      if live(v, tick) then
         local id = string.sub(v, 1, 6)
         local n = (votes[id] or 0) + 1
         votes[id] = n
@@ -155,21 +150,18 @@ local function assign(record, a)
     end
     if bestVotes >= minVotes then found = best end
   end
-  local id = found or newId
-  if hasUrl then write(idx .. urlShard, urlField, id) end
-  if found then
-    outlet(rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)))
-    return found, 0
-  end
-  for b = 0, #packed / 4 - 1 do
-    local field, shard = band(b)
-    local key = idx .. shard
-    write(key, field, id)
-    if u16(field, 1) % sweepEvery == 0 then sweep(key) end
+  local id = found or a[7]
+  if urlKey then write(urlKey, a[3], id .. tickBytes, expireAt) end
+  if found then record = rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)) end
+  redis.call('HSETNX', record, a[10], a[11])
+  redis.call('PEXPIREAT', record, a[6])
+  if found then return found, 0 end
+  for b = 1, #keys do
+    write(keys[b], fields[b], id .. tickBytes, expireAt)
+    if u16(fields[b], 1) % sweepEvery == 0 then sweep(keys[b], tick) end
   end
   redis.call('HSETNX', record, 'title', a[8])
   redis.call('HSETNX', record, 'first', a[9])
-  outlet(record)
   return id, 1
 end
 

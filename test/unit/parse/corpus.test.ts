@@ -53,6 +53,7 @@ const parse = (f: Fixture): Promise<Result<ParsedFeed>> => parseFeed(f.body, { c
 const noReplacementChars = (feed: ParsedFeed) => JSON.stringify(feed).includes('\uFFFD') === false;
 
 const encodingCases = [...load('encoding'), ...load('illformed')];
+const parseCase = (name: string) => parse(encodingCases.find((f) => f.name === name)!);
 
 describe('feeds from the encoding and ill-formed corpus', () => {
   it.each(encodingCases.map((f) => [f.name, f] as const))('%s gives the outcome its header expects, as a value', async (_, f) => {
@@ -79,7 +80,7 @@ describe('feeds from the encoding and ill-formed corpus', () => {
     ['encoding/http_text_xml_charset_2.xml', 'This is a £“test.”'],
     ['encoding/http_text_xml_charset_overrides_encoding_2.xml', 'This is a £“test.”'],
   ])('%s yields the description "%s" as plain text', async (name, text) => {
-    const r = await parse(encodingCases.find((f) => f.name === name)!);
+    const r = await parseCase(name);
     expect(r.ok && r.value.items[0].content).toBe(text);
   });
 
@@ -89,7 +90,7 @@ describe('feeds from the encoding and ill-formed corpus', () => {
     ['encoding/bozo_http_i18n.xml', 'Iñtërnâtiônàlizætiøn'],
     ['illformed/always_strip_doctype.xml', 'found'],
   ])('%s yields the feed title "%s"', async (name, title) => {
-    const r = await parse(encodingCases.find((f) => f.name === name)!);
+    const r = await parseCase(name);
     expect(r.ok && r.value.title).toBe(title);
   });
 
@@ -100,12 +101,12 @@ describe('feeds from the encoding and ill-formed corpus', () => {
     ['illformed/chardet_gb2312.xml', '不归移民漫画系列：专业工作'],
     ['illformed/chardet_shiftjis.xml', 'DrecomRSSに記事投稿が反映されない…'],
   ])('%s, with no encoding declared, is detected and decoded to "%s"', async (name, title) => {
-    const r = await parse(encodingCases.find((f) => f.name === name)!);
+    const r = await parseCase(name);
     expect(r.ok && r.value.items[0].title).toBe(title);
   });
 
   it('reads Hebrew text without a declared encoding', async () => {
-    const r = await parse(encodingCases.find((f) => f.name === 'illformed/chardet_windows1255.xml')!);
+    const r = await parseCase('illformed/chardet_windows1255.xml');
     expect(r.ok && r.value.items[0].content).toMatch(/^האם תדפיס נייר/);
   });
 
@@ -116,7 +117,7 @@ describe('feeds from the encoding and ill-formed corpus', () => {
   });
 
   it.each(['illformed/rss_incomplete_cdata.xml', 'illformed/rdf_channel_empty_textinput.xml'])('%s, which is not well-formed, is a parse error', async (name) => {
-    const r = await parse(encodingCases.find((f) => f.name === name)!);
+    const r = await parseCase(name);
     expect(!r.ok && r.error.code).toBe('parse');
   });
 });
