@@ -92,7 +92,7 @@ async function benchFetch(): Promise<{ feedsPerSec: number; cpuMsPerFeed: number
   try {
     const config: FetchConfig = {
       connectTimeout: 5_000, totalTimeout: 10_000, maxBytes: 1024 * 1024, maxRedirects: 3,
-      perHostConcurrency: CONCURRENCY, perHostGap: 0, maxBackoff: 3_600_000,
+      perHostConcurrency: CONCURRENCY, perHostGap: 0, spread: 0, maxBackoff: 3_600_000,
       adaptive: { enabled: false, min: 120_000, max: 3_600_000 },
     };
     const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: 'mediawatch-bench' });

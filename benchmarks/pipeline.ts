@@ -5,7 +5,8 @@
  * - throughput: items per second from the first feed fetch to the last item matched (and every
  *   alert delivered), with 1 and 3 worker processes; beside it the BullMQ ceiling, no-op jobs
  *   through the same queue, prefix and options in as many processes, so our stages' cost shows;
- * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted;
+ * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted: from 20 feeds
+ *   (the scheduler spreads their polls over each second) and, for comparison, as one burst a second;
  * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,8 @@ const WATCHES = 200;
 /** Share of items that mention a watched name. */
 const MATCH_RATE = 0.1;
 const STEADY_RATE = 200;
+/** Feeds sharing the steady rate: polled every second, the scheduler spreads their polls over it. */
+const STEADY_FEEDS = 20;
 const STEADY_SECONDS = 12;
 const MEMORY_ALERTS = 5_000;
 const PREFIX = 'mw';
@@ -240,19 +243,27 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** 200 new items a second in one feed polled every second; every item alerts. */
-async function latency(workers: number): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
+/**
+ * STEADY_RATE new items a second, every one alerted, from `feeds` feeds polled every second: with
+ * many feeds the scheduler spreads their polls over the second, so items arrive steadily; with one
+ * feed they arrive as one burst a second, which the last of them waits behind.
+ */
+async function latency(workers: number, feeds: number): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
   const rs = await startRedisServer();
   const fetchedAt = new Map<string, number>();
   const latencies: number[] = [];
+  const perFeed = STEADY_RATE / feeds;
   let start = 0;
-  const all: Item[] = [];
-  const feedServer = await listen((_req, res) => {
+  const published: Item[][] = Array.from({ length: feeds }, () => []);
+  const feedServer = await listen((req, res) => {
     const now = performance.now();
     start ||= now;
-    const due = Math.min(STEADY_RATE * STEADY_SECONDS, Math.floor(((now - start) / 1000) * STEADY_RATE));
-    while (all.length < due) all.push(makeItem('steady', all.length, names[all.length % WATCHES]));
-    const window = all.slice(-STEADY_RATE * 2);
+    const f = Number(/^\/s(\d+)\.xml$/.exec(req.url ?? '')?.[1]);
+    const all = published[f];
+    if (!all) return void res.writeHead(404).end();
+    const due = Math.min(perFeed * STEADY_SECONDS, Math.floor(((now - start) / 1000) * perFeed));
+    while (all.length < due) all.push(makeItem(`steady${f}`, all.length, names[(all.length * feeds + f) % WATCHES]));
+    const window = all.slice(-perFeed * 2);
     for (const i of window) if (!fetchedAt.has(i.url)) fetchedAt.set(i.url, now);
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(window));
   });
@@ -265,7 +276,7 @@ async function latency(workers: number): Promise<{ p50Ms: number; p99Ms: number;
       res.writeHead(204).end();
     });
   });
-  const config = writeConfig([`${feedServer.url}/steady.xml`], `${receiver.url}/hook`);
+  const config = writeConfig(published.map((_, f) => `${feedServer.url}/s${f}.xml`), `${receiver.url}/hook`);
   const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
@@ -312,18 +323,23 @@ export async function run(): Promise<void> {
     const ceil = await ceiling(workers, t.items, payloadBytes);
     rows.push({ workers, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceil), items: t.items, alerts: t.alerts });
   }
-  const lat = await latency(1);
+  const lat = await latency(1, STEADY_FEEDS);
+  const burst = await latency(1, 1);
   const mem = await bytesPerAlert();
 
   console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches, ${MATCH_RATE * 100}% of items alerted; ${os.cpus().length} CPUs`);
   console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s');
   for (const r of rows) console.log(`${String(r.workers).padStart(7)}  ${String(r.itemsPerSec).padStart(22)}  ${String(r.deliveredPerSec).padStart(21)}  ${String(r.ceilingJobsPerSec).padStart(27)}`);
-  console.log(`fetch→delivery at ${STEADY_RATE} items/s (1 worker process, every item alerted): p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
+  console.log(`fetch→delivery at ${STEADY_RATE} items/s, 1 worker process, every item alerted:`);
+  console.log(`  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
+  console.log(`  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`);
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'pipeline', workers: r.workers, itemsPerSec: r.itemsPerSec, deliveredPerSec: r.deliveredPerSec, ceilingJobsPerSec: r.ceilingJobsPerSec, items: r.items, alerts: r.alerts }));
   }
-  console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, p50Ms: Number(lat.p50Ms.toFixed(1)), p99Ms: Number(lat.p99Ms.toFixed(1)), samples: lat.samples }));
+  for (const [feeds, l] of [[STEADY_FEEDS, lat], [1, burst]] as const) {
+    console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds, p50Ms: Number(l.p50Ms.toFixed(1)), p99Ms: Number(l.p99Ms.toFixed(1)), samples: l.samples }));
+  }
   console.log(JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }));
 }
 

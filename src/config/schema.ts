@@ -93,6 +93,8 @@ const fetchOptions = z.strictObject({
   maxRedirects: z.number().int().min(0).max(20).default(5),
   perHostConcurrency: z.number().int().positive().default(2),
   perHostGap: duration.default(500),
+  /** A tick's polls start spread evenly over this long (never past the next tick); 0 starts them all at once. */
+  spread: duration.default(60_000),
   maxBackoff: duration.default(6 * 3_600_000),
   userAgent: z.string().min(1).optional(),
   adaptive: z

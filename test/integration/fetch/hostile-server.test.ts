@@ -126,6 +126,7 @@ const config: FetchConfig = {
   maxRedirects: 3,
   perHostConcurrency: 8,
   perHostGap: 0,
+  spread: 0,
   maxBackoff: 6 * 3_600_000,
   adaptive: { enabled: false, min: 120_000, max: 3_600_000 },
 };

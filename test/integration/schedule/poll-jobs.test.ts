@@ -41,4 +41,21 @@ describe('poll jobs in the queue', () => {
     }
     expect(done.filter((id) => id.includes('slow'))).toHaveLength(2);
   });
+
+  it('starts a tick\'s polls spread over the window, in config order, not all at once', async () => {
+    const feeds = [{ id: 'first' }, { id: 'second' }, { id: 'third' }];
+    const started = new Map<string, number>();
+    const worker = new Worker(QUEUES.poll, async (job) => void started.set(job.data.feedId, performance.now()), { connection: server.client(), prefix: bullPrefix(PREFIX) });
+    try {
+      const queuedAt = performance.now();
+      await queues.poll.addBulk(pollJobsForTick(feeds, tick(10), 900));
+      await waitFor(() => started.size === 3, 10_000, 'the spread polls');
+      const after = feeds.map((f) => started.get(f.id)! - queuedAt);
+      expect(after[1]).toBeGreaterThanOrEqual(290);
+      expect(after[2]).toBeGreaterThanOrEqual(590);
+      expect(after[0]).toBeLessThan(after[1]);
+    } finally {
+      await worker.close();
+    }
+  });
 });
