@@ -9,7 +9,9 @@
  *   to every redirect hop;
  * - a connect timeout and a total timeout (which also bounds slow-drip bodies and redirects);
  * - a byte cap counted after decompression, so a gzip bomb stops at the cap;
- * - every socket is destroyed when the request ends, fails or is aborted.
+ * - every socket is destroyed when the request fails or is aborted, and when it ends too unless
+ *   the client keeps connections alive; then only a response read to its end frees the socket
+ *   for reuse, and a reused socket the server had just closed is retried on a fresh one.
  */
 import dns from 'node:dns';
 import http from 'node:http';
@@ -23,6 +25,12 @@ import type { AddressPolicy } from './address-policy.js';
 export interface HttpClientOptions {
   policy: AddressPolicy;
   userAgent: string;
+  /**
+   * Reuse connections to the same origin (idle ones close after IDLE_SOCKET_MS, or sooner when
+   * the server says so). For webhook receivers, which get many small POSTs in a row: it saves a
+   * TCP (and TLS) handshake per request.
+   */
+  keepAlive?: boolean;
 }
 
 export interface RequestOptions {
@@ -56,6 +64,26 @@ export interface HttpClient {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** How long an idle kept-alive connection waits for the next request. */
+const IDLE_SOCKET_MS = 4_000;
+/**
+ * Errors of a reused connection that the server closed as we sent on it, before any answer: the
+ * request is sent again on a fresh one (webhook receivers dedupe by webhook-id should it have landed).
+ */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** Fresh tries after stale reused connections, per hop: each try takes one more pooled socket or a new one. */
+const STALE_RETRIES = 2;
+
+interface Agents {
+  http: http.Agent | false;
+  https: https.Agent | false;
+}
+
+function agentsFor(keepAlive: boolean | undefined): Agents {
+  if (!keepAlive) return { http: false, https: false };
+  const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
+}
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Marks an error raised by our own lookup hook so it is reported as such, not as a DNS failure. */
@@ -66,6 +94,7 @@ class BlockedLookup extends Error {
 }
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const agents = agentsFor(opts.keepAlive);
   return {
     async request(url, req) {
       const deadline = performance.now() + req.totalTimeoutMs;
@@ -78,12 +107,16 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       let method = (req.method ?? 'GET').toUpperCase();
       let body = req.body;
       const headers = { ...req.headers };
-      for (let redirects = 0; ; redirects++) {
+      for (let redirects = 0, stale = 0; ; redirects++) {
         const checked = checkUrl(current, opts.policy);
         if (!checked.ok) return checked;
         const remaining = Math.floor(deadline - performance.now());
         if (remaining <= 0) return fail(timeoutError(current.href, req.totalTimeoutMs));
-        const res = await exchange(current, { ...req, method, headers, body, totalTimeoutMs: remaining }, opts, redirects, req.totalTimeoutMs);
+        const res = await exchange(current, { ...req, method, headers, body, totalTimeoutMs: remaining }, opts, agents, redirects, req.totalTimeoutMs);
+        if (!res.ok && res.error.details.staleSocket && stale++ < STALE_RETRIES) {
+          redirects--; // the same hop again
+          continue;
+        }
         if (!res.ok) return res;
         const location = res.value.headers.location;
         if (!REDIRECTS.has(res.value.status) || req.maxRedirects === 0 || location === undefined) return res;
@@ -184,8 +217,8 @@ function decoderFor(encoding: string, firstChunk: Buffer): zlib.Gunzip | zlib.In
 
 type ExchangeOptions = RequestOptions & { method: string; headers: Record<string, string> };
 
-/** One request/response on one fresh connection. */
-function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, redirects: number, totalBudgetMs: number): Promise<Result<HttpResponse>> {
+/** One request/response, on a fresh connection or (keep-alive) a pooled one. */
+function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agents: Agents, redirects: number, totalBudgetMs: number): Promise<Result<HttpResponse>> {
   return new Promise((resolve) => {
     const decompress = req.decompress ?? true;
     const headers: Record<string, string> = {
@@ -194,23 +227,29 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, redir
       ...lowerKeys(req.headers),
     };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    const lib = url.protocol === 'https:' ? https : http;
+    const secure = url.protocol === 'https:';
+    const lib = secure ? https : http;
     let settled = false;
+    let responded = false;
     let connectTimer: NodeJS.Timeout | undefined;
     const streams: Readable[] = [];
 
-    const finish = (result: Result<HttpResponse>) => {
+    /** `complete`: the response was read to its end, so a kept-alive socket can serve the next request. */
+    const finish = (result: Result<HttpResponse>, complete = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(totalTimer);
       clearTimeout(connectTimer);
       req.signal?.removeEventListener('abort', onAbort);
-      for (const s of streams) s.destroy();
-      request.destroy();
+      if (!complete || !agent) {
+        for (const s of streams) s.destroy();
+        request.destroy();
+      }
       resolve(result);
     };
     const onAbort = () => finish(fail(new MediawatchError('timeout', `request to ${url.href} was aborted`, { retryable: true, details: { url: url.href, phase: 'aborted' } })));
 
+    const agent = secure ? agents.https : agents.http;
     const request = lib.request({
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
@@ -218,7 +257,7 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, redir
       path: `${url.pathname}${url.search}`,
       method: req.method,
       headers,
-      agent: false,
+      agent,
       lookup: policyLookup(opts.policy),
       ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
     });
@@ -229,10 +268,17 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, redir
 
     request.on('socket', (socket) => {
       const connected = () => clearTimeout(connectTimer);
-      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+      // A pooled socket is connected already and will not say so again.
+      if (!socket.connecting && request.reusedSocket) return connected();
+      socket.once(secure ? 'secureConnect' : 'connect', connected);
     });
-    request.on('error', (err) => finish(fail(classify(err, url.href))));
+    request.on('error', (err) => {
+      const error = classify(err, url.href);
+      const stale = request.reusedSocket && !responded && STALE_SOCKET_CODES.has(String(error.details.errno));
+      finish(fail(stale ? new MediawatchError(error.code, error.message, { retryable: true, cause: err, details: { ...error.details, staleSocket: true } }) : error));
+    });
     request.on('response', (res) => {
+      responded = true;
       clearTimeout(connectTimer);
       streams.push(res);
       const resHeaders = flattenHeaders(res.headers);
@@ -254,7 +300,7 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, redir
         if (size > req.maxBytes) return tooLarge();
         chunks.push(chunk);
       };
-      const done = () => finish(ok({ status, headers: resHeaders, body: Buffer.concat(chunks, size), finalUrl: url.href, redirects }));
+      const done = () => finish(ok({ status, headers: resHeaders, body: Buffer.concat(chunks, size), finalUrl: url.href, redirects }), true);
       const onError = (err: unknown) => finish(fail(classify(err, url.href)));
       res.on('error', onError);
       res.on('aborted', () => onError(Object.assign(new Error('response aborted by the server'), { code: 'ECONNRESET' })));

@@ -81,7 +81,7 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
     stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),
-    webhookHttp: createHttpClient({ policy, userAgent }),
+    webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
   };
 
   const workers: Worker[] = [];

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
@@ -142,5 +142,79 @@ describe('http client', () => {
     await client.request(`${base}/plain`, opts);
     await new Promise((r) => setTimeout(r, 50));
     expect(sockets.size).toBe(0);
+  });
+});
+
+describe('http client with keep-alive', () => {
+  const pooled = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: 'mw-test', keepAlive: true });
+
+  /** A server that answers one request per connection, then drops the connection when the next one arrives on it. */
+  async function oneAnswerPerConnection(): Promise<{ url: string; connections: () => number; answered: () => number; close: () => Promise<void> }> {
+    let connections = 0;
+    let answered = 0;
+    const open = new Set<Socket>();
+    const raw = net.createServer((socket) => {
+      connections++;
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.once('data', () => {
+        answered++;
+        socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n');
+        socket.once('data', () => socket.destroy());
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/hook`,
+      connections: () => connections,
+      answered: () => answered,
+      close: () => new Promise((r) => { for (const s of open) s.destroy(); raw.close(() => r()); }),
+    };
+  }
+
+  it('sends consecutive requests to one origin over one connection', async () => {
+    const before = sockets.size;
+    let connections = 0;
+    const count = () => connections++;
+    server.on('connection', count);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const r = await pooled.request(`${base}/echo`, { ...opts, method: 'POST', body: `n${i}` });
+        expect(r.ok && r.value.body.toString()).toBe(`POST n${i}`);
+      }
+    } finally {
+      server.off('connection', count);
+    }
+    expect(connections).toBe(1);
+    expect(sockets.size).toBe(before + 1); // kept open for the next request
+  });
+
+  it('sends a request again on a fresh connection when the server closed the reused one as it was sent', async () => {
+    const peer = await oneAnswerPerConnection();
+    try {
+      const first = await pooled.request(peer.url, { ...opts, method: 'POST', body: 'a' });
+      const second = await pooled.request(peer.url, { ...opts, method: 'POST', body: 'b' });
+      expect([first.ok && first.value.status, second.ok && second.value.status]).toEqual([204, 204]);
+      expect(peer.connections()).toBe(2);
+      expect(peer.answered()).toBe(2);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('does not send again when a fresh connection fails', async () => {
+    let connections = 0;
+    const raw = net.createServer((socket) => {
+      connections++;
+      socket.once('data', () => socket.destroy());
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const r = await pooled.request(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/`, { ...opts, method: 'POST', body: 'x' });
+      expect(!r.ok && r.error.code).toBe('connect');
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise<void>((r) => raw.close(() => r()));
+    }
   });
 });
