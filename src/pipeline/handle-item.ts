@@ -34,9 +34,13 @@ export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchM
   return hook.watches ? matches.filter((m) => hook.watches!.includes(m.id)) : matches;
 }
 
+/** A delivery job for the deliver queue, added with the rest of its items job's. */
+type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBulk']>[0][number];
+
 /**
  * The items of one job: joined to their stories and recorded for backtesting in one round trip
- * each, then matched and alerted side by side, so their Redis round trips overlap.
+ * each, then matched and alerted side by side, so their Redis round trips overlap; their
+ * deliveries go to the deliver queue together, in one round trip.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items, ...poll } = job;
@@ -48,15 +52,18 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
       publishedAt: item.publishedAt, lang: item.lang, at: now,
     }))),
   ]);
-  return Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i])));
+  const deliveries: DeliverJobSpec[] = [];
+  const summaries = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i], deliveries)));
+  if (deliveries.length > 0) await deps.queues.deliver.addBulk(deliveries);
+  return summaries;
 }
 
 function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryItem {
   return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
 }
 
-/** Matches an item already joined to its story and raises its alerts. */
-async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment): Promise<ItemSummary> {
+/** Matches an item already joined to its story, claims its alerts and adds their deliveries to `deliveries`. */
+async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment, deliveries: DeliverJobSpec[]): Promise<ItemSummary> {
   const { config, matcher } = deps.current();
   const { item, feedId } = job;
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
@@ -87,27 +94,26 @@ async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: S
       deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update }, 'alert');
       continue;
     }
-    await enqueueAlert(deps, sink.hook, payload, job.fetchedAt, now);
+    deliveries.push(await deliveryFor(deps, sink.hook, payload, job.fetchedAt, now));
     alerts.push(alertId);
   }
   return { storyId: story.storyId, watches: matches.map((m) => m.id), alerts };
 }
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */
-async function enqueueAlert(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, fetchedAt: number, now: number): Promise<void> {
+async function deliveryFor(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, fetchedAt: number, now: number): Promise<DeliverJobSpec> {
   const attempts = hook.retry.length + 1;
   const route = await routeAlert(deps.redis, deps.current().config.redisPrefix, hook, now);
   if (route.kind === 'now') {
-    await deps.queues.deliver.add('deliver', { kind: 'alert', webhookId: hook.id, payload, fetchedAt }, { jobId: payload.data.alertId, attempts });
-    return;
+    return { name: 'deliver', data: { kind: 'alert', webhookId: hook.id, payload, fetchedAt }, opts: { jobId: payload.data.alertId, attempts } };
   }
   const { window } = route;
   await addToDigest(deps.redis, window, payload);
-  // A little after the window closes, so alerts added at its last moment are in it.
-  await deps.queues.deliver.add(
-    'deliver',
-    { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
-    { jobId: window.jobId, attempts, delay: Math.max(0, window.end + 2_000 - now) },
-  );
   deps.logger.info({ alert: payload.data.alertId, webhook: hook.id, digest: window.jobId, reason: route.reason }, 'alert added to a digest');
+  // A little after the window closes, so alerts added at its last moment are in it.
+  return {
+    name: 'deliver',
+    data: { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
+    opts: { jobId: window.jobId, attempts, delay: Math.max(0, window.end + 2_000 - now) },
+  };
 }
