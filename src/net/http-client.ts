@@ -61,6 +61,8 @@ export interface HttpResponse {
 
 export interface HttpClient {
   request(url: string, opts: RequestOptions): Promise<Result<HttpResponse>>;
+  /** Closes every kept-alive connection: for shutdown, once no request is in flight. */
+  close(): void;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -145,6 +147,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         current = next;
       }
+    },
+    close() {
+      for (const agent of [agents.http, agents.https]) if (agent) agent.destroy();
     },
   };
 }

@@ -134,6 +134,7 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
     await withDeadline(Promise.all(workers.map((w) => w.close())), SHUTDOWN_GRACE_MS);
     await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
     await queues.close().catch(() => undefined);
+    deps.webhookHttp.close();
     await new Promise((r) => server.close(() => r(undefined)));
     server.closeAllConnections();
     await Promise.all([quit(client), quit(workerConnection)]);

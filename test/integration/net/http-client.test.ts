@@ -187,6 +187,9 @@ describe('http client with keep-alive', () => {
     }
     expect(connections).toBe(1);
     expect(sockets.size).toBe(before + 1); // kept open for the next request
+    pooled.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.size).toBe(before);
   });
 
   it('sends a request again on a fresh connection when the server closed the reused one as it was sent', async () => {
