@@ -300,15 +300,21 @@ async function bytesPerAlert(): Promise<number> {
   const config = writeConfig([`${feedServer.url}/mem.xml`], 'http://127.0.0.1:9/hook');
   const procs = [service(config, rs.url, 'scheduler,fetch,match')];
   const deliver = new Queue(QUEUES.deliver, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
+  const matched = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
   const used = async () => Number(/used_memory:(\d+)/.exec(await rs.redis.info('memory'))![1]);
+  // A job carries one alert, or the alerts one items job raised.
+  const queuedAlerts = async () => (await deliver.getWaiting()).reduce((n, j) => n + (j.data.kind === 'alerts' ? j.data.payloads.length : 1), 0);
   try {
-    await waitUntil(async () => (await deliver.getJobCounts('waiting')).waiting >= MEMORY_ALERTS, 120_000, 'queued alerts');
+    await waitUntil(async () => (await matched.getJobCounts('completed')).completed >= Math.ceil(MEMORY_ALERTS / ITEMS_PER_JOB), 120_000, 'matched items');
     await stopAll(procs);
+    const queued = await queuedAlerts();
+    if (queued !== MEMORY_ALERTS) throw new Error(`expected ${MEMORY_ALERTS} queued alerts, found ${queued}`);
     const withAlerts = await used();
     await deliver.obliterate({ force: true });
     return (withAlerts - (await used())) / MEMORY_ALERTS;
   } finally {
     await deliver.close();
+    await matched.close();
     await stopAll(procs);
     await feedServer.close();
     await rs.stop();

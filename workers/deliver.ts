@@ -6,11 +6,9 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MediawatchError } from '../src/contracts/errors.js';
 import { QUEUES, type DeliverJob } from '../src/contracts/jobs.js';
-import { nextRetryDelay } from '../src/deliver/retry-policy.js';
 import type { PipelineDeps } from '../src/pipeline/deps.js';
-import { handleDelivery } from '../src/pipeline/handle-delivery.js';
+import { handleDelivery, retryDelay } from '../src/pipeline/handle-delivery.js';
 import { timed, workerOptions } from './options.js';
 
 export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worker<DeliverJob> {
@@ -30,11 +28,8 @@ export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worke
     {
       ...options,
       settings: {
-        backoffStrategy: (attemptsMade, _type, err, job) => {
-          const hook = deps.current().config.webhooks.find((h) => h.id === (job?.data as DeliverJob | undefined)?.webhookId);
-          const retryAfterMs = err instanceof MediawatchError ? err.details.retryAfterMs : undefined;
-          return nextRetryDelay({ schedule: hook?.retry ?? [5_000], failedTries: attemptsMade, retryAfterMs, random: deps.random() }) ?? -1;
-        },
+        backoffStrategy: (attemptsMade, _type, err, job) =>
+          retryDelay(job?.data as DeliverJob | undefined, attemptsMade, err, deps.current().config.webhooks, deps.random()) ?? -1,
       },
     },
   );

@@ -1,4 +1,5 @@
 /** `mediawatch alerts failed|replay`: the failed set of alerts that exhausted their retries. */
+import type { DeliverJob } from '../contracts/jobs.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { connectOperator } from './connect.js';
 
@@ -19,8 +20,7 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       if (failed.length === 0) console.log('no failed alerts');
       for (const job of failed) {
         const when = new Date(job.finishedOn ?? job.timestamp).toISOString();
-        const what = job.data.kind === 'alert' ? job.data.payload.data.item.title : `digest of ${new Date(job.data.window.start).toISOString()}–${new Date(job.data.window.end).toISOString()}`;
-        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${what}\n    reason: ${job.failedReason}`);
+        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${describe(job.data)}\n    reason: ${job.failedReason}`);
       }
       return 0;
     }
@@ -38,4 +38,10 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
   } finally {
     await ctx.close();
   }
+}
+
+function describe(job: DeliverJob): string {
+  if (job.kind === 'alert') return job.payload.data.item.title;
+  if (job.kind === 'alerts') return `${job.payloads.length} alerts: ${job.payloads.map((p) => p.data.item.title).join(' | ')}`;
+  return `digest of ${new Date(job.window.start).toISOString()}–${new Date(job.window.end).toISOString()}`;
 }

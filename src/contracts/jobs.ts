@@ -40,8 +40,10 @@ export interface ItemsJob {
 export type ItemJob = Omit<ItemsJob, 'items'> & ItemsJob['items'][number];
 
 /**
- * One POST to one webhook: a single alert (the job id is the alert id, so enqueuing twice is a
- * no-op), or a digest window whose alerts are read from Redis when it is sent.
+ * Deliveries to one webhook: a single alert (the job id is the alert id, so enqueuing twice is a
+ * no-op); the alerts one items job raised for the webhook, each its own POST, in one job (its id
+ * derived from the alert ids) so a burst costs one trip through the queue, not one per alert; or a
+ * digest window whose alerts are read from Redis when it is sent.
  */
 export type DeliverJob =
   | {
@@ -49,6 +51,14 @@ export type DeliverJob =
       webhookId: string;
       payload: AlertPayload;
       /** When the item was fetched (ms since epoch), for fetch→alert latency. */
+      fetchedAt: number;
+      /** Tries already made in an 'alerts' job before this alert was handed to its own job. */
+      triesBefore?: number;
+    }
+  | {
+      kind: 'alerts';
+      webhookId: string;
+      payloads: AlertPayload[];
       fetchedAt: number;
     }
   | {

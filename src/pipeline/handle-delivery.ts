@@ -1,14 +1,20 @@
 /**
- * One delivery try: one alert, or one digest window. Returns what happened; the worker edge
- * (workers/deliver.ts) maps it to BullMQ: retry with the webhook's schedule, fail for good, or
- * wait for the endpoint's circuit.
+ * One delivery try: one alert, one digest window, or the alerts of one items job. Returns what
+ * happened; the worker edge (workers/deliver.ts) maps it to BullMQ: retry with the webhook's
+ * schedule, fail for good, or wait for the endpoint's circuit.
+ *
+ * An 'alerts' job is the fast path of a healthy endpoint: one gate check, then its alerts side by
+ * side. At the first sign of trouble (a circuit not clean, or a try that does not deliver) it
+ * stops starting new POSTs and hands every alert not yet delivered to a job of its own, which
+ * retries, waits for the circuit or lands in the failed set exactly as a single alert does.
  */
 import type { DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
-import type { WebhookPayload } from '../contracts/webhook.js';
+import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { buildDigest, readDigest } from '../deliver/digest.js';
-import { sendWebhook, type WebhookTarget } from '../deliver/send.js';
+import { nextRetryDelay } from '../deliver/retry-policy.js';
+import { sendWebhook, type SendOutcome, type WebhookTarget } from '../deliver/send.js';
 import type { PipelineDeps } from './deps.js';
 
 export type DeliveryResult =
@@ -16,6 +22,13 @@ export type DeliveryResult =
   | { kind: 'wait'; until: number }
   | { kind: 'retry'; error: MediawatchError }
   | { kind: 'give-up'; error: MediawatchError };
+
+type AlertJob = Extract<DeliverJob, { kind: 'alert' }>;
+type AlertsJob = Extract<DeliverJob, { kind: 'alerts' }>;
+type DigestJob = Extract<DeliverJob, { kind: 'digest' }>;
+
+/** POSTs of one 'alerts' job in flight at once: quick for a burst, gentle on the receiver. */
+export const BATCH_PARALLEL = 4;
 
 export function targetOf(hook: WebhookConfig): WebhookTarget {
   const secrets = Array.isArray(hook.secret) ? hook.secret : [hook.secret];
@@ -28,18 +41,63 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
   if (!hook || hook.url === '') {
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`) };
   }
+  if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass) {
     if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`) };
   }
-
   const payload = await payloadOf(jobId, job, deps);
   if (!payload) return { kind: 'delivered' }; // an empty digest window: nothing to say
   const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
+  return record(jobId, job, outcome, hook, gate.clean, deps);
+}
+
+/** The alerts side by side, until one does not go through; the rest each get a job of their own. */
+async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineDeps): Promise<DeliveryResult> {
+  const gate = await deps.breaker.gate(hook.id, deps.clock());
+  if (!gate.pass || !gate.clean) {
+    await handOver(job, job.payloads.map((payload) => ({ payload, tried: undefined })), hook, deps);
+    return { kind: 'delivered' };
+  }
+  const left: { payload: AlertPayload; tried: DeliveryResult | undefined }[] = [];
+  let next = 0;
+  let stop = false;
+  const lane = async () => {
+    while (!stop && next < job.payloads.length) {
+      const payload = job.payloads[next++];
+      const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
+      const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), payload.data.alertId, payload, deps.clock);
+      stop ||= outcome.kind !== 'delivered';
+      const result = await record(payload.data.alertId, single, outcome, hook, true, deps);
+      if (result.kind !== 'delivered') left.push({ payload, tried: result });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, job.payloads.length) }, lane));
+  left.push(...job.payloads.slice(next).map((payload) => ({ payload, tried: undefined })));
+  if (left.length > 0) await handOver(job, left, hook, deps);
+  return { kind: 'delivered' };
+}
+
+/**
+ * Each alert to its own job (its id the alert id), as if it had been queued alone: one that was
+ * tried already continues the webhook's schedule from its second try.
+ */
+async function handOver(job: AlertsJob, alerts: { payload: AlertPayload; tried: DeliveryResult | undefined }[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
+  const tries = hook.retry.length + 1;
+  await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
+    const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}) };
+    const delay = tried?.kind === 'retry' ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
+    return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts: Math.max(1, tries - (data.triesBefore ?? 0)), delay } };
+  }));
+  deps.logger.info({ webhook: hook.id, alerts: alerts.length, of: job.payloads.length }, 'alerts handed to jobs of their own after a failed or held delivery');
+}
+
+/** What one POST's outcome means, and its bookkeeping: breaker, metrics, log. */
+async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome, hook: WebhookConfig, clean: boolean, deps: PipelineDeps): Promise<DeliveryResult> {
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
-    if (!gate.clean) await deps.breaker.success(hook.id);
+    if (!clean) await deps.breaker.success(hook.id);
     if (job.kind === 'digest') await deps.redis.del(job.key);
     deps.metrics.alertsSent.inc({ webhook: hook.id });
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 0);
@@ -62,15 +120,27 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
   return outcome.error.retryable ? { kind: 'retry', error: outcome.error } : { kind: 'give-up', error: outcome.error };
 }
 
-async function payloadOf(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<WebhookPayload | undefined> {
+async function payloadOf(jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps): Promise<WebhookPayload | undefined> {
   if (job.kind === 'alert') return job.payload;
   const alerts = await readDigest(deps.redis, job.key);
   return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
 }
 
-function observeLatency(job: Extract<DeliverJob, { kind: 'alert' }>, deps: PipelineDeps): void {
+function observeLatency(job: AlertJob, deps: PipelineDeps): void {
   const now = deps.clock();
   deps.metrics.fetchToAlert.observe((now - job.fetchedAt) / 1000);
   const published = Date.parse(job.payload.data.item.publishedAt ?? '');
   if (!Number.isNaN(published) && published <= now) deps.metrics.publishToAlert.observe((now - published) / 1000);
+}
+
+/**
+ * The wait before a failed delivery job's next try, from its webhook's schedule and any Retry-After;
+ * undefined once the schedule is spent. An alert handed over by an 'alerts' job continues the
+ * schedule where that job's try left it.
+ */
+export function retryDelay(job: DeliverJob | undefined, attemptsMade: number, err: unknown, hooks: readonly WebhookConfig[], random: number): number | undefined {
+  const hook = hooks.find((h) => h.id === job?.webhookId);
+  const retryAfterMs = err instanceof MediawatchError ? err.details.retryAfterMs : undefined;
+  const before = job?.kind === 'alert' ? job.triesBefore ?? 0 : 0;
+  return nextRetryDelay({ schedule: hook?.retry ?? [5_000], failedTries: attemptsMade + before, retryAfterMs, random });
 }

@@ -34,13 +34,16 @@ export function watchesFor(hook: Pick<WebhookConfig, 'watches'>, matches: WatchM
   return hook.watches ? matches.filter((m) => hook.watches!.includes(m.id)) : matches;
 }
 
-/** A delivery job for the deliver queue, added with the rest of its items job's. */
+/** A job for the deliver queue, added with the rest of its items job's. */
 type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBulk']>[0][number];
+
+/** An alert to send now, or a digest window's job. */
+export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload } | { kind: 'job'; spec: DeliverJobSpec };
 
 /**
  * The items of one job: joined to their stories and recorded for backtesting in one round trip
  * each, then matched and alerted side by side, so their Redis round trips overlap; their
- * deliveries go to the deliver queue together, in one round trip.
+ * deliveries go to the deliver queue together, in one round trip, a webhook's alerts in one job.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items, ...poll } = job;
@@ -52,28 +55,51 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
       publishedAt: item.publishedAt, lang: item.lang, at: now,
     }))),
   ]);
-  const deliveries: DeliverJobSpec[] = [];
-  const summaries = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i], deliveries)));
-  if (deliveries.length > 0) await deps.queues.deliver.addBulk(deliveries);
-  return summaries;
+  const done = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i])));
+  const specs = deliverJobs(done.flatMap((d) => d.deliveries), poll.fetchedAt);
+  if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
+  return done.map((d) => d.summary);
+}
+
+/** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */
+export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJobSpec[] {
+  const byHook = new Map<string, { hook: WebhookConfig; payloads: AlertPayload[] }>();
+  const specs: DeliverJobSpec[] = [];
+  for (const d of deliveries) {
+    if (d.kind === 'job') specs.push(d.spec);
+    else if (byHook.has(d.hook.id)) byHook.get(d.hook.id)!.payloads.push(d.payload);
+    else byHook.set(d.hook.id, { hook: d.hook, payloads: [d.payload] });
+  }
+  for (const { hook, payloads } of byHook.values()) {
+    const opts = { attempts: hook.retry.length + 1 };
+    if (payloads.length === 1) {
+      specs.push({ name: 'deliver', data: { kind: 'alert', webhookId: hook.id, payload: payloads[0], fetchedAt }, opts: { ...opts, jobId: payloads[0].data.alertId } });
+    } else {
+      const ids = payloads.map((p) => p.data.alertId).sort().join(',');
+      const jobId = `alerts.${crypto.createHash('sha256').update(`${hook.id}\n${ids}`).digest('base64url').slice(0, 27)}`;
+      specs.push({ name: 'deliver', data: { kind: 'alerts', webhookId: hook.id, payloads, fetchedAt }, opts: { ...opts, jobId } });
+    }
+  }
+  return specs;
 }
 
 function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryItem {
   return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
 }
 
-/** Matches an item already joined to its story, claims its alerts and adds their deliveries to `deliveries`. */
-async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment, deliveries: DeliverJobSpec[]): Promise<ItemSummary> {
+/** Matches an item already joined to its story and claims its alerts; returns what to deliver. */
+async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment): Promise<{ summary: ItemSummary; deliveries: Delivery[] }> {
   const { config, matcher } = deps.current();
   const { item, feedId } = job;
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
   const matches = matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId, lang: item.lang });
-  if (matches.length === 0) return { storyId: story.storyId, watches: [], alerts: [] };
+  if (matches.length === 0) return { summary: { storyId: story.storyId, watches: [], alerts: [] }, deliveries: [] };
   for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
 
   const version = contentHash(item);
   const feed = { id: feedId, url: job.feedUrl };
   const alerts: string[] = [];
+  const deliveries: Delivery[] = [];
   const sinks: { id: string; hook?: WebhookConfig }[] = [
     ...(config.logAlerts ? [{ id: LOG_SINK }] : []),
     ...config.webhooks.filter((h) => h.url !== '').map((hook) => ({ id: hook.id, hook })),
@@ -94,26 +120,26 @@ async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: S
       deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update }, 'alert');
       continue;
     }
-    deliveries.push(await deliveryFor(deps, sink.hook, payload, job.fetchedAt, now));
+    deliveries.push(await deliveryFor(deps, sink.hook, payload, now));
     alerts.push(alertId);
   }
-  return { storyId: story.storyId, watches: matches.map((m) => m.id), alerts };
+  return { summary: { storyId: story.storyId, watches: matches.map((m) => m.id), alerts }, deliveries };
 }
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */
-async function deliveryFor(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, fetchedAt: number, now: number): Promise<DeliverJobSpec> {
-  const attempts = hook.retry.length + 1;
+async function deliveryFor(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, now: number): Promise<Delivery> {
   const route = await routeAlert(deps.redis, deps.current().config.redisPrefix, hook, now);
-  if (route.kind === 'now') {
-    return { name: 'deliver', data: { kind: 'alert', webhookId: hook.id, payload, fetchedAt }, opts: { jobId: payload.data.alertId, attempts } };
-  }
+  if (route.kind === 'now') return { kind: 'now', hook, payload };
   const { window } = route;
   await addToDigest(deps.redis, window, payload);
   deps.logger.info({ alert: payload.data.alertId, webhook: hook.id, digest: window.jobId, reason: route.reason }, 'alert added to a digest');
   // A little after the window closes, so alerts added at its last moment are in it.
   return {
-    name: 'deliver',
-    data: { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
-    opts: { jobId: window.jobId, attempts, delay: Math.max(0, window.end + 2_000 - now) },
+    kind: 'job',
+    spec: {
+      name: 'deliver',
+      data: { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
+      opts: { jobId: window.jobId, attempts: hook.retry.length + 1, delay: Math.max(0, window.end + 2_000 - now) },
+    },
   };
 }

@@ -21,6 +21,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
   const { config } = loaded;
   const prefix = config.redisPrefix;
   const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' });
+  const webhookHttp = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test', keepAlive: true });
   const queues = openQueues(redis, prefix);
   return {
     current: () => ({ config, matcher: loaded.matcher }),
@@ -32,7 +33,10 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow }),
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
     breaker: createCircuitBreaker(redis, { prefix }),
-    webhookHttp: http,
-    close: () => queues.close(),
+    webhookHttp,
+    close: async () => {
+      webhookHttp.close();
+      await queues.close();
+    },
   };
 }

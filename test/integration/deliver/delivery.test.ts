@@ -1,8 +1,8 @@
-/** One delivery try against a real receiver: what a 410 Gone does to the endpoint's later alerts. */
+/** Delivery tries against a real receiver: a 410 Gone, and an items job's alerts sent in one job. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliverJob } from '../../../src/contracts/jobs.js';
 import { buildPayload } from '../../../src/deliver/payload.js';
-import { handleDelivery } from '../../../src/pipeline/handle-delivery.js';
+import { BATCH_PARALLEL, handleDelivery } from '../../../src/pipeline/handle-delivery.js';
 import { newSecret, startReceiver } from '../../helpers/loopback.js';
 import { pipelineDeps } from '../../helpers/pipeline-deps.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
@@ -13,13 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const alert = (id: string): DeliverJob => ({
-  kind: 'alert', webhookId: 'desk', fetchedAt: 0,
-  payload: buildPayload({
-    alertId: id, storyId: 'st', feed: { id: 'f', url: 'https://x.example/f' },
-    item: { key: id, title: `Item ${id}`, summary: '', content: '' }, watches: [], update: false, now: 0,
-  }),
+const payload = (id: string) => buildPayload({
+  alertId: id, storyId: 'st', feed: { id: 'f', url: 'https://x.example/f' },
+  item: { key: id, title: `Item ${id}`, summary: '', content: '' }, watches: [], update: false, now: 0,
 });
+const alert = (id: string): DeliverJob => ({ kind: 'alert', webhookId: 'desk', fetchedAt: 0, payload: payload(id) });
+const IDS = ['msg_a', 'msg_b', 'msg_c', 'msg_d', 'msg_e', 'msg_f'];
+const batch: DeliverJob = { kind: 'alerts', webhookId: 'desk', fetchedAt: 0, payloads: IDS.map(payload) };
+const config = (prefix: string, url: string, secret: string) => `
+redisPrefix: ${prefix}
+watches: [{ id: nato, terms: [NATO] }]
+webhooks:
+  - id: desk
+    url: ${url}
+    secret: ${secret}
+    retry: [2m, 10m]
+`;
 
 describe('delivering to an endpoint that answers 410 Gone', () => {
   it('disables it: later alerts give up without a request, until it is revived', async () => {
@@ -43,6 +52,64 @@ webhooks:
       await deps.breaker.revive('desk');
       expect(await handleDelivery('msg_2', alert('msg_2'), deps)).toEqual({ kind: 'delivered' });
       expect(receiver.requests.map((r) => r.json.data.alertId)).toEqual(['msg_1', 'msg_2']);
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
+});
+
+describe('delivering the alerts of one items job in one job', () => {
+  it('sends each alert as its own signed POST and queues nothing more', async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, () => 204);
+    const deps = pipelineDeps(server.client(), config('batch-ok', receiver.url, secret));
+    try {
+      expect(await handleDelivery('alerts.1', batch, deps)).toEqual({ kind: 'delivered' });
+      expect(receiver.requests.map((r) => r.json.data.alertId).sort()).toEqual(IDS);
+      expect(receiver.requests.every((r) => r.verified && r.headers['webhook-id'] === r.json.data.alertId)).toBe(true);
+      expect(await deps.queues.deliver.count()).toBe(0);
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
+
+  it('stops at a failed try and hands the failed and untried alerts to jobs of their own', async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, (n) => (n === 1 ? 503 : 204));
+    const deps = pipelineDeps(server.client(), config('batch-fail', receiver.url, secret));
+    try {
+      expect(await handleDelivery('alerts.2', batch, deps)).toEqual({ kind: 'delivered' });
+      // The tries already in flight finish; no new one starts after the failure.
+      expect(receiver.requests).toHaveLength(BATCH_PARALLEL);
+      const delivered = receiver.requests.filter((r) => r.status === 204).map((r) => r.json.data.alertId);
+      const failed = receiver.requests.find((r) => r.status === 503)!.json.data.alertId;
+      const jobs = await deps.queues.deliver.getJobs(['waiting', 'delayed']);
+      expect(jobs.map((j) => j.id).sort()).toEqual(IDS.filter((id) => !delivered.includes(id)));
+      const retried = jobs.find((j) => j.id === failed)!;
+      // Its first try was made: the webhook's schedule goes on with the first delay and one try fewer.
+      expect(retried.data).toMatchObject({ kind: 'alert', triesBefore: 1 });
+      expect([retried.delay, retried.opts.attempts]).toEqual([120_000, 2]);
+      for (const untried of jobs.filter((j) => j.id !== failed)) {
+        expect(untried.data).not.toHaveProperty('triesBefore');
+        expect([untried.delay, untried.opts.attempts]).toEqual([0, 3]);
+      }
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
+
+  it('sends nothing while the endpoint has failures on record: every alert goes the single-alert way', async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, () => 204);
+    const deps = pipelineDeps(server.client(), config('batch-held', receiver.url, secret));
+    try {
+      await deps.breaker.failure('desk', 5, Date.now());
+      expect(await handleDelivery('alerts.3', batch, deps)).toEqual({ kind: 'delivered' });
+      expect(receiver.requests).toHaveLength(0);
+      expect((await deps.queues.deliver.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(IDS);
     } finally {
       await deps.close();
       await receiver.close();
