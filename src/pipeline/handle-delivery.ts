@@ -81,14 +81,17 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
 
 /**
  * Each alert to its own job (its id the alert id), as if it had been queued alone: one that was
- * tried already continues the webhook's schedule from its second try.
+ * tried already continues the webhook's schedule from its second try; one the receiver refused
+ * for good gets a single try (a 410 gives up at the gate, without a request), so it ends in the
+ * failed set where replay finds it.
  */
 async function handOver(job: AlertsJob, alerts: { payload: AlertPayload; tried: DeliveryResult | undefined }[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
-  const tries = hook.retry.length + 1;
   await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
     const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}) };
-    const delay = tried?.kind === 'retry' ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
-    return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts: Math.max(1, tries - (data.triesBefore ?? 0)), delay } };
+    const retry = tried?.kind === 'retry';
+    const delay = retry ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
+    const attempts = !tried ? hook.retry.length + 1 : retry ? Math.max(1, hook.retry.length) : 1;
+    return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
   }));
   deps.logger.info({ webhook: hook.id, alerts: alerts.length, of: job.payloads.length }, 'alerts handed to jobs of their own after a failed or held delivery');
 }

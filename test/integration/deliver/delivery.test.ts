@@ -115,4 +115,22 @@ describe('delivering the alerts of one items job in one job', () => {
       await receiver.close();
     }
   });
+
+  it('gives an alert refused with 410 a single try of its own, which ends in the failed set without a request', async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, (n) => (n === 1 ? 410 : 204));
+    const deps = pipelineDeps(server.client(), config('batch-gone', receiver.url, secret));
+    try {
+      await handleDelivery('alerts.4', batch, deps);
+      const gone = receiver.requests.find((r) => r.status === 410)!.json.data.alertId;
+      const job = (await deps.queues.deliver.getJob(gone))!;
+      expect([job.data, job.opts.attempts, job.delay]).toEqual([expect.objectContaining({ triesBefore: 1 }), 1, 0]);
+      const sent = receiver.requests.length;
+      expect(await handleDelivery(gone, job.data, deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining('disabled') } });
+      expect(receiver.requests).toHaveLength(sent);
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
 });
