@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
-import type { WebhookConfig } from '../config/schema.js';
+import type { Config, WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
 import type { StoryAssignment, StoryItem } from '../dedupe/story-store.js';
 import type { AlertPayload } from '../contracts/webhook.js';
@@ -42,20 +42,24 @@ export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload
 
 /**
  * The items of one job: joined to their stories and recorded for backtesting in one round trip
- * each, then matched and alerted side by side, so their Redis round trips overlap; their
+ * each, matched meanwhile, then alerted side by side, so their Redis round trips overlap; their
  * deliveries go to the deliver queue together, in one round trip, a webhook's alerts in one job.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items, ...poll } = job;
   const now = deps.clock();
-  const [stories] = await Promise.all([
+  const joined = Promise.all([
     deps.stories.assignAll(items.map(({ item }) => storyItemOf(poll.feedId, item, now))),
     deps.backtest.record(items.map(({ item }) => ({
       feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
       publishedAt: item.publishedAt, lang: item.lang, at: now,
     }))),
   ]);
-  const done = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, now, stories[i])));
+  // Matching needs no story: it runs while Redis looks the stories up. One config for the whole job.
+  const { config, matcher } = deps.current();
+  const matches = items.map(({ item }) => matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId: poll.feedId, lang: item.lang }));
+  const [stories] = await joined;
+  const done = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, config, now, stories[i], matches[i])));
   const specs = deliverJobs(done.flatMap((d) => d.deliveries), poll.fetchedAt);
   if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
   return done.map((d) => d.summary);
@@ -87,12 +91,10 @@ function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryIt
   return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
 }
 
-/** Matches an item already joined to its story and claims its alerts; returns what to deliver. */
-async function alertItem(job: ItemJob, deps: PipelineDeps, now: number, story: StoryAssignment): Promise<{ summary: ItemSummary; deliveries: Delivery[] }> {
-  const { config, matcher } = deps.current();
+/** Claims the alerts of an item joined to its story and matched; returns what to deliver. */
+async function alertItem(job: ItemJob, deps: PipelineDeps, config: Config, now: number, story: StoryAssignment, matches: WatchMatch[]): Promise<{ summary: ItemSummary; deliveries: Delivery[] }> {
   const { item, feedId } = job;
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
-  const matches = matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId, lang: item.lang });
   if (matches.length === 0) return { summary: { storyId: story.storyId, watches: [], alerts: [] }, deliveries: [] };
   for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
 
