@@ -59,27 +59,30 @@ webhooks:
   });
 });
 
+/** A receiver answering `answer(n)` to the n-th request and the pipeline set up to deliver to it. */
+async function withEndpoint(prefix: string, answer: (n: number) => number, test: (receiver: Awaited<ReturnType<typeof startReceiver>>, deps: ReturnType<typeof pipelineDeps>) => Promise<void>): Promise<void> {
+  const secret = newSecret();
+  const receiver = await startReceiver(secret, answer);
+  const deps = pipelineDeps(server.client(), config(prefix, receiver.url, secret));
+  try {
+    await test(receiver, deps);
+  } finally {
+    await deps.close();
+    await receiver.close();
+  }
+}
+
 describe('delivering the alerts of one items job in one job', () => {
-  it('sends each alert as its own signed POST and queues nothing more', async () => {
-    const secret = newSecret();
-    const receiver = await startReceiver(secret, () => 204);
-    const deps = pipelineDeps(server.client(), config('batch-ok', receiver.url, secret));
-    try {
+  it('sends each alert as its own signed POST and queues nothing more', () =>
+    withEndpoint('batch-ok', () => 204, async (receiver, deps) => {
       expect(await handleDelivery('alerts.1', batch, deps)).toEqual({ kind: 'delivered' });
       expect(receiver.requests.map((r) => r.json.data.alertId).sort()).toEqual(IDS);
       expect(receiver.requests.every((r) => r.verified && r.headers['webhook-id'] === r.json.data.alertId)).toBe(true);
       expect(await deps.queues.deliver.count()).toBe(0);
-    } finally {
-      await deps.close();
-      await receiver.close();
-    }
-  });
+    }));
 
-  it('stops at a failed try and hands the failed and untried alerts to jobs of their own', async () => {
-    const secret = newSecret();
-    const receiver = await startReceiver(secret, (n) => (n === 1 ? 503 : 204));
-    const deps = pipelineDeps(server.client(), config('batch-fail', receiver.url, secret));
-    try {
+  it('stops at a failed try and hands the failed and untried alerts to jobs of their own', () =>
+    withEndpoint('batch-fail', (n) => (n === 1 ? 503 : 204), async (receiver, deps) => {
       expect(await handleDelivery('alerts.2', batch, deps)).toEqual({ kind: 'delivered' });
       // The tries already in flight finish; no new one starts after the failure.
       expect(receiver.requests).toHaveLength(BATCH_PARALLEL);
@@ -95,32 +98,18 @@ describe('delivering the alerts of one items job in one job', () => {
         expect(untried.data).not.toHaveProperty('triesBefore');
         expect([untried.delay, untried.opts.attempts]).toEqual([0, 3]);
       }
-    } finally {
-      await deps.close();
-      await receiver.close();
-    }
-  });
+    }));
 
-  it('sends nothing while the endpoint has failures on record: every alert goes the single-alert way', async () => {
-    const secret = newSecret();
-    const receiver = await startReceiver(secret, () => 204);
-    const deps = pipelineDeps(server.client(), config('batch-held', receiver.url, secret));
-    try {
+  it('sends nothing while the endpoint has failures on record: every alert goes the single-alert way', () =>
+    withEndpoint('batch-held', () => 204, async (receiver, deps) => {
       await deps.breaker.failure('desk', 5, Date.now());
       expect(await handleDelivery('alerts.3', batch, deps)).toEqual({ kind: 'delivered' });
       expect(receiver.requests).toHaveLength(0);
       expect((await deps.queues.deliver.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(IDS);
-    } finally {
-      await deps.close();
-      await receiver.close();
-    }
-  });
+    }));
 
-  it('gives an alert refused with 410 a single try of its own, which ends in the failed set without a request', async () => {
-    const secret = newSecret();
-    const receiver = await startReceiver(secret, (n) => (n === 1 ? 410 : 204));
-    const deps = pipelineDeps(server.client(), config('batch-gone', receiver.url, secret));
-    try {
+  it('gives an alert refused with 410 a single try of its own, which ends in the failed set without a request', () =>
+    withEndpoint('batch-gone', (n) => (n === 1 ? 410 : 204), async (receiver, deps) => {
       await handleDelivery('alerts.4', batch, deps);
       const gone = receiver.requests.find((r) => r.status === 410)!.json.data.alertId;
       const job = (await deps.queues.deliver.getJob(gone))!;
@@ -128,9 +117,5 @@ describe('delivering the alerts of one items job in one job', () => {
       const sent = receiver.requests.length;
       expect(await handleDelivery(gone, job.data, deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining('disabled') } });
       expect(receiver.requests).toHaveLength(sent);
-    } finally {
-      await deps.close();
-      await receiver.close();
-    }
-  });
+    }));
 });
