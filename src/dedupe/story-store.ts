@@ -68,6 +68,12 @@ export interface StoryStoreOptions {
    * window and two ticks, outlives the index entries through which later copies could still join.
    */
   recordRetentionMs?: number;
+  /**
+   * Claims made in one script call. Each story's claims live under its own hash tag, so on a Redis
+   * Cluster they sit on different nodes and must go one a call (the default); a single server
+   * takes a whole job's claims at once.
+   */
+  claimsPerCall?: number;
 }
 
 export interface StoryStore {
@@ -76,11 +82,19 @@ export interface StoryStore {
   assignAll(items: StoryItem[]): Promise<StoryAssignment[]>;
   show(storyId: string): Promise<StoryRecord | null>;
   /**
-   * Records that these watches were alerted for the story on the webhook and returns the ones not
-   * alerted before. A claim made earlier with the same alertId counts as this caller's, so a retried
-   * job gets the same answer again.
+   * Records, per claim, that these watches were alerted for the story on the webhook and returns the
+   * ones not alerted before. A claim made earlier with the same alertId counts as this caller's, so a
+   * retried job gets the same answer again. Claims are made in order (of two for one story the first
+   * wins), in as few round trips as `claimsPerCall` allows.
    */
-  claimWatches(storyId: string, webhookId: string, watchIds: string[], alertId: string): Promise<WatchClaim>;
+  claimAll(claims: ClaimRequest[]): Promise<WatchClaim[]>;
+}
+
+export interface ClaimRequest {
+  storyId: string;
+  webhookId: string;
+  watchIds: string[];
+  alertId: string;
 }
 
 /**
@@ -175,32 +189,41 @@ end
 return out
 `);
 
-// KEYS: the claims hash. ARGV: alertId, ttl, watch ids. Returns whether another alert claimed
-// anything before, then the watch ids that are ours.
+// KEYS: one claims hash per claim. ARGV: the ttl, then per claim its alertId, how many watch ids
+// follow, and the watch ids. Claims are made in order, so of two alerts of one story in one call the
+// first wins. Returns per claim whether another alert claimed anything before, then the watch ids
+// that are ours.
 const CLAIM = luaScript(`
-local before = 0
-for _, owner in ipairs(redis.call('HVALS', KEYS[1])) do
-  if owner ~= ARGV[1] then before = 1 break end
-end
-local mine = {before}
-for i = 3, #ARGV do
-  local w = ARGV[i]
-  local owner = redis.call('HGET', KEYS[1], w)
-  if not owner then
-    redis.call('HSET', KEYS[1], w, ARGV[1])
-    mine[#mine + 1] = w
-  elseif owner == ARGV[1] then
-    mine[#mine + 1] = w
+local ttl, at, out = ARGV[1], 2, {}
+for k = 1, #KEYS do
+  local key, alertId, n = KEYS[k], ARGV[at], tonumber(ARGV[at + 1])
+  local before = 0
+  for _, owner in ipairs(redis.call('HVALS', key)) do
+    if owner ~= alertId then before = 1 break end
   end
+  local mine = {before}
+  for i = at + 2, at + 1 + n do
+    local w = ARGV[i]
+    local owner = redis.call('HGET', key, w)
+    if not owner then
+      redis.call('HSET', key, w, alertId)
+      mine[#mine + 1] = w
+    elseif owner == alertId then
+      mine[#mine + 1] = w
+    end
+  end
+  redis.call('PEXPIRE', key, ttl)
+  out[k] = mine
+  at = at + 2 + n
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return mine
+return out
 `);
 
 const MEMBER = 'm:';
 
 export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StoryStore {
   const shards = opts.shards ?? 32_768;
+  const claimsPerCall = Math.max(1, opts.claimsPerCall ?? 1);
   if (!(opts.windowMs > 0) || !(shards >= 1) || shards > 65_536) {
     throw new RangeError('story store needs windowMs > 0 and 1..65536 shards');
   }
@@ -250,6 +273,26 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
     }
   }
 
+  async function claimChunk(claims: ClaimRequest[]): Promise<WatchClaim[]> {
+    const args: LuaArg[] = [recordTtl];
+    for (const c of claims) args.push(c.alertId, c.watchIds.length, ...c.watchIds);
+    try {
+      const out = (await CLAIM.run(redis, claims.map((c) => claimsKey(c.storyId, c.webhookId)), args)) as [number, ...Buffer[]][];
+      return out.map(([before, ...mine]) => {
+        const fresh = mine.map((b) => b.toString());
+        return Object.assign([...fresh], { fresh, alertedBefore: before === 1 });
+      });
+    } catch (err) {
+      throw redisError('story claim failed', err);
+    }
+  }
+
+  async function claimAll(claims: ClaimRequest[]): Promise<WatchClaim[]> {
+    const chunks: ClaimRequest[][] = [];
+    for (let i = 0; i < claims.length; i += claimsPerCall) chunks.push(claims.slice(i, i + claimsPerCall));
+    return (await Promise.all(chunks.map(claimChunk))).flat();
+  }
+
   return {
     async assign(item) {
       return (await assignAll([item]))[0];
@@ -277,15 +320,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       return { storyId, title: h.title ?? '', firstSeenAt: Number(h.first), outlets };
     },
 
-    async claimWatches(storyId, webhookId, watchIds, alertId) {
-      try {
-        const [before, ...mine] = (await CLAIM.run(redis, [claimsKey(storyId, webhookId)], [alertId, recordTtl, ...watchIds])) as [number, ...Buffer[]];
-        const fresh = mine.map((b) => b.toString());
-        return Object.assign([...fresh], { fresh, alertedBefore: before === 1 });
-      } catch (err) {
-        throw redisError('story claim failed', err);
-      }
-    },
+    claimAll,
   };
 }
 

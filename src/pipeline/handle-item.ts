@@ -9,7 +9,7 @@ import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { Config, WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
-import type { StoryAssignment, StoryItem } from '../dedupe/story-store.js';
+import type { StoryAssignment, StoryItem, WatchClaim } from '../dedupe/story-store.js';
 import type { AlertPayload } from '../contracts/webhook.js';
 import { addToDigest, routeAlert } from '../deliver/digest.js';
 import { buildPayload } from '../deliver/payload.js';
@@ -59,10 +59,17 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
   const { config, matcher } = deps.current();
   const matches = items.map(({ item }) => matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId: poll.feedId, lang: item.lang }));
   const [stories] = await joined;
-  const done = await Promise.all(items.map((entry, i) => alertItem({ ...poll, ...entry }, deps, config, now, stories[i], matches[i])));
-  const specs = deliverJobs(done.flatMap((d) => d.deliveries), poll.fetchedAt);
+  const wanted = items.flatMap((entry, i) => alertsWanted(i, { ...poll, ...entry }, config, stories[i], matches[i], deps));
+  // Every alert of the job claims its story's watches in one round trip (on a single Redis).
+  const claims = await deps.stories.claimAll(wanted.map((w) => ({ storyId: w.storyId, webhookId: w.sink.id, watchIds: w.watches.map((m) => m.id), alertId: w.alertId })));
+  const deliveries = await Promise.all(wanted.map((w, k) => raise(w, claims[k], deps, now)));
+  const specs = deliverJobs(deliveries.flatMap((d) => (d ? [d] : [])), poll.fetchedAt);
   if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
-  return done.map((d) => d.summary);
+  return items.map((_, i) => ({
+    storyId: stories[i].storyId,
+    watches: matches[i].map((m) => m.id),
+    alerts: wanted.flatMap((w, k) => (w.index === i && w.sink.hook && claims[k].fresh.length > 0 ? [w.alertId] : [])),
+  }));
 }
 
 /** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */
@@ -91,41 +98,49 @@ function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryIt
   return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
 }
 
-/** Claims the alerts of an item joined to its story and matched; returns what to deliver. */
-async function alertItem(job: ItemJob, deps: PipelineDeps, config: Config, now: number, story: StoryAssignment, matches: WatchMatch[]): Promise<{ summary: ItemSummary; deliveries: Delivery[] }> {
-  const { item, feedId } = job;
-  if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
-  if (matches.length === 0) return { summary: { storyId: story.storyId, watches: [], alerts: [] }, deliveries: [] };
-  for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
+/** An alert an item would raise on one sink (the log or a webhook), before its story's claim. */
+interface WantedAlert {
+  index: number;
+  job: ItemJob;
+  storyId: string;
+  sink: { id: string; hook?: WebhookConfig };
+  watches: WatchMatch[];
+  alertId: string;
+}
 
-  const version = contentHash(item);
-  const feed = { id: feedId, url: job.feedUrl };
-  const alerts: string[] = [];
-  const deliveries: Delivery[] = [];
+/** The alerts an item joined to its story and matched would raise, one per sink that wants its watches. */
+function alertsWanted(index: number, job: ItemJob, config: Config, story: StoryAssignment, matches: WatchMatch[], deps: PipelineDeps): WantedAlert[] {
+  if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
+  if (matches.length === 0) return [];
+  for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
+  const version = contentHash(job.item);
   const sinks: { id: string; hook?: WebhookConfig }[] = [
     ...(config.logAlerts ? [{ id: LOG_SINK }] : []),
     ...config.webhooks.filter((h) => h.url !== '').map((hook) => ({ id: hook.id, hook })),
   ];
-  for (const sink of sinks) {
-    const wanted = sink.hook ? watchesFor(sink.hook, matches) : matches;
-    if (wanted.length === 0) continue;
-    const alertId = alertIdFor(story.storyId, sink.id, item.key, version);
-    const claim = await deps.stories.claimWatches(story.storyId, sink.id, wanted.map((w) => w.id), alertId);
-    if (claim.fresh.length === 0) continue;
-    // An update: the story was alerted on this sink before, or this is an edited item.
-    const update = claim.alertedBefore || job.sighting === 'changed';
-    const payload = buildPayload({
-      alertId, storyId: story.storyId, feed, item, now, update,
-      watches: wanted.filter((w) => claim.fresh.includes(w.id)),
-    });
-    if (!sink.hook) {
-      deps.logger.info({ alert: alertId, story: story.storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update }, 'alert');
-      continue;
-    }
-    deliveries.push(await deliveryFor(deps, sink.hook, payload, now));
-    alerts.push(alertId);
+  return sinks.flatMap((sink) => {
+    const watches = sink.hook ? watchesFor(sink.hook, matches) : matches;
+    if (watches.length === 0) return [];
+    return [{ index, job, storyId: story.storyId, sink, watches, alertId: alertIdFor(story.storyId, sink.id, job.item.key, version) }];
+  });
+}
+
+/** Raises a claimed alert: logged, or returned for delivery; nothing when the story had it already. */
+async function raise(w: WantedAlert, claim: WatchClaim, deps: PipelineDeps, now: number): Promise<Delivery | undefined> {
+  if (claim.fresh.length === 0) return undefined;
+  const { job, storyId, alertId } = w;
+  const { item, feedId } = job;
+  // An update: the story was alerted on this sink before, or this is an edited item.
+  const update = claim.alertedBefore || job.sighting === 'changed';
+  const payload = buildPayload({
+    alertId, storyId, feed: { id: feedId, url: job.feedUrl }, item, now, update,
+    watches: w.watches.filter((m) => claim.fresh.includes(m.id)),
+  });
+  if (!w.sink.hook) {
+    deps.logger.info({ alert: alertId, story: storyId, feed: feedId, item: item.key, url: item.url, title: item.title, watches: claim.fresh, update }, 'alert');
+    return undefined;
   }
-  return { summary: { storyId: story.storyId, watches: matches.map((m) => m.id), alerts }, deliveries };
+  return deliveryFor(deps, w.sink.hook, payload, now);
 }
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */

@@ -30,7 +30,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     metrics: createMetrics(),
     poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock }),
     seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention, itemsPerCall: 50 }),
-    stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow }),
+    stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow, claimsPerCall: 50 }),
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
     breaker: createCircuitBreaker(redis, { prefix }),
     webhookHttp,

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { createStoryStore } from '../../../src/dedupe/story-store.js';
+import { createStoryStore, type StoryStore } from '../../../src/dedupe/story-store.js';
 
 const HOUR = 3_600_000;
 let server: TestRedis;
 let redis: Redis;
 let n = 0;
 const store = (windowMs = 72 * HOUR) => createStoryStore(redis, { prefix: `s${++n}`, windowMs });
+/** One claim on its own. */
+const claim = async (s: StoryStore, storyId: string, webhookId: string, watchIds: string[], alertId: string) => (await s.claimAll([{ storyId, webhookId, watchIds, alertId }]))[0];
 
 const LEAD =
   'NATO defence ministers agreed on Thursday to set up a new command centre in Poland to coordinate ' +
@@ -149,19 +151,19 @@ describe('story store', () => {
 describe('watch claims', () => {
   it('gives each watch to the first alert and none to a later alert of the same story', async () => {
     const s = store();
-    const first = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-1');
+    const first = await claim(s, 'abc123abc123', 'hook', ['w1', 'w2'], 'alert-1');
     expect([...first]).toEqual(['w1', 'w2']);
     expect(first.alertedBefore).toBe(false);
-    const later = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2', 'w3'], 'alert-2');
+    const later = await claim(s, 'abc123abc123', 'hook', ['w1', 'w2', 'w3'], 'alert-2');
     expect(later.fresh).toEqual(['w3']);
     expect(later.alertedBefore).toBe(true);
   });
 
   it('gives a retried alert the same watches again', async () => {
     const s = store();
-    await s.claimWatches('abc123abc123', 'hook', ['w1'], 'alert-1');
-    const first = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
-    const retry = await s.claimWatches('abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
+    await claim(s, 'abc123abc123', 'hook', ['w1'], 'alert-1');
+    const first = await claim(s, 'abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
+    const retry = await claim(s, 'abc123abc123', 'hook', ['w1', 'w2'], 'alert-2');
     expect(first.fresh).toEqual(['w2']);
     expect(retry.fresh).toEqual(['w2']);
     expect(retry.alertedBefore).toBe(true);
@@ -169,8 +171,26 @@ describe('watch claims', () => {
 
   it('claims per webhook, so another webhook still gets the watch', async () => {
     const s = store();
-    await s.claimWatches('abc123abc123', 'hook-a', ['w1'], 'alert-1');
-    expect([...(await s.claimWatches('abc123abc123', 'hook-b', ['w1'], 'alert-2'))]).toEqual(['w1']);
+    await claim(s, 'abc123abc123', 'hook-a', ['w1'], 'alert-1');
+    expect([...(await claim(s, 'abc123abc123', 'hook-b', ['w1'], 'alert-2'))]).toEqual(['w1']);
+  });
+
+  it.each([
+    { what: 'in one script call', claimsPerCall: 50 },
+    { what: 'one claim a call, as on a Cluster', claimsPerCall: 1 },
+  ])('makes a job\'s claims in order, $what: of two alerts of one story the first gets the watch', async ({ claimsPerCall }) => {
+    const s = createStoryStore(redis, { prefix: `s${++n}`, windowMs: 72 * HOUR, claimsPerCall });
+    const claims = await s.claimAll([
+      { storyId: 'abc123abc123', webhookId: 'hook', watchIds: ['w1', 'w2'], alertId: 'alert-1' },
+      { storyId: 'def456def456', webhookId: 'hook', watchIds: ['w1'], alertId: 'alert-2' },
+      { storyId: 'abc123abc123', webhookId: 'hook', watchIds: ['w2', 'w3'], alertId: 'alert-3' },
+    ]);
+    expect(claims.map((c) => [c.fresh, c.alertedBefore])).toEqual([
+      [['w1', 'w2'], false],
+      [['w1'], false],
+      [['w3'], true],
+    ]);
+    expect(await s.claimAll([])).toEqual([]);
   });
 
   it('hands each watch to exactly one of two racing workers', async () => {
@@ -180,8 +200,8 @@ describe('watch claims', () => {
       const id = `feed${String(round).padStart(8, '0')}`;
       const watches = ['w1', 'w2', 'w3', 'w4'];
       const [a, b] = await Promise.all([
-        s.claimWatches(id, 'hook', watches, `a-${round}`),
-        other.claimWatches(id, 'hook', [...watches].reverse(), `b-${round}`),
+        claim(s, id, 'hook', watches, `a-${round}`),
+        claim(other, id, 'hook', [...watches].reverse(), `b-${round}`),
       ]);
       expect([...a, ...b].sort()).toEqual(watches);
     }
