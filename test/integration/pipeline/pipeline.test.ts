@@ -112,8 +112,10 @@ describe('the pipeline from feed to webhook', () => {
     teardown.service(svc);
 
     await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the good feed');
-    await waitFor(() => svc.events().some((e) => e.feed === 'hang' && e.msg?.includes('failed')), 10_000, 'timeout logged');
-    const failures = svc.events().filter((e) => e.msg === 'feed poll failed; retried on its next tick');
+    // The poller's own debug line ("…; backing off") comes first: wait for the warning itself.
+    const failed = 'feed poll failed; retried on its next tick';
+    await waitFor(() => svc.events().some((e) => e.feed === 'hang' && e.msg === failed), 10_000, 'timeout logged');
+    const failures = svc.events().filter((e) => e.msg === failed);
     expect(failures.map((e) => e.feed)).toEqual(expect.arrayContaining(['missing', 'oops', 'hang']));
     expect(failures.find((e) => e.feed === 'missing')?.url).toBe(feeds.url('/missing.xml'));
     expect(svc.proc.exitCode).toBeNull();
