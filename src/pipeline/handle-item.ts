@@ -1,8 +1,9 @@
 /**
- * One new or changed item: join it to its story, match it, and raise at most one alert per
+ * New or changed items: join each to its story, match it, and raise at most one alert per
  * (story, webhook) for the watches that story has not alerted on that webhook before. Every
- * step is idempotent, so a retried or raced job produces the same alert id, which BullMQ turns
- * into a single delivery job.
+ * step is idempotent, so a retried or raced job produces the same alert ids, and so the same
+ * delivery job ids (an alert's own, or one derived from a webhook's alerts of the job), which
+ * BullMQ turns into a single delivery.
  */
 import crypto from 'node:crypto';
 import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
