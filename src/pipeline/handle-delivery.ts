@@ -27,6 +27,12 @@ type AlertJob = Extract<DeliverJob, { kind: 'alert' }>;
 type AlertsJob = Extract<DeliverJob, { kind: 'alerts' }>;
 type DigestJob = Extract<DeliverJob, { kind: 'digest' }>;
 
+/** An alert of an 'alerts' job that did not go through, and what its try gave (none: not tried). */
+interface Undelivered {
+  payload: AlertPayload;
+  tried: DeliveryResult | undefined;
+}
+
 /** POSTs of one 'alerts' job in flight at once: quick for a burst, gentle on the receiver. */
 export const BATCH_PARALLEL = 4;
 
@@ -60,14 +66,15 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
     await handOver(job, job.payloads.map((payload) => ({ payload, tried: undefined })), hook, deps);
     return { kind: 'delivered' };
   }
-  const left: { payload: AlertPayload; tried: DeliveryResult | undefined }[] = [];
+  const target = targetOf(hook);
+  const left: Undelivered[] = [];
   let next = 0;
   let stop = false;
   const lane = async () => {
     while (!stop && next < job.payloads.length) {
       const payload = job.payloads[next++];
       const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
-      const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), payload.data.alertId, payload, deps.clock);
+      const outcome = await sendWebhook(deps.webhookHttp, target, payload.data.alertId, payload, deps.clock);
       stop ||= outcome.kind !== 'delivered';
       const result = await record(payload.data.alertId, single, outcome, hook, true, deps);
       if (result.kind !== 'delivered') left.push({ payload, tried: result });
@@ -85,7 +92,7 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
  * for good gets a single try (a 410 gives up at the gate, without a request), so it ends in the
  * failed set where replay finds it.
  */
-async function handOver(job: AlertsJob, alerts: { payload: AlertPayload; tried: DeliveryResult | undefined }[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
+async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
   await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
     const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}) };
     const retry = tried?.kind === 'retry';

@@ -66,11 +66,11 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
   const deliveries = await Promise.all(wanted.map((w, k) => raise(w, claims[k], deps, now)));
   const specs = deliverJobs(deliveries.flatMap((d) => (d ? [d] : [])), poll.fetchedAt);
   if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
-  return items.map((_, i) => ({
-    storyId: stories[i].storyId,
-    watches: matches[i].map((m) => m.id),
-    alerts: wanted.flatMap((w, k) => (w.index === i && w.sink.hook && claims[k].fresh.length > 0 ? [w.alertId] : [])),
-  }));
+  const alerts = items.map((): string[] => []);
+  wanted.forEach((w, k) => {
+    if (w.sink.hook && claims[k].fresh.length > 0) alerts[w.index].push(w.alertId);
+  });
+  return items.map((_, i) => ({ storyId: stories[i].storyId, watches: matches[i].map((m) => m.id), alerts: alerts[i] }));
 }
 
 /** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */

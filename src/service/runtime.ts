@@ -72,13 +72,14 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   const userAgent = loaded.config.fetch.userAgent ?? USER_AGENT;
   const feedHttp = createHttpClient({ policy, userAgent });
   const queues = openQueues(client, prefix);
+  // A poll's items, and a job's watch claims, 50 to a script call (a call blocks Redis for a few
+  // ms at most), except on a Cluster, where their keys live on other nodes.
+  const perCall = isCluster(client) ? 1 : 50;
   const deps: PipelineDeps = {
     current, redis: client, queues, metrics, logger, clock: systemClock, random: Math.random,
     poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
-    // A poll's items, and a job's watch claims, 50 to a script call (a call blocks Redis for a few
-    // ms at most), except on a Cluster, where their keys live on other nodes.
-    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: isCluster(client) ? 1 : 50 }),
-    stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: isCluster(client) ? 1 : 50 }),
+    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: perCall }),
+    stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: perCall }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),

@@ -20,8 +20,10 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
   const loaded = parseConfig(yaml, 'test.yaml', {});
   const { config } = loaded;
   const prefix = config.redisPrefix;
-  const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' });
-  const webhookHttp = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test', keepAlive: true });
+  const client = { policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' };
+  // As in the service: feeds on fresh connections, webhooks on kept-alive ones.
+  const http = createHttpClient(client);
+  const webhookHttp = createHttpClient({ ...client, keepAlive: true });
   const queues = openQueues(redis, prefix);
   return {
     current: () => ({ config, matcher: loaded.matcher }),
