@@ -20,6 +20,8 @@ export const BANDS = 32;
 export const MIN_VOTES = 3;
 /** Words of the body used after the title: the lead carries the story, later paragraphs drift. */
 export const LEAD_WORDS = 90;
+/** Characters of the body cleaned to find them: room for LEAD_WORDS words among stopwords and boilerplate. */
+const LEAD_CHARS = 8_000;
 
 const HASHES = ROWS * BANDS;
 
@@ -30,19 +32,20 @@ export interface Fingerprint {
   features: number;
 }
 
+/** Boilerplate phrases, matched case-insensitively. */
 const BOILERPLATE: RegExp[] = [
-  /\bback to top(?: button)?\b/gi,
-  /\bskip to (?:main )?content\b/gi,
-  /\b(?:advertisement|sponsored content|story continues below(?: advertisement)?)\b/gi,
-  /\bshare (?:this|on) (?:article|story|facebook|twitter|x|whatsapp|linkedin|email)\b/gi,
-  /\b(?:click here to )?(?:read|see) (?:more|the full story|full article)\b/gi,
-  /\bsign up for (?:our|the) [\w ]{0,40}?newsletters?\b/gi,
-  /\bsubscribe (?:now|today|to our newsletter)\b/gi,
-  /\bcopyright \d{4}[^.]*\.|\ball rights reserved\.?/gi,
-  /\bthis (?:story|article) (?:has been|was) updated[^.]*\.?/gi,
-  /\b(?:reporting|writing|editing|additional reporting) by [^;.]*[;.]?/gi,
-  /\(\s*(?:reuters|ap|afp|dpa|bloomberg|upi|ians|pti|ansa|efe|anadolu)\s*\)/gi,
-  /\b(?:the )?associated press\b|\bap photo\b/gi,
+  /\bback to top(?: button)?\b/,
+  /\bskip to (?:main )?content\b/,
+  /\b(?:advertisement|sponsored content|story continues below(?: advertisement)?)\b/,
+  /\bshare (?:this|on) (?:article|story|facebook|twitter|x|whatsapp|linkedin|email)\b/,
+  /\b(?:click here to )?(?:read|see) (?:more|the full story|full article)\b/,
+  /\bsign up for (?:our|the) [\w ]{0,40}?newsletters?\b/,
+  /\bsubscribe (?:now|today|to our newsletter)\b/,
+  /\bcopyright \d{4}[^.]*\.|\ball rights reserved\.?/,
+  /\bthis (?:story|article) (?:has been|was) updated[^.]*\.?/,
+  /\b(?:reporting|writing|editing|additional reporting) by [^;.]*[;.]?/,
+  /\(\s*(?:reuters|ap|afp|dpa|bloomberg|upi|ians|pti|ansa|efe|anadolu)\s*\)/,
+  /\b(?:the )?associated press\b|\bap photo\b/,
 ];
 
 // "BRUSSELS (Reuters) -", "WASHINGTON, March 3 (AP) —", "KYIV, Ukraine —" at the start of a lead.
@@ -55,18 +58,16 @@ const STOPWORDS = new Set(
     'after also about over than then there these those we you your not no new more most up out').split(' '),
 );
 
-// All rules as one pattern. A title rarely has boilerplate, so one test usually spares it the rules
-// one by one; a lead usually has some (nine in ten in the labeled set), so it goes straight to them.
-const ANY_BOILERPLATE = new RegExp(BOILERPLATE.map((re) => re.source).join('|'), 'i');
+// All rules as one pattern: one pass over the text finds them all, where a pass per rule cost a
+// third of the fingerprint. The rules rarely overlap, and where they do the leftmost wins.
+const ANY_BOILERPLATE = new RegExp(BOILERPLATE.map((re) => re.source).join('|'), 'gi');
 
 function stripBoilerplate(s: string): string {
-  for (const re of BOILERPLATE) s = s.replace(re, ' ');
-  return s;
+  return s.replace(ANY_BOILERPLATE, ' ');
 }
 
 export function cleanText(title: string, text: string): string {
-  const head = ANY_BOILERPLATE.test(title) ? stripBoilerplate(title) : title;
-  return `${head}\n${stripBoilerplate(text.replace(DATELINE, '').replace(WIRE_PREFIX, ''))}`;
+  return `${stripBoilerplate(title)}\n${stripBoilerplate(text.replace(DATELINE, '').replace(WIRE_PREFIX, ''))}`;
 }
 
 /**
@@ -140,7 +141,8 @@ class ContentWords {
   private bodyWords = 0;
 
   constructor(title: string, text: string) {
-    let cleaned = cleanText(title, text).toLowerCase();
+    // Only the lead is read: a full article must not cost its whole length in cleaning.
+    let cleaned = cleanText(title, text.length > LEAD_CHARS ? text.slice(0, LEAD_CHARS) : text).toLowerCase();
     if (NEEDS_NFKD.test(cleaned)) cleaned = cleaned.normalize('NFKD').replace(/\p{M}+/gu, '');
     this.text = cleaned;
     this.titleLen = title.length;

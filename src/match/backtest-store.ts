@@ -65,7 +65,7 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
   /** Adds each entry at its own time; returns the entries Redis refused because the time was too old. */
   async function add(entries: { id: string; entry: BacktestEntry }[]): Promise<BacktestEntry[]> {
     const tx = redis.multi();
-    for (const { id, entry } of entries) tx.xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', JSON.stringify(entry));
+    for (const { id, entry } of entries) tx.xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', serialize(entry));
     const newest = Math.max(...entries.map((e) => e.entry.at));
     const results = (await tx.xtrim(key, 'MINID', '~', String(Math.max(0, newest - opts.retentionMs))).exec()) ?? [];
     const tooOld: BacktestEntry[] = [];
@@ -132,13 +132,18 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
   };
 }
 
+/** A summary that repeats the content (a feed without one) is stored once, as the content. */
+function serialize(entry: BacktestEntry): string {
+  return JSON.stringify(entry.summary === entry.content ? { ...entry, summary: undefined } : entry);
+}
+
 function readEntry(fields: string[]): BacktestEntry | undefined {
   const at = fields.indexOf('e');
   if (at < 0 || at % 2 !== 0) return undefined;
   try {
     const e = JSON.parse(fields[at + 1]) as Partial<BacktestEntry>;
     if (typeof e.at !== 'number' || typeof e.feedId !== 'string' || typeof e.itemKey !== 'string') return undefined;
-    return { ...e, title: e.title ?? '', summary: e.summary ?? '', content: e.content ?? '' } as BacktestEntry;
+    return { ...e, title: e.title ?? '', summary: e.summary ?? e.content ?? '', content: e.content ?? '' } as BacktestEntry;
   } catch {
     return undefined;
   }

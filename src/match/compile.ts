@@ -117,6 +117,13 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       const raw = rawByField[f];
       raw.length = 0;
       if (original === '') continue;
+      const previous = fields[f - 1];
+      if (previous?.original === original) {
+        // A feed without a separate summary repeats its content there: fold and scan it once.
+        fields[f] = previous;
+        raw.push(...rawByField[f - 1]);
+        continue;
+      }
       const folded = foldText(original);
       fields[f] = { original, folded };
       automaton.scan(folded.text, raw);

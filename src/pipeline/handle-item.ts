@@ -6,7 +6,7 @@
  * BullMQ turns into a single delivery.
  */
 import crypto from 'node:crypto';
-import type { ItemJob, ItemsJob } from '../contracts/jobs.js';
+import { fromJobItem, type ItemJob, type ItemsJob } from '../contracts/jobs.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { Config, WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
@@ -47,7 +47,8 @@ export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload
  * deliveries go to the deliver queue together, in one round trip, a webhook's alerts in one job.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
-  const { items, ...poll } = job;
+  const { items: carried, ...poll } = job;
+  const items = carried.map(({ item, sighting }) => ({ item: fromJobItem(item), sighting }));
   const now = deps.clock();
   const joined = Promise.all([
     deps.stories.assignAll(items.map(({ item }) => storyItemOf(poll.feedId, item, now))),
@@ -96,7 +97,9 @@ export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJ
 }
 
 function storyItemOf(feedId: string, item: ItemJob['item'], at: number): StoryItem {
-  return { feedId, itemKey: item.key, url: item.url, title: item.title, text: `${item.summary}\n${item.content}`, at };
+  // A feed without a separate summary repeats its content there; fingerprint that text once.
+  const text = item.summary === item.content ? item.content : `${item.summary}\n${item.content}`;
+  return { feedId, itemKey: item.key, url: item.url, title: item.title, text, at };
 }
 
 /** An alert an item would raise on one sink (the log or a webhook), before its story's claim. */

@@ -3,7 +3,7 @@
  * them for matching. A failing feed is logged with its id and URL and left to its next tick.
  */
 import crypto from 'node:crypto';
-import type { PollJob } from '../contracts/jobs.js';
+import { toJobItem, type PollJob } from '../contracts/jobs.js';
 import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
 import type { PipelineDeps } from './deps.js';
@@ -35,7 +35,7 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const fresh = items.flatMap((item, i) => (sightings[i] === 'seen' ? [] : [{ item, sighting: sightings[i] as 'new' | 'changed', hash: hashes[i] }]));
   const jobs = slices(fresh, ITEMS_PER_JOB).map((slice) => ({
     name: 'items',
-    data: { feedId: feed.id, feedUrl: feed.url, fetchedAt: now, items: slice.map(({ item, sighting }) => ({ item, sighting })) },
+    data: { feedId: feed.id, feedUrl: feed.url, fetchedAt: now, items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })) },
     opts: { jobId: itemsJobId(feed.id, slice.map((s) => s.hash)) },
   }));
   // Queue first, then remember the items, then the feed's validators: a crash anywhere in

@@ -45,6 +45,17 @@ describe('backtesting watches against recorded items', () => {
     expect(report.hits[0].watches[1].matches[1].snippet).toBe('«Putin» spoke to NATO.');
   });
 
+  it('stores a summary that repeats the content once, and still finds it in both fields', async () => {
+    const store = freshStore();
+    const text = 'NATO ministers met in Brussels. '.repeat(20);
+    await store.record([{ ...entry(T0, 'Ministers meet', text), summary: text }]);
+    const [[, fields]] = await client.xrange(`bt${n}:backtest:items`, '-', '+');
+    expect(fields[1].length).toBeLessThan(1.5 * text.length);
+    const scoped = compileWatches([{ id: 'lead', label: 'Lead', query: 'summary:NATO' }, { id: 'body', label: 'Body', query: 'content:Brussels' }]);
+    const report = await store.backtest(scoped, { sinceMs: 0, now: T0 });
+    expect(report.counts).toEqual({ lead: 1, body: 1 });
+  });
+
   it('restricts the report to the watches asked for, showing zero for one that matched nothing', async () => {
     const store = freshStore();
     await store.record([entry(T0, 'NATO meets')]);

@@ -60,6 +60,17 @@ describe('matching watches against an item', () => {
     expect(w.matches.map((h) => [h.field, h.start])).toEqual([['title', 0], ['summary', 6]]);
   });
 
+  it('finds a summary that repeats the content in both fields, for any field scope', () => {
+    const text = 'Macron spoke of NATO.';
+    const m = compileWatches([watch('any', { terms: ['NATO'] }), watch('body', { query: 'content:Macron' }), watch('lead', { query: 'summary:NATO' })]);
+    const found = m.match({ title: '', summary: text, content: text });
+    expect(found.map((w) => [w.id, w.matches.map((h) => [h.field, h.start])])).toEqual([
+      ['any', [['summary', 16], ['content', 16]]],
+      ['body', [['content', 0]]],
+      ['lead', [['summary', 16]]],
+    ]);
+  });
+
   it('keeps a wildcard hit to the whole word it matched', () => {
     const m = compileWatches([watch('g', { query: 'guarantee*' })]);
     const content = 'No guarantees given.';
