@@ -3,8 +3,9 @@
  * receiver, and the real service as child processes (`mediawatch run --roles …`), as deployed.
  *
  * - throughput: items per second from the first feed fetch to the last item matched (and every
- *   alert delivered), with 1 and 3 worker processes; beside it the BullMQ ceiling, no-op jobs
- *   through the same queue, prefix and options in as many processes, so our stages' cost shows;
+ *   alert delivered), with 1 and 3 worker processes, and the CPU time the service and Redis spent
+ *   per item meanwhile, once the service is warm; beside it the BullMQ ceiling, no-op jobs through
+ *   the same queue, prefix and options in as many processes (warmed up too), so our stages' cost shows;
  * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted: from 20 feeds
  *   (the scheduler spreads their polls over each second) and, for comparison, as one burst a second;
  * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
@@ -25,6 +26,8 @@ import { prng } from './lib/prng.js';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FEEDS = 60;
 const ITEMS_PER_FEED = 250;
+/** Items per feed that warm the service up before throughput is timed. */
+const WARMUP_ITEMS = 100;
 const WATCHES = 200;
 /** Share of items that mention a watched name. */
 const MATCH_RATE = 0.1;
@@ -84,7 +87,22 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-async function startRedisServer(): Promise<{ url: string; redis: Redis; stop: () => Promise<void> }> {
+/**
+ * CPU seconds the processes have used so far, from /proc (Linux, 100 ticks a second); undefined
+ * elsewhere. Summed over the service and Redis, per item, it says how far the cores can carry.
+ */
+function cpuSeconds(pids: (number | undefined)[]): number | undefined {
+  try {
+    return pids.reduce<number>((sum, pid) => {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+async function startRedisServer(): Promise<{ url: string; pid?: number; redis: Redis; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-redis-'));
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
@@ -93,7 +111,7 @@ async function startRedisServer(): Promise<{ url: string; redis: Redis; stop: ()
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined); // stopped at the end of each part; nothing to report
   return {
-    url, redis,
+    url, pid: proc.pid, redis,
     stop: async () => {
       redis.disconnect();
       await new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); });
@@ -159,49 +177,72 @@ async function workersReady(redis: Redis, queue: string, n: number): Promise<voi
   await q.close();
 }
 
-interface Throughput { itemsPerSec: number; deliveredPerSec: number; items: number; alerts: number; seconds: number }
+interface Throughput { itemsPerSec: number; deliveredPerSec: number; cpuUsPerItem?: number; items: number; alerts: number; seconds: number }
 
-async function throughput(workers: number): Promise<Throughput> {
-  const rs = await startRedisServer();
-  let firstFetch = 0;
-  let delivered = 0;
-  const expected = new Set<string>();
+/** One feed body per path, the items that mention a watch, and how many items jobs it makes. */
+function feedSet(name: string, itemsPerFeed: number): { bodies: Map<string, string>; alerted: number; jobs: number } {
   const bodies = new Map<string, string>();
+  let alerted = 0;
   for (let f = 0; f < FEEDS; f++) {
     const items: Item[] = [];
     const r = prng(f + 1);
-    for (let n = 0; n < ITEMS_PER_FEED; n++) {
+    for (let n = 0; n < itemsPerFeed; n++) {
       const mention = r() < MATCH_RATE ? names[Math.floor(r() * WATCHES)] : undefined;
-      const item = makeItem(`t${workers}f${f}`, n, mention);
-      if (mention) expected.add(item.url);
-      items.push(item);
+      if (mention) alerted++;
+      items.push(makeItem(`${name}f${f}`, n, mention));
     }
     bodies.set(`/f${f}.xml`, rss(items));
   }
+  // Items travel in slices (ITEMS_PER_JOB a job).
+  return { bodies, alerted, jobs: FEEDS * Math.ceil(itemsPerFeed / ITEMS_PER_JOB) };
+}
+
+/**
+ * The service runs warm, as it does after its first minutes: every feed is first served with
+ * WARMUP_ITEMS items, and once those are matched and delivered the feeds switch to ITEMS_PER_FEED
+ * new ones, which the next tick's polls fetch. The clock and the CPU count start at that first fetch.
+ */
+async function throughput(workers: number): Promise<Throughput> {
+  const rs = await startRedisServer();
+  const warm = feedSet(`w${workers}`, WARMUP_ITEMS);
+  const timed = feedSet(`t${workers}`, ITEMS_PER_FEED);
+  let served = warm;
+  let firstFetch = 0;
+  let cpuAtFirstFetch: number | undefined;
+  let delivered = 0;
   const feedServer = await listen((req, res) => {
-    firstFetch ||= performance.now();
-    const body = bodies.get(req.url ?? '');
+    if (served === timed && !firstFetch) {
+      firstFetch = performance.now();
+      cpuAtFirstFetch = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
+    }
+    const body = served.bodies.get(req.url ?? '');
     if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(req.headers['if-none-match'] === '"v1"' ? undefined : body);
+    const etag = served === warm ? '"warm"' : '"timed"';
+    if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(body);
   });
   const receiver = await listen((req, res) => {
     req.resume().on('end', () => { delivered++; res.writeHead(204).end(); });
   });
-  const config = writeConfig([...bodies.keys()].map((p) => feedServer.url + p), `${receiver.url}/hook`);
+  const config = writeConfig([...warm.bodies.keys()].map((p) => feedServer.url + p), `${receiver.url}/hook`);
   const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
   const total = FEEDS * ITEMS_PER_FEED;
   const items = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
+  const matched = async (jobs: number) => (await items.getJobCounts('completed')).completed >= jobs;
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
     procs.push(service(config, rs.url, 'scheduler'));
-    // Items travel in slices (ITEMS_PER_JOB a job): every slice of every feed completed.
-    const itemJobs = FEEDS * Math.ceil(ITEMS_PER_FEED / ITEMS_PER_JOB);
-    await waitUntil(async () => (await items.getJobCounts('completed')).completed >= itemJobs, 300_000, 'every item matched');
+    await waitUntil(() => matched(warm.jobs), 300_000, 'every warm-up item matched');
+    await waitUntil(async () => delivered >= warm.alerted, 60_000, 'every warm-up alert delivered');
+    served = timed;
+    await waitUntil(() => matched(warm.jobs + timed.jobs), 300_000, 'every item matched');
     const matchedAt = performance.now();
-    await waitUntil(async () => delivered >= expected.size, 60_000, 'every alert delivered');
+    const cpuAtMatched = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
+    await waitUntil(async () => delivered >= warm.alerted + timed.alerted, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();
     const seconds = (matchedAt - firstFetch) / 1000;
-    return { itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000), items: total, alerts: expected.size, seconds };
+    const cpuUsPerItem = cpuAtMatched === undefined || cpuAtFirstFetch === undefined ? undefined : ((cpuAtMatched - cpuAtFirstFetch) * 1e6) / total;
+    return { itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000), cpuUsPerItem, items: total, alerts: timed.alerted, seconds };
   } finally {
     await items.close();
     await stopAll(procs);
@@ -226,11 +267,17 @@ async function ceiling(workers: number, jobs: number, payloadBytes: number): Pro
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
     const pad = 'x'.repeat(payloadBytes);
+    // Warmed up first, like the pipeline: these jobs are not timed.
+    const warmup = Math.ceil(jobs / 3);
+    const run = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i += 500) {
+        await queue.addBulk(Array.from({ length: Math.min(500, from + count - i) }, (_, k) => ({ name: 'item', data: { pad, n: i + k }, opts: { jobId: `c.${i + k}` } })));
+      }
+      await waitUntil(async () => (await queue.getJobCounts('completed')).completed >= from + count, 120_000, 'no-op jobs');
+    };
+    await run(0, warmup);
     const start = performance.now();
-    for (let i = 0; i < jobs; i += 500) {
-      await queue.addBulk(Array.from({ length: Math.min(500, jobs - i) }, (_, k) => ({ name: 'item', data: { pad, n: i + k }, opts: { jobId: `c.${i + k}` } })));
-    }
-    await waitUntil(async () => (await queue.getJobCounts('completed')).completed >= jobs, 120_000, 'no-op jobs');
+    await run(warmup, jobs);
     return jobs / ((performance.now() - start) / 1000);
   } finally {
     await queue.close();
@@ -327,21 +374,26 @@ export async function run(): Promise<void> {
   for (const workers of [1, 3]) {
     const t = await throughput(workers);
     const ceil = await ceiling(workers, t.items, payloadBytes);
-    rows.push({ workers, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceil), items: t.items, alerts: t.alerts });
+    rows.push({
+      workers, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceil),
+      ...(t.cpuUsPerItem === undefined ? {} : { cpuUsPerItem: Math.round(t.cpuUsPerItem) }), items: t.items, alerts: t.alerts,
+    });
   }
   const lat = await latency(1, STEADY_FEEDS);
   const burst = await latency(1, 1);
   const mem = await bytesPerAlert();
 
   console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches, ${MATCH_RATE * 100}% of items alerted; ${os.cpus().length} CPUs`);
-  console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s');
-  for (const r of rows) console.log(`${String(r.workers).padStart(7)}  ${String(r.itemsPerSec).padStart(22)}  ${String(r.deliveredPerSec).padStart(21)}  ${String(r.ceilingJobsPerSec).padStart(27)}`);
+  console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item (service + Redis)');
+  for (const r of rows) {
+    console.log(`${String(r.workers).padStart(7)}  ${String(r.itemsPerSec).padStart(22)}  ${String(r.deliveredPerSec).padStart(21)}  ${String(r.ceilingJobsPerSec).padStart(27)}  ${String(r.cpuUsPerItem ?? 'n/a').padStart(29)}`);
+  }
   console.log(`fetch→delivery at ${STEADY_RATE} items/s, 1 worker process, every item alerted:`);
   console.log(`  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
   console.log(`  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`);
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
   for (const r of rows) {
-    console.log(JSON.stringify({ bench: 'pipeline', workers: r.workers, itemsPerSec: r.itemsPerSec, deliveredPerSec: r.deliveredPerSec, ceilingJobsPerSec: r.ceilingJobsPerSec, items: r.items, alerts: r.alerts }));
+    console.log(JSON.stringify({ bench: 'pipeline', ...r }));
   }
   for (const [feeds, l] of [[STEADY_FEEDS, lat], [1, burst]] as const) {
     console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds, p50Ms: Number(l.p50Ms.toFixed(1)), p99Ms: Number(l.p99Ms.toFixed(1)), samples: l.samples }));

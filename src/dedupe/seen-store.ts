@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import { hash64, hashBytes } from './hash64.js';
-import { luaScript, type LuaArg, type LuaScript } from './lua-script.js';
+import { luaScript, type LuaArg, type LuaScript } from '../adapters/lua-script.js';
 import { redisError } from './redis-error.js';
 
 export type Sighting = 'new' | 'seen' | 'changed';

@@ -19,7 +19,7 @@ import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
 import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
-import { luaScript, type LuaArg } from './lua-script.js';
+import { luaScript, type LuaArg } from '../adapters/lua-script.js';
 import { redisError } from './redis-error.js';
 
 export interface StoryItem {

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Matcher, WatchMatch } from '../contracts/match.js';
 import { MediawatchError } from '../contracts/errors.js';
+import { luaScript, type LuaArg } from '../adapters/lua-script.js';
 
 export interface BacktestEntry {
   feedId: string;
@@ -56,39 +57,38 @@ export interface BacktestStore {
   backtest(matcher: Matcher, opts: { sinceMs: number; now: number; watchIds?: string[] }): Promise<BacktestReport>;
 }
 
-const ID_TOO_SMALL = /equal or smaller/i;
+// KEYS: the stream. ARGV: MAXLEN, MINID, then per entry its time (ms) and body. One call for a
+// job's items, where a MULTI of XADDs cost a command object and a reply apiece. An item older than
+// the stream's newest entry (clock skew between workers) takes that entry's time, keeping its own
+// `at` in the body, rather than failing the job.
+const RECORD = luaScript(`
+local key, maxLen = KEYS[1], ARGV[1]
+local function add(id, body) return redis.pcall('XADD', key, 'MAXLEN', '~', maxLen, id, 'e', body) end
+for i = 3, #ARGV, 2 do
+  local added = add(ARGV[i] .. '-*', ARGV[i + 1])
+  if type(added) == 'table' and added.err then
+    if not string.find(added.err, 'equal or smaller', 1, true) then return added end
+    local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+    added = add(top and (string.match(top[1], '^%d+') .. '-*') or '*', ARGV[i + 1])
+    if type(added) == 'table' and added.err then return added end
+  end
+end
+redis.call('XTRIM', key, 'MINID', '~', ARGV[2])
+return #ARGV / 2 - 1
+`);
 
 export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): BacktestStore {
   const key = `${opts.prefix}:backtest:items`;
   const batchSize = opts.batchSize ?? 500;
 
-  /** Adds each entry at its own time; returns the entries Redis refused because the time was too old. */
-  async function add(entries: { id: string; entry: BacktestEntry }[]): Promise<BacktestEntry[]> {
-    const tx = redis.multi();
-    for (const { id, entry } of entries) tx.xadd(key, 'MAXLEN', '~', String(opts.maxItems), id, 'e', serialize(entry));
-    const newest = Math.max(...entries.map((e) => e.entry.at));
-    const results = (await tx.xtrim(key, 'MINID', '~', String(Math.max(0, newest - opts.retentionMs))).exec()) ?? [];
-    const tooOld: BacktestEntry[] = [];
-    results.forEach(([err], i) => {
-      if (err === null) return;
-      if (i < entries.length && ID_TOO_SMALL.test(err.message)) tooOld.push(entries[i].entry);
-      else throw err;
-    });
-    return tooOld;
-  }
-
   return {
     async record(entries) {
       if (entries.length === 0) return;
-      const at = (e: BacktestEntry) => Math.max(0, Math.floor(e.at));
+      const newest = Math.max(...entries.map((e) => e.at));
+      const args: LuaArg[] = [opts.maxItems, Math.max(0, Math.floor(newest - opts.retentionMs))];
+      for (const entry of entries) args.push(Math.max(0, Math.floor(entry.at)), serialize(entry));
       try {
-        const tooOld = await add(entries.map((entry) => ({ id: `${at(entry)}-*`, entry })));
-        if (tooOld.length === 0) return;
-        // Items can arrive with a time older than the stream's newest id (clock skew between
-        // workers); they then take the newest id's time, and keep their own `at` in the body.
-        const top = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-        const topMs = top.length > 0 ? top[0][0].split('-')[0] : String(at(tooOld[0]));
-        await add(tooOld.map((entry) => ({ id: `${topMs}-*`, entry })));
+        await RECORD.run(redis, [key], args);
       } catch (err) {
         throw new MediawatchError('redis', `cannot record items for backtesting: ${(err as Error).message}`, { retryable: true, cause: err });
       }
