@@ -177,7 +177,7 @@ async function workersReady(redis: Redis, queue: string, n: number): Promise<voi
   await q.close();
 }
 
-interface Throughput { itemsPerSec: number; deliveredPerSec: number; cpuUsPerItem?: number; items: number; alerts: number; seconds: number }
+interface Throughput { itemsPerSec: number; deliveredPerSec: number; cpuUsPerItem?: number; redisCpuUsPerItem?: number; items: number; alerts: number; seconds: number }
 
 /** One feed body per path, the items that mention a watch, and how many items jobs it makes. */
 function feedSet(name: string, itemsPerFeed: number): { bodies: Map<string, string>; alerted: number; jobs: number } {
@@ -209,11 +209,13 @@ async function throughput(workers: number): Promise<Throughput> {
   let served = warm;
   let firstFetch = 0;
   let cpuAtFirstFetch: number | undefined;
+  let redisCpuAtFirstFetch: number | undefined;
   let delivered = 0;
   const feedServer = await listen((req, res) => {
     if (served === timed && !firstFetch) {
       firstFetch = performance.now();
       cpuAtFirstFetch = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
+      redisCpuAtFirstFetch = cpuSeconds([rs.pid]);
     }
     const body = served.bodies.get(req.url ?? '');
     if (!body) return void res.writeHead(404).end();
@@ -238,11 +240,16 @@ async function throughput(workers: number): Promise<Throughput> {
     await waitUntil(() => matched(warm.jobs + timed.jobs), 300_000, 'every item matched');
     const matchedAt = performance.now();
     const cpuAtMatched = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
+    const redisCpuAtMatched = cpuSeconds([rs.pid]);
     await waitUntil(async () => delivered >= warm.alerted + timed.alerted, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();
     const seconds = (matchedAt - firstFetch) / 1000;
-    const cpuUsPerItem = cpuAtMatched === undefined || cpuAtFirstFetch === undefined ? undefined : ((cpuAtMatched - cpuAtFirstFetch) * 1e6) / total;
-    return { itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000), cpuUsPerItem, items: total, alerts: timed.alerted, seconds };
+    const perItem = (from?: number, to?: number) => (from === undefined || to === undefined ? undefined : ((to - from) * 1e6) / total);
+    return {
+      itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000),
+      cpuUsPerItem: perItem(cpuAtFirstFetch, cpuAtMatched), redisCpuUsPerItem: perItem(redisCpuAtFirstFetch, redisCpuAtMatched),
+      items: total, alerts: timed.alerted, seconds,
+    };
   } finally {
     await items.close();
     await stopAll(procs);
@@ -376,7 +383,8 @@ export async function run(): Promise<void> {
     const ceil = await ceiling(workers, t.items, payloadBytes);
     rows.push({
       workers, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceil),
-      ...(t.cpuUsPerItem === undefined ? {} : { cpuUsPerItem: Math.round(t.cpuUsPerItem) }), items: t.items, alerts: t.alerts,
+      ...(t.cpuUsPerItem === undefined ? {} : { cpuUsPerItem: Math.round(t.cpuUsPerItem) }),
+      ...(t.redisCpuUsPerItem === undefined ? {} : { redisCpuUsPerItem: Math.round(t.redisCpuUsPerItem) }), items: t.items, alerts: t.alerts,
     });
   }
   const lat = await latency(1, STEADY_FEEDS);
@@ -384,9 +392,10 @@ export async function run(): Promise<void> {
   const mem = await bytesPerAlert();
 
   console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches, ${MATCH_RATE * 100}% of items alerted; ${os.cpus().length} CPUs`);
-  console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item (service + Redis)');
+  console.log('workers  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item: service + Redis  of it Redis');
   for (const r of rows) {
-    console.log(`${String(r.workers).padStart(7)}  ${String(r.itemsPerSec).padStart(22)}  ${String(r.deliveredPerSec).padStart(21)}  ${String(r.ceilingJobsPerSec).padStart(27)}  ${String(r.cpuUsPerItem ?? 'n/a').padStart(29)}`);
+    const cells = [[r.workers, 7], [r.itemsPerSec, 22], [r.deliveredPerSec, 21], [r.ceilingJobsPerSec, 27], [r.cpuUsPerItem ?? 'n/a', 29], [r.redisCpuUsPerItem ?? 'n/a', 11]] as const;
+    console.log(cells.map(([v, w]) => String(v).padStart(w)).join('  '));
   }
   console.log(`fetch→delivery at ${STEADY_RATE} items/s, 1 worker process, every item alerted:`);
   console.log(`  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
