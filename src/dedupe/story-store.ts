@@ -119,8 +119,9 @@ const SWEEP_EVERY = 32;
 // ITEM_ARGS values: hasUrl, URL shard, URL field, tick (2 bytes), index expiry (when the tick's
 // entries leave the window), record expiry, newId (6 bytes), title, at, outlet field, outlet value,
 // and the bands packed in one string, four bytes a band: its 2-byte field, then its shard as a
-// big-endian uint16 (one argument instead of 64 keeps the request small). An entry's value is the story id (6 bytes) and the tick it was
-// written in (2 bytes). Returns the story id and 1 (started) or 0 (joined), per item.
+// big-endian uint16 (one argument instead of 64 keeps the request small). An entry's value is the
+// story id (6 bytes) and the tick it was written in (2 bytes). Returns the story id and 1 (started)
+// or 0 (joined), per item.
 const ITEM_ARGS = 12;
 const ASSIGN = luaScript(`
 local idx, rec, minVotes, maxAge, sweepEvery = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])

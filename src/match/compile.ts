@@ -121,7 +121,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       if (previous?.original === original) {
         // A feed without a separate summary repeats its content there: fold and scan it once.
         fields[f] = previous;
-        raw.push(...rawByField[f - 1]);
+        for (const x of rawByField[f - 1]) raw.push(x);
         continue;
       }
       const folded = foldText(original);
