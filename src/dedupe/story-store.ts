@@ -10,10 +10,9 @@
  * band had to be read in each bucket the window spans, and those reads were most of the script's cost.
  *
  * URL and band entries share the index hashes (a 6-byte URL field can never equal a 2-byte band
- * field, nor the 1-byte field that holds the tick of the hash's expiry), so each hash fills up to
- * Redis' listpack limit instead of half as many hashes holding half as much. Every key the script
- * touches, story records included, shares one hash tag so it can decide and record atomically on a
- * Redis Cluster; alert claims keep each story's own tag.
+ * field), so each hash fills up to Redis' listpack limit instead of half as many hashes holding half
+ * as much. Every key the script touches, story records included, shares one hash tag so it can
+ * decide and record atomically on a Redis Cluster; alert claims keep each story's own tag.
  */
 import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
@@ -116,36 +115,24 @@ const SWEEP_EVERY = 32;
 // joined are built here, in the script, from ARGV: they share the records' hash tag, so they live on
 // their cluster node, and sending ~35 full key names an item cost more than the lookup.
 // ARGV: index prefix, record prefix, minVotes, max age in ticks, sweep divisor, then per item
-// ITEM_ARGS values: hasUrl, URL shard, URL field, tick (2 bytes), index expiry (when the tick's
-// entries leave the window), record expiry, newId (6 bytes), title, at, outlet field, outlet value,
-// and the bands packed in one string, four bytes a band: its 2-byte field, then its shard as a
-// big-endian uint16 (one argument instead of 64 keeps the request small). An entry's value is the
-// story id (6 bytes) and the tick it was written in (2 bytes). Returns the story id and 1 (started)
-// or 0 (joined), per item.
+// ITEM_ARGS values: hasUrl, URL shard, URL field, tick (2 bytes), index expiry, record expiry,
+// newId (6 bytes), title, at, outlet field, outlet value, and the bands packed in one string, four
+// bytes a band: its 2-byte field, then its shard as a big-endian uint16 (one argument instead of
+// 64 keeps the request small). An entry's value is the story id (6 bytes) and the tick it was
+// written in (2 bytes). Returns the story id and 1 (started) or 0 (joined), per item.
 const ITEM_ARGS = 12;
 const ASSIGN = luaScript(`
 local idx, rec, minVotes, maxAge, sweepEvery = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function u16(s, at) local hi, lo = string.byte(s, at, at + 1) return hi * 256 + lo end
 local function live(v, tick) return v and (tick - u16(v, 7)) % 65536 <= maxAge end
--- Field 'e' of an index hash holds the tick its expiry was last set for. Expiry is tick-aligned, so
--- it moves once a tick rather than on every write to a busy hash, and never back for an older item.
-local function expiryBehind(tick, marker)
-  if not marker then return true end
-  local ahead = (tick - u16(marker, 1)) % 65536
-  return ahead > 0 and ahead < 32768
-end
-local function write(key, field, value, tick, tickBytes, marker, expireAt)
-  if expiryBehind(tick, marker) then
-    redis.call('HSET', key, field, value, 'e', tickBytes)
-    redis.call('PEXPIREAT', key, expireAt)
-  else
-    redis.call('HSET', key, field, value)
-  end
+local function write(key, field, value, expireAt)
+  redis.call('HSET', key, field, value)
+  redis.call('PEXPIREAT', key, expireAt)
 end
 local function sweep(key, tick)
   local all, stale = redis.call('HGETALL', key), {}
   for i = 1, #all, 2 do
-    if all[i] ~= 'e' and not live(all[i + 1], tick) then stale[#stale + 1] = all[i] end
+    if not live(all[i + 1], tick) then stale[#stale + 1] = all[i] end
   end
   if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
 end
@@ -155,22 +142,19 @@ local function assign(record, a)
   local tickBytes, expireAt, packed = a[4], a[5], a[12]
   local tick = u16(tickBytes, 1)
   local urlKey = a[1] == '1' and idx .. a[2]
-  local found, urlMarker
+  local found
   if urlKey then
-    local v = redis.call('HMGET', urlKey, a[3], 'e')
-    urlMarker = v[2]
-    if live(v[1], tick) then found = string.sub(v[1], 1, 6) end
+    local v = redis.call('HGET', urlKey, a[3])
+    if live(v, tick) then found = string.sub(v, 1, 6) end
   end
   -- Band fields and keys, read here and written below for a new story.
-  local fields, keys, markers = {}, {}, {}
+  local fields, keys = {}, {}
   if not found then
     local votes, best, bestVotes = {}, nil, 0
     for b = 1, #packed / 4 do
       local at = 4 * b - 3
       fields[b], keys[b] = string.sub(packed, at, at + 1), idx .. string.format('%d', u16(packed, at + 2))
-      local got = redis.call('HMGET', keys[b], fields[b], 'e')
-      local v = got[1]
-      markers[b] = got[2]
+      local v = redis.call('HGET', keys[b], fields[b])
       if live(v, tick) then
         local id = string.sub(v, 1, 6)
         local n = (votes[id] or 0) + 1
@@ -181,13 +165,13 @@ local function assign(record, a)
     if bestVotes >= minVotes then found = best end
   end
   local id = found or a[7]
-  if urlKey then write(urlKey, a[3], id .. tickBytes, tick, tickBytes, urlMarker, expireAt) end
+  if urlKey then write(urlKey, a[3], id .. tickBytes, expireAt) end
   if found then record = rec .. string.format(string.rep('%02x', 6), string.byte(found, 1, 6)) end
   redis.call('HSETNX', record, a[10], a[11])
   redis.call('PEXPIREAT', record, a[6])
   if found then return found, 0 end
   for b = 1, #keys do
-    write(keys[b], fields[b], id .. tickBytes, tick, tickBytes, markers[b], expireAt)
+    write(keys[b], fields[b], id .. tickBytes, expireAt)
     if u16(fields[b], 1) % sweepEvery == 0 then sweep(keys[b], tick) end
   end
   redis.call('HSETNX', record, 'title', a[8])
@@ -253,9 +237,8 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
 
   /** The script's arguments for one item, and the id a story it starts would get. */
   function argsOf(item: StoryItem): { newId: string; itemArgs: LuaArg[] } {
-    const at = Math.floor(item.at / tickMs);
     const tick = Buffer.alloc(2);
-    tick.writeUInt16BE(at % 65_536);
+    tick.writeUInt16BE(Math.floor(item.at / tickMs) % 65_536);
     const newId = hashHex48(hash64(`${item.feedId}\n${item.itemKey}`));
     let urlField: Buffer | string = '';
     let urlShard = 0;
@@ -268,7 +251,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
       item.url ? '1' : '0', urlShard, urlField, tick,
       // Expiry is absolute in the injected clock's time, so an index replayed from the past (a
       // backfill, the benchmark's simulated month) holds only what would still be in the window.
-      (at + TICKS_PER_WINDOW + 2) * tickMs, item.at + recordTtl, Buffer.from(newId, 'hex'),
+      item.at + opts.windowMs + tickMs, item.at + recordTtl, Buffer.from(newId, 'hex'),
       item.title, item.at, `${MEMBER}${item.feedId}\t${item.itemKey}`, `${item.at}\t${item.url ?? ''}`, packBands(item, shards),
     ];
     return { newId, itemArgs };
