@@ -56,8 +56,12 @@ function stripMarkup(html: string): string {
   return out.join('');
 }
 
+/** Anything collapse would change besides the ends: most feed text is one line with single spaces. */
+const NEEDS_COLLAPSE = /[\u0000-\u001F\u007F\u00A0\u2000-\u200B\u202F\u205F\u3000]| {2}/;
+
 /** Runs of spaces become one space, runs containing a line break become one line break. */
 export function collapse(text: string): string {
+  if (!NEEDS_COLLAPSE.test(text)) return text.trim();
   return text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
     .replace(/[ \t\r\f\v\u00A0\u2000-\u200B\u202F\u205F\u3000]+/g, ' ')

@@ -24,6 +24,13 @@ describe('HTML to plain text', () => {
     ['don\u0092t', 'don’t'],
     ['â€œquotedâ€\u009d', '“quoted”'],
     ['Ça va, déjà vu', 'Ça va, déjà vu'],
+    ['one line, single spaces', 'one line, single spaces'],
+    [' padded on both ends ', 'padded on both ends'],
+    ['two  spaces', 'two spaces'],
+    ['a\ttab', 'a tab'],
+    ['no\u00a0break and\u2009thin', 'no break and thin'],
+    ['line  \n\n  break', 'line\nbreak'],
+    ['bell\u0007 and delete\u007f', 'bell and delete'],
   ])('%j reads as %j', (html, text) => {
     expect(htmlToText(html)).toBe(text);
   });
