@@ -30,7 +30,6 @@ export interface CircuitBreaker {
   revive(webhookId: string): Promise<void>;
   /** Returns true when this failure opened (or re-opened) the circuit. */
   failure(webhookId: string, threshold: number, now: number): Promise<boolean>;
-  isOpen(webhookId: string, now: number): Promise<boolean>;
 }
 
 /** Cooldown after the circuit opened `opens` times in a row. */
@@ -92,10 +91,6 @@ export function createCircuitBreaker(redis: Redis, opts: BreakerOptions): Circui
     },
     async failure(id, threshold, now) {
       return (await redis.eval(FAILURE, 1, key(id), threshold, now, base, max)) === 1;
-    },
-    async isOpen(id, now) {
-      const openUntil = Number((await redis.hget(key(id), 'openUntil')) ?? 0);
-      return openUntil > 0 && now < openUntil;
     },
   };
 }
