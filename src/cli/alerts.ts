@@ -1,4 +1,5 @@
 /** `mediawatch alerts failed|replay`: the failed set of alerts that exhausted their retries. */
+import type { Job } from 'bullmq';
 import type { DeliverJob } from '../contracts/jobs.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { connectOperator } from './connect.js';
@@ -32,7 +33,15 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
     // A replay is the operator saying the endpoint is fixed: lift a 410 "gone" mark.
     const breaker = createCircuitBreaker(ctx.redis, { prefix: ctx.loaded.config.redisPrefix });
     for (const hook of new Set(chosen.map((j) => j.data.webhookId))) await breaker.revive(hook);
-    for (const job of chosen) await job.retry('failed', { resetAttemptsMade: true });
+    for (const job of chosen) {
+      // A refusal recorded when the alert was tried in a batch no longer stands either.
+      if (job.data.kind === 'alert' && job.data.failedFor !== undefined) {
+        const { failedFor: _cleared, ...data } = job.data;
+        // The queue's job type is a union per payload kind; this payload is of the job's own kind.
+        await (job as Job<DeliverJob>).updateData(data);
+      }
+      await job.retry('failed', { resetAttemptsMade: true });
+    }
     console.log(`replaying ${chosen.length} alert(s)`);
     return 0;
   } finally {

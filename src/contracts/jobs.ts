@@ -70,6 +70,11 @@ export type DeliverJob =
       fetchedAt: number;
       /** Tries already made in an 'alerts' job before this alert was handed to its own job. */
       triesBefore?: number;
+      /**
+       * Why its try in an 'alerts' job failed for good (refused, or no retries left): the job lands
+       * in the failed set with this reason, without another request. A replay clears it.
+       */
+      failedFor?: string;
     }
   | {
       kind: 'alerts';

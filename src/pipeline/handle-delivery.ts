@@ -48,6 +48,7 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
     return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`) };
   }
   if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
+  if (job.kind === 'alert' && job.failedFor !== undefined) return { kind: 'give-up', error: new MediawatchError('delivery', job.failedFor) };
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass) {
     if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
@@ -88,16 +89,16 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
 
 /**
  * Each alert to its own job (its id the alert id), as if it had been queued alone: one that was
- * tried already continues the webhook's schedule from its second try; one the receiver refused
- * for good gets a single try (a 410 gives up at the gate, without a request), so it ends in the
- * failed set where replay finds it.
+ * tried already continues the webhook's schedule from its second try; one refused for good, or
+ * with no retry left, goes to the failed set without another request, where replay finds it.
  */
 async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
   await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
-    const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}) };
-    const retry = tried?.kind === 'retry';
+    const retry = tried?.kind === 'retry' && hook.retry.length > 0;
+    const failedFor = tried && !retry && 'error' in tried ? { failedFor: tried.error.message } : {};
+    const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}), ...failedFor };
     const delay = retry ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
-    const attempts = !tried ? hook.retry.length + 1 : retry ? Math.max(1, hook.retry.length) : 1;
+    const attempts = !tried ? hook.retry.length + 1 : retry ? hook.retry.length : 1;
     return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
   }));
   deps.logger.info({ webhook: hook.id, alerts: alerts.length, of: job.payloads.length }, 'alerts handed to jobs of their own after a failed or held delivery');

@@ -89,22 +89,24 @@ describe('mediawatch alerts', () => {
     const secret = newSecret();
     let accept = false;
     const hook = await startReceiver(secret, () => (accept ? 200 : 410));
-    feeds.set('/f.xml', { body: '<rss version="2.0"><channel><title>t</title><item><guid>1</guid><title>Macron in Rome</title><link>https://x.example/1</link></item></channel></rss>' });
+    // Two alerts of one poll travel in one delivery job; both are refused on their first try.
+    const items = ['Macron in Rome', 'Macron in Paris'].map((t, i) => `<item><guid>${i}</guid><title>${t}</title><link>https://x.example/${i}</link></item>`);
+    feeds.set('/f.xml', { body: `<rss version="2.0"><channel><title>t</title>${items.join('')}</channel></rss>` });
     const file = writeConfig(`schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: f, url: "${feeds.url('/f.xml')}" }]\n${WATCHES}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`);
     const env = { MEDIAWATCH_CONFIG: file, REDIS_URL: redis.url };
     const svc = await startService({ config: file, redisUrl: redis.url });
     try {
-      await waitFor(async () => (await mediawatch(['alerts', 'failed'], { env })).out.includes('webhook=h'), 30_000, 'a failed alert');
+      const failedIds = async () => (await mediawatch(['alerts', 'failed'], { env })).out.match(/^msg_\S+/gm) ?? [];
+      await waitFor(async () => (await failedIds()).length === 2, 30_000, 'two failed alerts');
       const listed = await mediawatch(['alerts', 'failed'], { env });
       expect(listed.out).toMatch(/Macron in Rome/);
       expect(listed.out).toMatch(/answered 410 Gone/);
-      const id = listed.out.split(/\s+/)[0];
 
       accept = true;
-      const replay = await mediawatch(['alerts', 'replay', id], { env });
+      const replay = await mediawatch(['alerts', 'replay', '--all'], { env });
       expect(replay.code).toBe(0);
-      await waitFor(() => hook.delivered().length === 1, 10_000, 'replayed delivery');
-      expect(hook.delivered()[0].headers['webhook-id']).toBe(id);
+      await waitFor(() => hook.delivered().length === 2, 10_000, 'replayed deliveries');
+      expect(hook.delivered().map((r) => r.headers['webhook-id']).sort()).toEqual((listed.out.match(/^msg_\S+/gm) ?? []).sort());
       expect((await mediawatch(['alerts', 'failed'], { env })).out).toMatch(/no failed alerts/);
     } finally {
       await svc.stop();

@@ -108,14 +108,32 @@ describe('delivering the alerts of one items job in one job', () => {
       expect((await deps.queues.deliver.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(IDS);
     }));
 
-  it('gives an alert refused with 410 a single try of its own, which ends in the failed set without a request', () =>
-    withEndpoint('batch-gone', (n) => (n === 1 ? 410 : 204), async (receiver, deps) => {
+  it.each([
+    ['refused with 410', 410, 'webhook desk answered 410 Gone'],
+    ['refused with 400', 400, 'HTTP 400'],
+  ])('sends an alert %s to the failed set without another request', (_, status, reason) =>
+    withEndpoint(`batch-${status}`, (n) => (n === 1 ? status : 204), async (receiver, deps) => {
       await handleDelivery('alerts.4', batch, deps);
-      const gone = receiver.requests.find((r) => r.status === 410)!.json.data.alertId;
-      const job = (await deps.queues.deliver.getJob(gone))!;
-      expect([job.data, job.opts.attempts, job.delay]).toEqual([expect.objectContaining({ triesBefore: 1 }), 1, 0]);
+      const refused = receiver.requests.find((r) => r.status === status)!.json.data.alertId;
+      const job = (await deps.queues.deliver.getJob(refused))!;
+      expect([job.data, job.opts.attempts, job.delay]).toEqual([expect.objectContaining({ triesBefore: 1, failedFor: expect.stringContaining(reason) }), 1, 0]);
       const sent = receiver.requests.length;
-      expect(await handleDelivery(gone, job.data, deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining('disabled') } });
+      expect(await handleDelivery(refused, job.data, deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining(reason) } });
       expect(receiver.requests).toHaveLength(sent);
     }));
+
+  it('sends an alert that failed in a batch to the failed set when its webhook allows no retries', async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, (n) => (n === 1 ? 503 : 204));
+    const deps = pipelineDeps(server.client(), config('batch-noretry', receiver.url, secret).replace('retry: [2m, 10m]', 'retry: []'));
+    try {
+      await handleDelivery('alerts.5', batch, deps);
+      const failed = receiver.requests.find((r) => r.status === 503)!.json.data.alertId;
+      const job = (await deps.queues.deliver.getJob(failed))!;
+      expect([job.data, job.opts.attempts]).toEqual([expect.objectContaining({ failedFor: expect.stringContaining('503') }), 1]);
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
 });
