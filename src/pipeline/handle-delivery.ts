@@ -23,6 +23,8 @@ export type DeliveryResult =
   | { kind: 'retry'; error: MediawatchError }
   | { kind: 'give-up'; error: MediawatchError };
 
+/** What a POST that did not go through means: try again later, or never. */
+type Failed = Extract<DeliveryResult, { kind: 'retry' | 'give-up' }>;
 type AlertJob = Extract<DeliverJob, { kind: 'alert' }>;
 type AlertsJob = Extract<DeliverJob, { kind: 'alerts' }>;
 type DigestJob = Extract<DeliverJob, { kind: 'digest' }>;
@@ -30,7 +32,7 @@ type DigestJob = Extract<DeliverJob, { kind: 'digest' }>;
 /** An alert of an 'alerts' job that did not go through, and what its try gave (none: not tried). */
 interface Undelivered {
   payload: AlertPayload;
-  tried: DeliveryResult | undefined;
+  tried: Failed | undefined;
 }
 
 /** POSTs of one 'alerts' job in flight at once: quick for a burst, gentle on the receiver. */
@@ -95,7 +97,7 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
 async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
   await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
     const retry = tried?.kind === 'retry' && hook.retry.length > 0;
-    const failedFor = tried && !retry && 'error' in tried ? { failedFor: tried.error.message } : {};
+    const failedFor = tried && !retry ? { failedFor: tried.error.message } : {};
     const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}), ...failedFor };
     const delay = retry ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
     const attempts = !tried ? hook.retry.length + 1 : retry ? hook.retry.length : 1;
@@ -105,7 +107,7 @@ async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConf
 }
 
 /** What one POST's outcome means, and its bookkeeping: breaker, metrics, log. */
-async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome, hook: WebhookConfig, clean: boolean, deps: PipelineDeps): Promise<DeliveryResult> {
+async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome, hook: WebhookConfig, clean: boolean, deps: PipelineDeps): Promise<{ kind: 'delivered' } | Failed> {
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
     if (!clean) await deps.breaker.success(hook.id);
