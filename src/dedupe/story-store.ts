@@ -19,6 +19,7 @@ import { canonicalUrl } from './canonical-url.js';
 import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
 import { luaScript, type LuaArg } from '../adapters/lua-script.js';
+import { slices } from '../lib/slices.js';
 import { redisError } from './redis-error.js';
 
 export interface StoryItem {
@@ -288,9 +289,7 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
   }
 
   async function claimAll(claims: ClaimRequest[]): Promise<WatchClaim[]> {
-    const chunks: ClaimRequest[][] = [];
-    for (let i = 0; i < claims.length; i += claimsPerCall) chunks.push(claims.slice(i, i + claimsPerCall));
-    return (await Promise.all(chunks.map(claimChunk))).flat();
+    return (await Promise.all(slices(claims, claimsPerCall).map(claimChunk))).flat();
   }
 
   return {

@@ -6,6 +6,11 @@
  */
 import { MAX_RETRY_AFTER_MS } from '../net/retry-after.js';
 
+/** The tries a webhook's schedule allows an alert: the first, then one after each delay. */
+export function triesFor(schedule: readonly number[]): number {
+  return schedule.length + 1;
+}
+
 export interface RetryPolicyInput {
   /** Delays before retry 1, 2, … in ms. */
   schedule: readonly number[];

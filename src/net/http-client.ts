@@ -86,6 +86,7 @@ function agentsFor(keepAlive: boolean | undefined): Agents {
   const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
   return { http: new http.Agent(options), https: new https.Agent(options) };
 }
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Marks an error raised by our own lookup hook so it is reported as such, not as a DNS failure. */

@@ -13,7 +13,7 @@ import { MediawatchError } from '../contracts/errors.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { buildDigest, readDigest } from '../deliver/digest.js';
-import { nextRetryDelay } from '../deliver/retry-policy.js';
+import { nextRetryDelay, triesFor } from '../deliver/retry-policy.js';
 import { sendWebhook, type SendOutcome, type WebhookTarget } from '../deliver/send.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -100,7 +100,7 @@ async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConf
     const failedFor = tried && !retry ? { failedFor: tried.error.message } : {};
     const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}), ...failedFor };
     const delay = retry ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
-    const attempts = !tried ? hook.retry.length + 1 : retry ? hook.retry.length : 1;
+    const attempts = !tried ? triesFor(hook.retry) : retry ? triesFor(hook.retry) - 1 : 1;
     return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
   }));
   deps.logger.info({ webhook: hook.id, alerts: alerts.length, of: job.payloads.length }, 'alerts handed to jobs of their own after a failed or held delivery');

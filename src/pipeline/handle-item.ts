@@ -14,6 +14,7 @@ import type { StoryAssignment, StoryItem, WatchClaim } from '../dedupe/story-sto
 import type { AlertPayload } from '../contracts/webhook.js';
 import { addToDigest, routeAlert } from '../deliver/digest.js';
 import { buildPayload } from '../deliver/payload.js';
+import { triesFor } from '../deliver/retry-policy.js';
 import type { PipelineDeps } from './deps.js';
 
 /** The log is a sink like a webhook: every alert is written there once. */
@@ -84,7 +85,7 @@ export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJ
     else byHook.set(d.hook.id, { hook: d.hook, payloads: [d.payload] });
   }
   for (const { hook, payloads } of byHook.values()) {
-    const opts = { attempts: hook.retry.length + 1 };
+    const opts = { attempts: triesFor(hook.retry) };
     if (payloads.length === 1) {
       specs.push({ name: 'deliver', data: { kind: 'alert', webhookId: hook.id, payload: payloads[0], fetchedAt }, opts: { ...opts, jobId: payloads[0].data.alertId } });
     } else {
@@ -160,7 +161,7 @@ async function deliveryFor(deps: PipelineDeps, hook: WebhookConfig, payload: Ale
     spec: {
       name: 'deliver',
       data: { kind: 'digest', webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } },
-      opts: { jobId: window.jobId, attempts: hook.retry.length + 1, delay: Math.max(0, window.end + 2_000 - now) },
+      opts: { jobId: window.jobId, attempts: triesFor(hook.retry), delay: Math.max(0, window.end + 2_000 - now) },
     },
   };
 }

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { toJobItem, type PollJob } from '../contracts/jobs.js';
 import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
+import { slices } from '../lib/slices.js';
 import type { PipelineDeps } from './deps.js';
 
 export interface PollSummary {
@@ -52,12 +53,6 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
 
 /** Items per match job: enough to make queue overhead small, few enough to retry cheaply. */
 export const ITEMS_PER_JOB = 25;
-
-function slices<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
 
 /** The same items of the same feed give the same job id, so a re-queue after a crash is a no-op. */
 export function itemsJobId(feedId: string, contentHashes: string[]): string {
