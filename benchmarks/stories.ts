@@ -93,9 +93,9 @@ export async function run(): Promise<void> {
   try {
     const redis = server.client();
     // Shards sized as the store options advise: about 100 entries per hash at this volume (seen
-    // items in one-day buckets, story index entries over the window).
+    // items over the retention, story index entries over the window).
     const perDay = items / 30;
-    const seenOptions = { prefix: 'bench', retentionMs: RETENTION, buckets: 30, shards: Math.ceil(perDay / 100) };
+    const seenOptions = { prefix: 'bench', retentionMs: RETENTION, buckets: 30, shards: Math.ceil(items / (100 * 32)), hashesPerShard: 32 };
     const seen = createSeenStore(redis, seenOptions);
     const stories = createStoryStore(redis, {
       prefix: 'bench', windowMs: WINDOW, shards: Math.min(65_536, Math.ceil((perDay * (WINDOW / DAY) * (BANDS + 1)) / 100)),
@@ -118,15 +118,15 @@ export async function run(): Promise<void> {
     await redis.flushall();
     const before = await usedMemory(redis);
     const timeOf = (i: number) => Math.floor(start + ((end - start) * i) / items);
-    // Older items: every one is a first sighting, so check would only write it into its current
-    // bucket; the bulk load writes the same entries through the store's own layout, pipelined.
+    // Older items: every one is a first sighting, so check would only write its entry; the bulk
+    // load writes the same entries through the store's own layout, pipelined.
     const locate = seenLocator(seenOptions);
     let first = 0;
     while (first < items && timeOf(first) < storiesFrom) {
       const p = redis.pipeline();
       for (const last = Math.min(items, first + BULK); first < last && timeOf(first) < storiesFrom; first++) {
         const at = locate(`feed-${first % 500}`, `g:${first}`, `c${first}`, timeOf(first));
-        p.hset(at.key, at.field, at.content).pexpireat(at.key, at.expireAt);
+        p.hset(at.key, at.field, at.value).pexpireat(at.key, at.expireAt);
       }
       await p.exec();
     }

@@ -91,6 +91,20 @@ export function isCluster(redis: Redis): boolean {
   return (redis as unknown) instanceof Cluster;
 }
 
+/** Whether any key matches the glob pattern, on any master of a cluster; SCANs until the first match. */
+export async function anyKeyMatches(redis: Redis, pattern: string): Promise<boolean> {
+  const servers = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+      if (keys.length > 0) return true;
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return false;
+}
+
 /**
  * BullMQ keeps jobs in Redis memory: an eviction policy other than noeviction would silently
  * drop queued alerts, so refuse to start on such a server (on a cluster: on any master).

@@ -1,17 +1,24 @@
 /**
- * Which items a feed has shown us before. Each remembered item is one ~16-byte entry (a 6-byte digest
- * of feed + item key, a 4-byte digest of its content) in a small hash that Redis keeps as a compact
- * listpack. Hashes are split by time bucket, so retention is a whole-key expiry rather than a TTL per
- * item, and by shard, so each hash stays under Redis' listpack size limit (128 entries by default).
- * All buckets of one shard share a hash tag, so one Lua script can check the whole window on a
- * Redis Cluster. On a single Redis one script call checks many items (a whole poll), which saves a
- * round trip and a script call per item.
+ * Which items a feed has shown us before. Each remembered item is one ~16-byte entry in a small hash
+ * that Redis keeps as a compact listpack: a 6-byte digest of feed + item key as the field, and as the
+ * value a 4-byte digest of its content and the time bucket it was last seen in (2 bytes). One read
+ * answers for an item, however long the retention: entries from before the window read as absent.
+ * Writes sweep stale entries out of their hash now and then, and a hash nobody writes to expires.
  *
- * Retention counts from the last sighting: an item that stays in its feed is moved into the current
- * bucket each time it is seen, so it never comes back as new while the feed still lists it.
+ * Retention counts from the last sighting: an item that stays in its feed is restamped in each new
+ * bucket it is seen in, so it never comes back as new while the feed still lists it.
+ *
+ * Hashes are grouped under hash tags (shards), so one Lua script can serve an item on a Redis
+ * Cluster; on a single Redis one script call checks many items (a whole poll), which saves a round
+ * trip and a script call per item.
+ *
+ * Releases before this layout kept one hash per shard and bucket, so a new item cost a read per
+ * bucket. A store that finds such keys when it starts (see `legacyUntil`) also looks an item up
+ * there, until everything the old layout held has aged out of the retention window.
  */
 import type { Redis } from 'ioredis';
 import { hash64, hashBytes } from './hash64.js';
+import { anyKeyMatches } from '../adapters/redis.js';
 import { luaScript, type LuaArg, type LuaScript } from '../adapters/lua-script.js';
 import { redisError } from './redis-error.js';
 
@@ -23,15 +30,17 @@ export interface SeenStoreOptions {
   retentionMs: number;
   /** Time buckets per retention window; an entry is kept for at most one bucket longer than retention. */
   buckets?: number;
-  /**
-   * Hashes per bucket. Size it so items-per-bucket / shards stays under Redis'
-   * `hash-max-listpack-entries` (128 by default); the default suits ~100,000 new items a bucket.
-   */
+  /** Hash tags the hashes are spread over (1024 by default, as the old layout had). */
   shards?: number;
   /**
+   * Hashes per shard. Size shards × hashesPerShard so items remembered / hashes stays under Redis'
+   * `hash-max-listpack-entries` (128 by default); the default 32 suits ~3,000,000 remembered items
+   * (100,000 new items a day for 30 days).
+   */
+  hashesPerShard?: number;
+  /**
    * Items one script call handles. Keep the default of 1 on a Redis Cluster, where the items'
-   * shards live on different nodes; on a single Redis, a few dozen (a call of new items blocks
-   * Redis for about 60 µs an item while it searches their older buckets).
+   * shards live on different nodes; on a single Redis, a few dozen.
    */
   itemsPerCall?: number;
   /** The time used when a caller does not pass one (ms since epoch). */
@@ -48,22 +57,46 @@ export interface SeenStore {
   peek(feedId: string, itemKeys: string[], contentHashes: string[], now?: number): Promise<Sighting[]>;
   /**
    * Marks the items seen with these contents. `peeked`, what peek said of them just before, spares
-   * the items it found new a search of the older buckets.
+   * the items it found new a search of the old layout.
    */
   mark(feedId: string, itemKeys: string[], contentHashes: string[], now?: number, peeked?: Sighting[]): Promise<void>;
 }
 
-// KEYS: the first item's current bucket, which routes the call on a Redis Cluster. The other keys
-// are built here, in the script: a single Redis has no slots to respect, and on a Cluster the
-// caller sends one item a call, whose older buckets share its hash tag. Sending ~30 key names an
-// item cost more than the lookups.
-// ARGV: older buckets to look in, the current bucket, the key prefix before the shard; for CHECK
-// the current bucket's expiry; then per item its shard, field and content digest, and for CHECK
-// '1' when the caller knows the item is in no older bucket (a peek just said "new").
+/** One write in this many sweeps its hash of stale entries; a field's first byte picks which. */
+const SWEEP_EVERY = 32;
+/** Bucket numbers are stored modulo this (2 bytes); far more buckets than a window holds. */
+const STAMP_RANGE = 65_536;
+
+// KEYS: the first item's hash, which routes the call on a Redis Cluster. The other keys are built
+// here, in the script: on a single Redis there are no slots to respect, and on a Cluster the caller
+// sends one item a call, whose keys share its shard's hash tag.
+// ARGV: buckets before the current one that are still in the window, the current bucket, the key
+// prefix before the shard, the newest bucket the old layout may hold (-1: none); for CHECK the
+// hash's expiry; then per item its shard, hash within the shard, field and content digest, and for
+// CHECK '1' when the caller knows the item is not in the old layout (a peek just said "new").
 // Returns one character an item: 0 new, 1 seen, 2 changed.
-const KEY = `
-local older, cur, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local function key(shard, age) return prefix .. shard .. '}:' .. string.format('%d', cur - age) end
+const COMMON = `
+local older, cur, prefix, legacyNewest = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local stamp = string.char(math.floor(cur / 256) % 256, cur % 256)
+local function hashKey(shard, sub) return prefix .. shard .. '}:h' .. sub end
+-- The content digest of a live entry, nil for a missing or stale one. An entry one bucket ahead is
+-- live: another process, its clock a little ahead, wrote it just after a bucket began.
+local function contentOf(v)
+  if not v then return nil end
+  local hi, lo = string.byte(v, 5, 6)
+  local age = (cur - hi * 256 - lo) % ${STAMP_RANGE}
+  if age > older and age ~= ${STAMP_RANGE} - 1 then return nil end
+  return string.sub(v, 1, 4)
+end
+-- The old layout: one hash per shard and bucket, holding content digests.
+local function legacy(shard, field)
+  if legacyNewest < 0 then return nil end
+  for age = math.max(0, cur - legacyNewest), older do
+    local v = redis.call('HGET', prefix .. shard .. '}:' .. string.format('%d', cur - age), field)
+    if v then return v end
+  end
+  return nil
+end
 local function said(old, content)
   if not old then return '0' end
   if old == content then return '1' end
@@ -71,81 +104,92 @@ local function said(old, content)
 end
 `;
 
-const CHECK = luaScript(`${KEY}
+const CHECK = luaScript(`${COMMON}
+local function sweep(key)
+  local all, stale = redis.call('HGETALL', key), {}
+  for i = 1, #all, 2 do
+    if not contentOf(all[i + 1]) then stale[#stale + 1] = all[i] end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
 local out = {}
-for i = 5, #ARGV, 4 do
-  local shard, field, content = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local current = key(shard, 0)
-  local old = redis.call('HGET', current, field)
-  if old ~= content then
-    if not old and ARGV[i + 3] ~= '1' then
-      for age = 1, older do
-        local k = key(shard, age)
-        old = redis.call('HGET', k, field)
-        if old then
-          redis.call('HDEL', k, field)
-          break
-        end
-      end
-    end
-    redis.call('HSET', current, field, content)
-    redis.call('PEXPIREAT', current, ARGV[4])
+for i = 6, #ARGV, 5 do
+  local shard, field, content = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  local key = hashKey(shard, ARGV[i + 1])
+  local v = redis.call('HGET', key, field)
+  local old = contentOf(v)
+  if not old and ARGV[i + 4] ~= '1' then old = legacy(shard, field) end
+  local fresh = content .. stamp
+  -- Written when new, changed, or last seen in an earlier bucket: retention counts from here.
+  if v ~= fresh then
+    redis.call('HSET', key, field, fresh)
+    redis.call('PEXPIREAT', key, ARGV[5])
+    if string.byte(field, 1) % ${SWEEP_EVERY} == 0 then sweep(key) end
   end
   out[#out + 1] = said(old, content)
 end
 return table.concat(out)
 `);
 
-const PEEK = luaScript(`${KEY}
+const PEEK = luaScript(`${COMMON}
 local out = {}
-for i = 4, #ARGV, 3 do
-  local shard, field = ARGV[i], ARGV[i + 1]
-  local old
-  for age = 0, older do
-    old = redis.call('HGET', key(shard, age), field)
-    if old then break end
-  end
-  out[#out + 1] = said(old, ARGV[i + 2])
+for i = 5, #ARGV, 4 do
+  local shard, field = ARGV[i], ARGV[i + 2]
+  local old = contentOf(redis.call('HGET', hashKey(shard, ARGV[i + 1]), field)) or legacy(shard, field)
+  out[#out + 1] = said(old, ARGV[i + 3])
 end
 return table.concat(out)
 `);
 
 const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
 
-/** Where an item's sighting lives: its shard's current bucket, field, content and expiry. */
+/** Where an item's sighting lives: its hash, field and entry, and the hash's expiry. */
 export interface SeenLocation {
   key: string;
   shard: number;
+  /** The hash within the shard. */
+  sub: number;
+  /** The current bucket. */
   current: number;
-  /** Older buckets that can still hold the item. */
+  /** Buckets before the current one that are still in the window. */
   older: number;
   field: Buffer;
   content: Buffer;
+  /** The entry check writes: the content digest and the current bucket. */
+  value: Buffer;
   expireAt: number;
 }
 
 /**
  * The store's key layout on its own, so a bulk loader (the benchmark's month of history) writes
- * first sightings exactly where check would have put them.
+ * sightings exactly where check would have put them.
  */
 export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: string, contentHash: string, now: number) => SeenLocation {
   const buckets = opts.buckets ?? 30;
   const shards = opts.shards ?? 1024;
-  if (!(opts.retentionMs > 0) || !(buckets >= 1) || !(shards >= 1) || shards > 65_536) {
-    throw new RangeError('seen store needs retentionMs > 0, buckets >= 1 and 1..65536 shards');
+  const hashesPerShard = opts.hashesPerShard ?? 32;
+  if (!(opts.retentionMs > 0) || !(buckets >= 1) || buckets >= STAMP_RANGE / 2 || !(shards >= 1) || shards > 65_536 || !(hashesPerShard >= 1)) {
+    throw new RangeError('seen store needs retentionMs > 0, 1..32767 buckets, 1..65536 shards and hashesPerShard >= 1');
   }
   const width = Math.ceil(opts.retentionMs / buckets);
   return (feedId, itemKey, contentHash, now) => {
     const id = hash64(`${feedId}\n${itemKey}`);
     const shard = (id.lo & 0xffff) % shards;
+    const sub = id.hi % hashesPerShard;
     const current = Math.floor(now / width);
+    const content = hashBytes(hash64(contentHash), 4);
+    const value = Buffer.alloc(6);
+    content.copy(value);
+    value.writeUInt16BE(current % STAMP_RANGE, 4);
     return {
-      key: `${keyPrefix(opts.prefix)}${shard}}:${current}`,
+      key: `${keyPrefix(opts.prefix)}${shard}}:h${sub}`,
       shard,
+      sub,
       current,
       older: buckets,
       field: hashBytes(id, 6),
-      content: hashBytes(hash64(contentHash), 4),
+      content,
+      value,
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
       expireAt: (current + 1) * width + opts.retentionMs,
     };
@@ -154,21 +198,49 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
 
 const keyPrefix = (prefix: string) => `${prefix}:seen:{seen-`;
 
+/**
+ * The newest bucket the old layout may hold entries in, or -1. Decided once per Redis, by the first
+ * store that starts there: the current bucket when it finds old-layout keys (their processes were
+ * replaced just now), else none. Kept in one small key, so later starts agree without a scan.
+ */
+async function legacyUntil(redis: Redis, prefix: string, currentBucket: number): Promise<number> {
+  const key = `${prefix}:seen-layout`;
+  let decided = await redis.get(key);
+  if (decided === null) {
+    // The configured prefix holds no glob characters (the config schema allows none).
+    const found = await anyKeyMatches(redis, `${keyPrefix(prefix)}*}:[0-9]*`);
+    await redis.set(key, found ? `old-until:${currentBucket}` : 'new', 'NX');
+    decided = await redis.get(key);
+  }
+  return decided?.startsWith('old-until:') ? Number(decided.slice('old-until:'.length)) : -1;
+}
+
 export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore {
   const locate = seenLocator(opts);
   const clock = opts.clock ?? Date.now;
   const perCall = Math.max(1, opts.itemsPerCall ?? 1);
+  let legacy: Promise<number> | undefined;
+  const legacyNewest = (currentBucket: number) => {
+    legacy ??= legacyUntil(redis, opts.prefix, currentBucket).catch((err: unknown) => {
+      legacy = undefined; // asked again on the next call
+      throw err;
+    });
+    return legacy;
+  };
 
   /** Runs a script over the items, perCall at a time, side by side; one sighting an item. */
   async function run(
     script: LuaScript, feedId: string, itemKeys: string[], contentHashes: string[], now: number,
     head: (first: SeenLocation) => LuaArg[], extra: (i: number) => LuaArg[],
   ): Promise<Sighting[]> {
+    const all = itemKeys.map((key, i) => locate(feedId, key, contentHashes[i], now));
+    if (all.length === 0) return [];
+    const newest = await legacyNewest(all[0].current);
     const calls: Promise<Sighting[]>[] = [];
-    for (let from = 0; from < itemKeys.length; from += perCall) {
-      const at = itemKeys.slice(from, from + perCall).map((key, k) => locate(feedId, key, contentHashes[from + k], now));
-      const args: LuaArg[] = [at[0].older, at[0].current, keyPrefix(opts.prefix), ...head(at[0])];
-      at.forEach((a, k) => args.push(a.shard, a.field, a.content, ...extra(from + k)));
+    for (let from = 0; from < all.length; from += perCall) {
+      const at = all.slice(from, from + perCall);
+      const args: LuaArg[] = [at[0].older, at[0].current, keyPrefix(opts.prefix), newest, ...head(at[0])];
+      at.forEach((a, k) => args.push(a.shard, a.sub, a.field, a.content, ...extra(from + k)));
       calls.push(script.run(redis, [at[0].key], args).then((said) => [...(said as Buffer).toString('latin1')].map((c) => SIGHTINGS[Number(c)])));
     }
     return (await Promise.all(calls)).flat();

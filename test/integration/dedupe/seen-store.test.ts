@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { createSeenStore } from '../../../src/dedupe/seen-store.js';
+import { hash64, hashBytes } from '../../../src/dedupe/hash64.js';
 
 const DAY = 86_400_000;
 let server: TestRedis;
@@ -14,6 +15,12 @@ beforeAll(async () => {
   redis = server.client();
 });
 afterAll(() => server.stop());
+
+/** A sighting as releases before the one-hash layout kept it: a hash per shard and day, content digests only. */
+async function writeOldLayout(p: string, feedId: string, itemKey: string, content: string, at: number): Promise<void> {
+  const id = hash64(`${feedId}\n${itemKey}`);
+  await redis.hset(`${p}:seen:{seen-${(id.lo & 0xffff) % 1024}}:${Math.floor(at / DAY)}`, hashBytes(id, 6), hashBytes(hash64(content), 4));
+}
 
 describe('seen store', () => {
   it('reports an item as new the first time and seen after that', async () => {
@@ -53,7 +60,7 @@ describe('seen store', () => {
     for (let d = 5; d <= 40; d += 5) expect(await store.check('bbc', 'g:evergreen', 'h', t0 + d * DAY)).toBe('seen');
   });
 
-  it('lets Redis drop expired buckets on its own clock', async () => {
+  it('lets Redis drop a hash nobody writes to on its own clock', async () => {
     const p = prefix();
     const store = createSeenStore(redis, { prefix: p, retentionMs: 300, buckets: 3 });
     expect(await store.check('bbc', 'g:short', 'h', Date.now())).toBe('new');
@@ -81,9 +88,9 @@ describe('seen store', () => {
     expect(await store.peek('bbc', keys, ['h2', 'h1'], now)).toEqual(['seen', 'seen']);
   });
 
-  it('marks what a peek said: an edited item moves out of its older bucket, a new one is added', async () => {
+  it('marks what a peek said: an edited item is updated in place, a new one is added', async () => {
     const p = prefix();
-    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1 });
+    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1, hashesPerShard: 1 });
     const t0 = Date.now();
     await store.mark('bbc', ['g:old'], ['v1'], t0);
     const later = t0 + 3 * DAY;
@@ -92,8 +99,9 @@ describe('seen store', () => {
     expect(peeked).toEqual(['changed', 'new']);
     await store.mark('bbc', keys, ['v2', 'v1'], later, peeked);
     expect(await store.peek('bbc', keys, ['v2', 'v1'], later)).toEqual(['seen', 'seen']);
-    // One bucket left: the older one emptied when the edited item moved on.
-    expect(await redis.keys(`${p}:seen:*`)).toHaveLength(1);
+    const hashes = await redis.keys(`${p}:seen:*`);
+    expect(hashes).toHaveLength(1);
+    expect(await redis.hlen(hashes[0])).toBe(2);
   });
 
   it('answers items checked a few to a script call as it answers them one at a time', async () => {
@@ -115,11 +123,58 @@ describe('seen store', () => {
 
   it('keeps every remembered item in a compact listpack hash', async () => {
     const p = prefix();
-    const store = createSeenStore(redis, { prefix: p, retentionMs: DAY, shards: 4 });
+    const store = createSeenStore(redis, { prefix: p, retentionMs: DAY, shards: 4, hashesPerShard: 1 });
     const now = Date.now();
     for (let i = 0; i < 200; i++) await store.check('bbc', `g:${i}`, 'h', now);
     const keys = await redis.keys(`${p}:seen:*`);
     expect(keys).toHaveLength(4);
     for (const k of keys) expect(await redis.object('ENCODING', k)).toBe('listpack');
+  });
+
+  it('sweeps the entries that left the window out of a hash that is still written to', async () => {
+    const p = prefix();
+    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1, hashesPerShard: 1, itemsPerCall: 100 });
+    const t0 = Date.now();
+    const keys = (from: number, n: number) => Array.from({ length: n }, (_, i) => `g:${from + i}`);
+    await store.mark('bbc', keys(0, 100), Array(100).fill('h'), t0);
+    // A write sweeps its hash one time in 32, so a thousand writes sweep it for sure.
+    await store.mark('bbc', keys(100, 1000), Array(1000).fill('h'), t0 + 12 * DAY);
+    const [key] = await redis.keys(`${p}:seen:*`);
+    expect(await redis.hlen(key)).toBe(1000);
+  });
+
+  it('sees an item marked by a process whose clock runs a little ahead, across a bucket edge', async () => {
+    const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 30 * DAY });
+    const midnight = Math.ceil(Date.now() / DAY) * DAY;
+    await store.mark('bbc', ['g:edge'], ['h'], midnight + 1_000);
+    expect(await store.peek('bbc', ['g:edge'], ['h'], midnight - 1_000)).toEqual(['seen']);
+  });
+
+  describe('after an upgrade from the one-hash-per-day layout', () => {
+    it('still knows the items the old layout remembered, until they leave the window', async () => {
+      const p = prefix();
+      const now = Date.now();
+      await writeOldLayout(p, 'bbc', 'g:recent', 'h', now - 2 * DAY);
+      await writeOldLayout(p, 'bbc', 'g:older', 'h', now - 20 * DAY);
+      const store = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
+      const keys = ['g:recent', 'g:older', 'g:edited', 'g:unknown'];
+      await writeOldLayout(p, 'bbc', 'g:edited', 'v1', now - DAY);
+      const contents = ['h', 'h', 'v2', 'h'];
+      const peeked = await store.peek('bbc', keys, contents, now);
+      expect(peeked).toEqual(['seen', 'seen', 'changed', 'new']);
+      await store.mark('bbc', keys.slice(0, 1), contents.slice(0, 1), now, peeked);
+      // Marked now, g:recent is remembered for 30 days from now; g:older only had its old sighting.
+      expect(await store.peek('bbc', keys.slice(0, 2), contents.slice(0, 2), now + 25 * DAY)).toEqual(['seen', 'new']);
+    });
+
+    it('does not look in the old layout when Redis held none of it as the first store started', async () => {
+      const p = prefix();
+      const store = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
+      const now = Date.now();
+      expect(await store.peek('bbc', ['g:a'], ['h'], now)).toEqual(['new']);
+      await writeOldLayout(p, 'bbc', 'g:b', 'h', now);
+      const restarted = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
+      expect(await restarted.peek('bbc', ['g:b'], ['h'], now)).toEqual(['new']);
+    });
   });
 });
