@@ -1,4 +1,4 @@
-export { createFeedPoller, type FeedPoller, type FeedPollerDeps, type PollOutcome, type PollStats, type PollerLogger } from './poller.js';
+export { createFeedHttpClient, createFeedPoller, type FeedPoller, type FeedPollerDeps, type PollOutcome, type PollStats, type PollerLogger } from './poller.js';
 export { listFeedHealth, type FeedHealth } from './health.js';
 export { checkFeed, type FeedCheck } from './check-feed.js';
 export { importOpml, type ImportedFeed } from './opml.js';

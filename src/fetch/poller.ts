@@ -7,7 +7,8 @@ import type { Redis } from 'ioredis';
 import type { FeedConfig, FetchConfig } from '../config/schema.js';
 import { MediawatchError } from '../contracts/errors.js';
 import type { ParsedFeed } from '../contracts/item.js';
-import type { HttpClient, HttpResponse } from '../net/http-client.js';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../net/http-client.js';
+import type { AddressPolicy } from '../net/address-policy.js';
 import { FEED_ACCEPT } from '../net/user-agent.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import { intervalAfterChange, intervalWhenUnchanged } from './adaptive.js';
@@ -58,6 +59,15 @@ export interface FeedPoller {
 
 /** 429 and 503 are "come back later", which is what Retry-After qualifies. */
 const RATE_LIMITED = new Set([429, 503]);
+
+/**
+ * The client feeds are fetched with. Connections are kept alive (an idle one closes after a few
+ * seconds): feeds on one host, polled one after another, then share them instead of paying a TCP
+ * and TLS handshake per poll; the host limiter bounds how many there are.
+ */
+export function createFeedHttpClient(policy: AddressPolicy, userAgent: string): HttpClient {
+  return createHttpClient({ policy, userAgent, keepAlive: true });
+}
 
 export function httpStatusError(res: HttpResponse, url: string, now: number): MediawatchError {
   const retryAfterMs = RATE_LIMITED.has(res.status) ? parseRetryAfter(res.headers['retry-after'], now) : undefined;

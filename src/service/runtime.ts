@@ -18,7 +18,7 @@ import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { createSeenStore } from '../dedupe/seen-store.js';
 import { createStoryStore } from '../dedupe/story-store.js';
-import { createFeedPoller } from '../fetch/index.js';
+import { createFeedHttpClient, createFeedPoller } from '../fetch/index.js';
 import { createBacktestStore } from '../match/backtest-store.js';
 import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
@@ -70,7 +70,7 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   const network = loaded.config.network;
   const policy = createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] });
   const userAgent = loaded.config.fetch.userAgent ?? USER_AGENT;
-  const feedHttp = createHttpClient({ policy, userAgent });
+  const feedHttp = createFeedHttpClient(policy, userAgent);
   const queues = openQueues(client, prefix);
   // A poll's items, and a job's watch claims, 50 to a script call (a call blocks Redis for a few
   // ms at most), except on a Cluster, where their keys live on other nodes.
@@ -135,6 +135,7 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
     await withDeadline(Promise.all(workers.map((w) => w.close())), SHUTDOWN_GRACE_MS);
     await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
     await queues.close().catch(() => undefined);
+    feedHttp.close();
     deps.webhookHttp.close();
     await new Promise((r) => server.close(() => r(undefined)));
     server.closeAllConnections();

@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createSeenStore } from '../../src/dedupe/seen-store.js';
 import { createStoryStore } from '../../src/dedupe/story-store.js';
 import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
-import { createFeedPoller } from '../../src/fetch/index.js';
+import { createFeedHttpClient, createFeedPoller } from '../../src/fetch/index.js';
 import { createBacktestStore } from '../../src/match/backtest-store.js';
 import { createAddressPolicy } from '../../src/net/address-policy.js';
 import { createHttpClient } from '../../src/net/http-client.js';
@@ -21,8 +21,8 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
   const { config } = loaded;
   const prefix = config.redisPrefix;
   const client = { policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' };
-  // As in the service: feeds on fresh connections, webhooks on kept-alive ones.
-  const http = createHttpClient(client);
+  // As in the service: feeds and webhooks on kept-alive connections.
+  const http = createFeedHttpClient(client.policy, client.userAgent);
   const webhookHttp = createHttpClient({ ...client, keepAlive: true });
   const queues = openQueues(redis, prefix);
   return {
@@ -37,6 +37,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     breaker: createCircuitBreaker(redis, { prefix }),
     webhookHttp,
     close: async () => {
+      http.close();
       webhookHttp.close();
       await queues.close();
     },

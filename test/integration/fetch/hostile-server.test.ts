@@ -11,9 +11,8 @@ import zlib from 'node:zlib';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedConfig, FetchConfig } from '../../../src/config/schema.js';
-import { checkFeed, createFeedPoller, listFeedHealth, type FeedPoller } from '../../../src/fetch/index.js';
+import { checkFeed, createFeedHttpClient, createFeedPoller, listFeedHealth, type FeedPoller } from '../../../src/fetch/index.js';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
-import { createHttpClient } from '../../../src/net/http-client.js';
 import { USER_AGENT } from '../../../src/net/user-agent.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 
@@ -25,6 +24,7 @@ const LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY
 const XXE = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><item><title>&xxe;</title></item></channel></rss>`;
 
 const sockets = new Set<Socket>();
+let connections = 0;
 const hits = new Map<string, number>();
 const seenHeaders = new Map<string, http.IncomingHttpHeaders>();
 let base = '';
@@ -111,6 +111,7 @@ const server = http.createServer((req, res) => {
   }
 });
 server.on('connection', (s) => {
+  connections++;
   sockets.add(s);
   s.on('close', () => sockets.delete(s));
 });
@@ -130,7 +131,8 @@ const config: FetchConfig = {
   maxBackoff: 6 * 3_600_000,
   adaptive: { enabled: false, min: 120_000, max: 3_600_000 },
 };
-const http_ = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: USER_AGENT });
+// The client the service fetches feeds with, connections kept alive.
+const http_ = createFeedHttpClient(createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), USER_AGENT);
 let poller: FeedPoller;
 /** Polls as the pipeline does: a parsed feed's state is committed once its items are queued. */
 async function poll(f: FeedConfig, p: FeedPoller = poller) {
@@ -154,7 +156,9 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 afterEach(async () => {
-  // Every outcome, success or failure, must leave no connection open.
+  // Every outcome, success or failure, must leave no connection open but the idle kept-alive ones,
+  // which the client closes at shutdown; one it lost track of would stay open here.
+  http_.close();
   for (let i = 0; i < 20 && sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 25));
   expect(sockets.size).toBe(0);
 });
@@ -193,6 +197,13 @@ describe('polling a feed', () => {
     const f = feed('/no-validators');
     expect((await poll(f)).status).toBe('parsed');
     expect((await poll(f)).status).toBe('unchanged');
+  });
+
+  it('polls feeds on one host over one kept-alive connection, one after another', async () => {
+    fresh();
+    const before = connections;
+    for (const route of ['/feed', '/no-validators', '/feed']) expect((await poll(feed(route))).status).toBe('parsed');
+    expect(connections - before).toBe(1);
   });
 
   it('reads a gzipped body served without Content-Encoding', async () => {
