@@ -27,8 +27,8 @@ export interface HttpClientOptions {
   userAgent: string;
   /**
    * Reuse connections to the same origin (idle ones close after IDLE_SOCKET_MS, or sooner when
-   * the server says so). For webhook receivers, which get many small POSTs in a row: it saves a
-   * TCP (and TLS) handshake per request.
+   * the server says so): it saves a TCP (and TLS) handshake per request to a webhook receiver,
+   * which gets many small POSTs in a row, and to a host that serves many feeds.
    */
   keepAlive?: boolean;
 }
