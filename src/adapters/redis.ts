@@ -91,10 +91,14 @@ export function isCluster(redis: Redis): boolean {
   return (redis as unknown) instanceof Cluster;
 }
 
+/** The servers that hold the data: every master of a cluster, or the one server. */
+function masters(redis: Redis): Redis[] {
+  return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+}
+
 /** Whether any key matches the glob pattern, on any master of a cluster; SCANs until the first match. */
 export async function anyKeyMatches(redis: Redis, pattern: string): Promise<boolean> {
-  const servers = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
-  for (const server of servers) {
+  for (const server of masters(redis)) {
     let cursor = '0';
     do {
       const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
@@ -110,8 +114,7 @@ export async function anyKeyMatches(redis: Redis, pattern: string): Promise<bool
  * drop queued alerts, so refuse to start on such a server (on a cluster: on any master).
  */
 export async function assertNoEviction(redis: Redis): Promise<void> {
-  const servers = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
-  for (const server of servers) {
+  for (const server of masters(redis)) {
     const reply = (await server.call('CONFIG', 'GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
     const policy = reply?.[1];
     if (policy && policy !== 'noeviction') {

@@ -22,6 +22,18 @@ export interface FeedItem {
   lang?: string;
 }
 
+/**
+ * Item texts as they are stored (in a job, in the backtest stream): a summary that only repeats the
+ * content, as a feed that gives one text has it, is left out and read back as the content.
+ */
+export type StoredTexts<T extends { summary: string; content: string }> = Omit<T, 'summary'> & { summary?: string };
+
+export function withoutRepeatedSummary<T extends { summary: string; content: string }>(item: T): StoredTexts<T> {
+  if (item.summary !== item.content) return item;
+  const { summary: _repeated, ...rest } = item;
+  return rest;
+}
+
 export interface ParsedFeed {
   format: FeedFormat;
   /** The charset the body was decoded with (lower-case WHATWG label, e.g. "utf-8", "windows-1252"). */

@@ -2,7 +2,7 @@
  * Queue names and job payloads: each job's payload is typed from its name in one union, so a
  * worker cannot be wired to the wrong queue without the compiler noticing.
  */
-import type { FeedItem } from './item.js';
+import { withoutRepeatedSummary, type FeedItem, type StoredTexts } from './item.js';
 import type { AlertPayload } from './webhook.js';
 
 export const QUEUES = {
@@ -37,16 +37,12 @@ export interface ItemsJob {
 }
 
 /**
- * An item as a job carries it: a summary that only repeats the content (a feed that gives one
- * text) is left out, which nearly halves such a job in Redis and on the wire.
+ * An item as a job carries it: a summary that only repeats the content is left out, which nearly
+ * halves such a job in Redis and on the wire.
  */
-export type JobItem = Omit<FeedItem, 'summary'> & { summary?: string };
+export type JobItem = StoredTexts<FeedItem>;
 
-export function toJobItem(item: FeedItem): JobItem {
-  if (item.summary !== item.content) return item;
-  const { summary: _repeated, ...rest } = item;
-  return rest;
-}
+export const toJobItem: (item: FeedItem) => JobItem = withoutRepeatedSummary;
 
 export function fromJobItem(item: JobItem): FeedItem {
   return { ...item, summary: item.summary ?? item.content };

@@ -20,6 +20,7 @@ import type { Redis } from 'ioredis';
 import { hash64, hashBytes } from './hash64.js';
 import { anyKeyMatches } from '../adapters/redis.js';
 import { luaScript, type LuaArg, type LuaScript } from '../adapters/lua-script.js';
+import { slices } from '../lib/slices.js';
 import { redisError } from './redis-error.js';
 
 export type Sighting = 'new' | 'seen' | 'changed';
@@ -72,12 +73,12 @@ const STAMP_RANGE = 65_536;
 // sends one item a call, whose keys share its shard's hash tag.
 // ARGV: buckets before the current one that are still in the window, the current bucket, the key
 // prefix before the shard, the newest bucket the old layout may hold (-1: none); for CHECK the
-// hash's expiry; then per item its shard, hash within the shard, field and content digest, and for
-// CHECK '1' when the caller knows the item is not in the old layout (a peek just said "new").
+// hash's expiry; then per item its shard, hash within the shard, field and entry (content digest and
+// current bucket), and for CHECK '1' when the caller knows the item is not in the old layout (a peek
+// just said "new").
 // Returns one character an item: 0 new, 1 seen, 2 changed.
 const COMMON = `
 local older, cur, prefix, legacyNewest = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local stamp = string.char(math.floor(cur / 256) % 256, cur % 256)
 local function hashKey(shard, sub) return prefix .. shard .. '}:h' .. sub end
 -- The content digest of a live entry, nil for a missing or stale one. An entry one bucket ahead is
 -- live: another process, its clock a little ahead, wrote it just after a bucket began.
@@ -114,19 +115,18 @@ local function sweep(key)
 end
 local out = {}
 for i = 6, #ARGV, 5 do
-  local shard, field, content = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  local shard, field, fresh = ARGV[i], ARGV[i + 2], ARGV[i + 3]
   local key = hashKey(shard, ARGV[i + 1])
   local v = redis.call('HGET', key, field)
   local old = contentOf(v)
   if not old and ARGV[i + 4] ~= '1' then old = legacy(shard, field) end
-  local fresh = content .. stamp
   -- Written when new, changed, or last seen in an earlier bucket: retention counts from here.
   if v ~= fresh then
     redis.call('HSET', key, field, fresh)
     redis.call('PEXPIREAT', key, ARGV[5])
     if string.byte(field, 1) % ${SWEEP_EVERY} == 0 then sweep(key) end
   end
-  out[#out + 1] = said(old, content)
+  out[#out + 1] = said(old, string.sub(fresh, 1, 4))
 end
 return table.concat(out)
 `);
@@ -136,7 +136,7 @@ local out = {}
 for i = 5, #ARGV, 4 do
   local shard, field = ARGV[i], ARGV[i + 2]
   local old = contentOf(redis.call('HGET', hashKey(shard, ARGV[i + 1]), field)) or legacy(shard, field)
-  out[#out + 1] = said(old, ARGV[i + 3])
+  out[#out + 1] = said(old, string.sub(ARGV[i + 3], 1, 4))
 end
 return table.concat(out)
 `);
@@ -154,8 +154,7 @@ export interface SeenLocation {
   /** Buckets before the current one that are still in the window. */
   older: number;
   field: Buffer;
-  content: Buffer;
-  /** The entry check writes: the content digest and the current bucket. */
+  /** The entry check writes: the content digest (4 bytes) and the current bucket (2). */
   value: Buffer;
   expireAt: number;
 }
@@ -177,9 +176,8 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
     const shard = (id.lo & 0xffff) % shards;
     const sub = id.hi % hashesPerShard;
     const current = Math.floor(now / width);
-    const content = hashBytes(hash64(contentHash), 4);
     const value = Buffer.alloc(6);
-    content.copy(value);
+    hashBytes(hash64(contentHash), 4).copy(value);
     value.writeUInt16BE(current % STAMP_RANGE, 4);
     return {
       key: `${keyPrefix(opts.prefix)}${shard}}:h${sub}`,
@@ -188,7 +186,6 @@ export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: s
       current,
       older: buckets,
       field: hashBytes(id, 6),
-      content,
       value,
       // Absolute in the injected clock's time, like the window check, so both agree on what is kept.
       expireAt: (current + 1) * width + opts.retentionMs,
@@ -236,13 +233,12 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
     const all = itemKeys.map((key, i) => locate(feedId, key, contentHashes[i], now));
     if (all.length === 0) return [];
     const newest = await legacyNewest(all[0].current);
-    const calls: Promise<Sighting[]>[] = [];
-    for (let from = 0; from < all.length; from += perCall) {
-      const at = all.slice(from, from + perCall);
+    const calls = slices(all, perCall).map(async (at, call) => {
       const args: LuaArg[] = [at[0].older, at[0].current, keyPrefix(opts.prefix), newest, ...head(at[0])];
-      at.forEach((a, k) => args.push(a.shard, a.sub, a.field, a.content, ...extra(from + k)));
-      calls.push(script.run(redis, [at[0].key], args).then((said) => [...(said as Buffer).toString('latin1')].map((c) => SIGHTINGS[Number(c)])));
-    }
+      at.forEach((a, k) => args.push(a.shard, a.sub, a.field, a.value, ...extra(call * perCall + k)));
+      const said = (await script.run(redis, [at[0].key], args)) as Buffer;
+      return [...said.toString('latin1')].map((c) => SIGHTINGS[Number(c)]);
+    });
     return (await Promise.all(calls)).flat();
   }
 

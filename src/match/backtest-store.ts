@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Matcher, WatchMatch } from '../contracts/match.js';
 import { MediawatchError } from '../contracts/errors.js';
+import { withoutRepeatedSummary } from '../contracts/item.js';
 import { luaScript, type LuaArg } from '../adapters/lua-script.js';
 
 export interface BacktestEntry {
@@ -86,7 +87,7 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
       if (entries.length === 0) return;
       const newest = Math.max(...entries.map((e) => e.at));
       const args: LuaArg[] = [opts.maxItems, Math.max(0, Math.floor(newest - opts.retentionMs))];
-      for (const entry of entries) args.push(Math.max(0, Math.floor(entry.at)), serialize(entry));
+      for (const entry of entries) args.push(Math.max(0, Math.floor(entry.at)), JSON.stringify(withoutRepeatedSummary(entry)));
       try {
         await RECORD.run(redis, [key], args);
       } catch (err) {
@@ -130,11 +131,6 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
       return { sinceMs, now, itemsScanned, unreadable, counts, hits };
     },
   };
-}
-
-/** A summary that repeats the content (a feed without one) is stored once, as the content. */
-function serialize(entry: BacktestEntry): string {
-  return JSON.stringify(entry.summary === entry.content ? { ...entry, summary: undefined } : entry);
 }
 
 function readEntry(fields: string[]): BacktestEntry | undefined {
