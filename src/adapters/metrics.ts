@@ -13,7 +13,7 @@ export function createMetrics() {
     fetchDuration: new Histogram({ name: 'mediawatch_fetch_duration_seconds', help: 'Feed fetch duration', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: r }),
     itemsFetched: new Counter({ name: 'mediawatch_items_fetched_total', help: 'Items parsed from feeds', labelNames: ['feed'], registers: r }),
     itemsNew: new Counter({ name: 'mediawatch_items_new_total', help: 'Items not seen before (or changed) for their feed', labelNames: ['feed'], registers: r }),
-    duplicates: new Counter({ name: 'mediawatch_items_duplicate_total', help: 'Items dropped as duplicates: seen (same feed) or story (a copy of a known story)', labelNames: ['kind'], registers: r }),
+    duplicates: new Counter({ name: 'mediawatch_items_duplicate_total', help: 'Items dropped as duplicates: seen (same feed) or story (an item mentioning a watch that copies a known story)', labelNames: ['kind'], registers: r }),
     matched: new Counter({ name: 'mediawatch_items_matched_total', help: 'Items that matched a watch, by watch', labelNames: ['watch'], registers: r }),
     alertsSent: new Counter({ name: 'mediawatch_alerts_sent_total', help: 'Alerts delivered, by webhook', labelNames: ['webhook'], registers: r }),
     alertsFailed: new Counter({ name: 'mediawatch_alerts_failed_total', help: 'Failed delivery tries, by webhook and whether they will be retried', labelNames: ['webhook', 'final'], registers: r }),

@@ -1,9 +1,9 @@
 /**
- * New or changed items: join each to its story, match it, and raise at most one alert per
- * (story, webhook) for the watches that story has not alerted on that webhook before. Every
- * step is idempotent, so a retried or raced job produces the same alert ids, and so the same
- * delivery job ids (an alert's own, or one derived from a webhook's alerts of the job), which
- * BullMQ turns into a single delivery.
+ * New or changed items: match each, join the ones that mention a watch to their story, and raise
+ * at most one alert per (story, webhook) for the watches that story has not alerted on that
+ * webhook before. Every step is idempotent, so a retried or raced job produces the same alert ids,
+ * and so the same delivery job ids (an alert's own, or one derived from a webhook's alerts of the
+ * job), which BullMQ turns into a single delivery.
  */
 import crypto from 'node:crypto';
 import { fromJobItem, type ItemJob, type ItemsJob } from '../contracts/jobs.js';
@@ -21,7 +21,8 @@ import type { PipelineDeps } from './deps.js';
 const LOG_SINK = 'log';
 
 export interface ItemSummary {
-  storyId: string;
+  /** Only an item that mentions a watch joins a story. */
+  storyId?: string;
   watches: string[];
   alerts: string[];
 }
@@ -43,36 +44,43 @@ type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBulk']>[0
 export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload } | { kind: 'job'; spec: DeliverJobSpec };
 
 /**
- * The items of one job: joined to their stories and recorded for backtesting in one round trip
- * each, matched meanwhile, then alerted side by side, so their Redis round trips overlap; their
- * deliveries go to the deliver queue together, in one round trip, a webhook's alerts in one job.
+ * The items of one job: recorded for backtesting, matched meanwhile, and those that mention a
+ * watch joined to their stories, one round trip each; then alerted side by side, so their Redis
+ * round trips overlap; their deliveries go to the deliver queue together, in one round trip, a
+ * webhook's alerts in one job.
+ *
+ * Only an item that mentions a watch can alert, so only such items need a story: the others are
+ * neither fingerprinted nor indexed. Most news mentions no watch, and the story lookup of a new
+ * story was most of Redis's work per item and most of the index's memory.
  */
 export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<ItemSummary[]> {
   const { items: carried, ...poll } = job;
   const items = carried.map(({ item, sighting }) => ({ item: fromJobItem(item), sighting }));
   const now = deps.clock();
-  const joined = Promise.all([
-    deps.stories.assignAll(items.map(({ item }) => storyItemOf(poll.feedId, item, now))),
-    deps.backtest.record(items.map(({ item }) => ({
-      feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
-      publishedAt: item.publishedAt, lang: item.lang, at: now,
-    }))),
-  ]);
-  // Matching needs no story: it runs while Redis looks the stories up. One config for the whole job.
+  const recorded = deps.backtest.record(items.map(({ item }) => ({
+    feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
+    publishedAt: item.publishedAt, lang: item.lang, at: now,
+  })));
+  // Matching runs while Redis records the items. One config for the whole job.
   const { config, matcher } = deps.current();
   const matches = items.map(({ item }) => matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId: poll.feedId, lang: item.lang }));
-  const [stories] = await joined;
-  const wanted = items.flatMap((entry, i) => alertsWanted(i, { ...poll, ...entry }, config, stories[i], matches[i], deps));
+  const mentioning = items.flatMap((_, i) => (matches[i].length > 0 ? [i] : []));
+  const [stories] = await Promise.all([
+    deps.stories.assignAll(mentioning.map((i) => storyItemOf(poll.feedId, items[i].item, now))),
+    recorded,
+  ]);
+  const wanted = mentioning.flatMap((i, k) => alertsWanted(i, { ...poll, ...items[i] }, config, stories[k], matches[i], deps));
   // Every alert of the job claims its story's watches in one round trip (on a single Redis).
   const claims = await deps.stories.claimAll(wanted.map((w) => ({ storyId: w.storyId, webhookId: w.sink.id, watchIds: w.watches.map((m) => m.id), alertId: w.alertId })));
   const deliveries = await Promise.all(wanted.map((w, k) => raise(w, claims[k], deps, now)));
   const specs = deliverJobs(deliveries.flatMap((d) => (d ? [d] : [])), poll.fetchedAt);
   if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
-  const alerts = items.map((): string[] => []);
+  const summaries: ItemSummary[] = items.map((_, i) => ({ watches: matches[i].map((m) => m.id), alerts: [] }));
+  mentioning.forEach((i, k) => (summaries[i].storyId = stories[k].storyId));
   wanted.forEach((w, k) => {
-    if (w.sink.hook && claims[k].fresh.length > 0) alerts[w.index].push(w.alertId);
+    if (w.sink.hook && claims[k].fresh.length > 0) summaries[w.index].alerts.push(w.alertId);
   });
-  return items.map((_, i) => ({ storyId: stories[i].storyId, watches: matches[i].map((m) => m.id), alerts: alerts[i] }));
+  return summaries;
 }
 
 /** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */
@@ -113,10 +121,9 @@ interface WantedAlert {
   alertId: string;
 }
 
-/** The alerts an item joined to its story and matched would raise, one per sink that wants its watches. */
+/** The alerts a matched item joined to its story would raise, one per sink that wants its watches. */
 function alertsWanted(index: number, job: ItemJob, config: Config, story: StoryAssignment, matches: WatchMatch[], deps: PipelineDeps): WantedAlert[] {
   if (!story.isNew) deps.metrics.duplicates.inc({ kind: 'story' });
-  if (matches.length === 0) return [];
   for (const m of matches) deps.metrics.matched.inc({ watch: m.id });
   const version = contentHash(job.item);
   const sinks: { id: string; hook?: WebhookConfig }[] = [

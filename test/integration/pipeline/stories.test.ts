@@ -74,7 +74,7 @@ describe('one story, one alert', () => {
     });
     expect(copy.storyId).toBe(first.storyId);
     expect(await deliveries()).toHaveLength(1);
-    const story = await deps.stories.show(first.storyId);
+    const story = await deps.stories.show(first.storyId!);
     expect(story?.outlets.map((o) => o.feedId)).toEqual(['wire', 'paper']);
   });
 
@@ -107,6 +107,17 @@ describe('one story, one alert', () => {
     });
     expect(b.storyId).not.toBe(a.storyId);
     expect(await deliveries()).toHaveLength(2);
+  });
+
+  it('keeps an item that mentions no watch out of the story index, so its copy that does starts the story', async () => {
+    const lead = LEAD.replace('President Emmanuel Macron', 'The French president');
+    const unwatched = await item('wire', { ...ORIGINAL, title: 'France says Russia needs security guarantees', summary: lead, content: lead });
+    expect(unwatched.storyId).toBeUndefined();
+    expect(await redis.keys('*stor*')).toEqual([]);
+    const copy = await item('paper', { ...ORIGINAL, key: 'g:paper-1234', url: 'https://paper.example/macron-guarantees' });
+    expect(copy.storyId).toBeDefined();
+    expect(await deliveries()).toHaveLength(1);
+    expect((await deps.stories.show(copy.storyId!))?.outlets.map((o) => o.feedId)).toEqual(['paper']);
   });
 
   it('gives a retried job the same alert, so it is queued once', async () => {
