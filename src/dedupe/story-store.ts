@@ -348,10 +348,21 @@ function packBands(item: StoryItem, shards: number): Buffer {
   const out = Buffer.alloc(BANDS * (3 + MAX_SHARD_DIGITS));
   let at = 0;
   for (let b = 0; b < BANDS; b++) {
-    const shard = String(fp.bands[2 * b + 1] % shards);
     out.writeUInt16BE(fp.bands[2 * b] >>> 16, at);
-    out[at + 2] = shard.length;
-    at += 3 + out.write(shard, at + 3, 'latin1');
+    const digits = writeDecimal(out, at + 3, fp.bands[2 * b + 1] % shards);
+    out[at + 2] = digits;
+    at += 3 + digits;
   }
   return out.subarray(0, at);
+}
+
+/**
+ * Writes n (a non-negative integer) in decimal ASCII at `at` and returns how many digits. Byte by
+ * byte, because a string per band and Buffer.write cost the worker more than the script saves.
+ */
+function writeDecimal(out: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  for (let i = at + digits - 1; i >= at; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
+  return digits;
 }

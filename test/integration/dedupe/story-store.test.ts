@@ -105,7 +105,7 @@ describe('story store', () => {
     expect(await s.show('not an id')).toBeNull();
   });
 
-  it('keeps the story index of a busy day in compact listpack hashes', async () => {
+  it('keeps the story index of a busy day in compact listpack hashes, named by shard number as before', async () => {
     const p = `s${++n}`;
     const s = createStoryStore(redis, { prefix: p, windowMs: 72 * HOUR, shards: 128 });
     const t = Date.now();
@@ -115,6 +115,9 @@ describe('story store', () => {
     const keys = await redis.keys(`${p}:story-index:*`);
     expect(keys.length).toBeGreaterThan(64);
     for (const k of keys) expect(await redis.object('ENCODING', k)).toBe('listpack');
+    // Plain decimal shard numbers, as earlier versions named them, so an upgrade finds its index.
+    for (const k of keys) expect(Number(k.slice(k.lastIndexOf(':') + 1))).toBeLessThan(128);
+    expect(keys.map((k) => k.slice(k.lastIndexOf(':') + 1)).filter((name) => String(Number(name)) !== name)).toEqual([]);
   });
 
   it('sweeps index entries older than the window out of the hashes it writes', async () => {
