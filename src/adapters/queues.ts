@@ -11,7 +11,10 @@ const DAY_S = 86_400;
 export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // A failed poll is retried by the next tick, with the feed's own backoff.
   poll: { attempts: 1, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: DAY_S, count: 2_000 } },
-  items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * DAY_S } },
+  // A completed items job holds its items' text (up to ~17 KB): 2,000 of them bound that memory at
+  // high rates. One re-queued after it was removed is matched again, but raises the same alert ids,
+  // so the same deliver job ids, which the kept deliver jobs turn into no new delivery.
+  items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
   // Completed alerts are kept a week: their job ids are what makes a re-enqueue a no-op.
   deliver: { backoff: { type: 'webhook' }, removeOnComplete: { age: 7 * DAY_S, count: 100_000 }, removeOnFail: { age: 30 * DAY_S } },
 };
