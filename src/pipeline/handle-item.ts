@@ -44,10 +44,10 @@ type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBulk']>[0
 export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload } | { kind: 'job'; spec: DeliverJobSpec };
 
 /**
- * The items of one job: recorded for backtesting, matched meanwhile, and those that mention a
- * watch joined to their stories, one round trip each; then alerted side by side, so their Redis
- * round trips overlap; their deliveries go to the deliver queue together, in one round trip, a
- * webhook's alerts in one job.
+ * The items of one job: matched, then recorded for backtesting and (those that mention a watch)
+ * joined to their stories, one round trip each and side by side; then alerted side by side, so
+ * their Redis round trips overlap; their deliveries go to the deliver queue together, in one round
+ * trip, a webhook's alerts in one job.
  *
  * Only an item that mentions a watch can alert, so only such items need a story: the others are
  * neither fingerprinted nor indexed. Most news mentions no watch, and the story lookup of a new
@@ -57,17 +57,16 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
   const { items: carried, ...poll } = job;
   const items = carried.map(({ item, sighting }) => ({ item: fromJobItem(item), sighting }));
   const now = deps.clock();
-  const recorded = deps.backtest.record(items.map(({ item }) => ({
-    feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
-    publishedAt: item.publishedAt, lang: item.lang, at: now,
-  })));
-  // Matching runs while Redis records the items. One config for the whole job.
+  // One config for the whole job.
   const { config, matcher } = deps.current();
   const matches = items.map(({ item }) => matcher.match({ title: item.title, summary: item.summary, content: item.content, url: item.url, feedId: poll.feedId, lang: item.lang }));
   const mentioning = items.flatMap((_, i) => (matches[i].length > 0 ? [i] : []));
   const [stories] = await Promise.all([
     deps.stories.assignAll(mentioning.map((i) => storyItemOf(poll.feedId, items[i].item, now))),
-    recorded,
+    deps.backtest.record(items.map(({ item }) => ({
+      feedId: poll.feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
+      publishedAt: item.publishedAt, lang: item.lang, at: now,
+    }))),
   ]);
   const wanted = mentioning.flatMap((i, k) => alertsWanted(i, { ...poll, ...items[i] }, config, stories[k], matches[i], deps));
   // Every alert of the job claims its story's watches in one round trip (on a single Redis).
