@@ -50,7 +50,7 @@ export const VIEWS: Record<string, View[]> = {
   }],
   match: [{
     when: ['watches', 'mbps'],
-    title: 'Matching a generated news-like corpus (MB/s of CPU time)',
+    title: 'Matching a generated news-like corpus, MB/s of CPU time',
     columns: [
       ['watches', 'watches'], ['patterns', 'patterns'], ['mbps', 'engine, with normalization'], ['scanMbps', 'engine scan on folded text'],
       ['normalizeMbps', 'normalization alone'], ['alternationMbps', 'one alternation RegExp'], ['naiveMbps', 'one RegExp per term'],
