@@ -27,7 +27,8 @@ export interface View {
 const num = (r: Result, field: string) => Number(r[field]);
 const fmt = (n: number) => n.toLocaleString('en');
 /** The first row whose fields have these values. */
-const row = (rows: Result[], where: Result) => rows.find((r) => Object.entries(where).every(([k, v]) => r[k] === v)) ?? {};
+const row = (rows: Result[], where: Result) =>
+  rows.find((r) => Object.entries(where).every(([k, v]) => r[k] === v)) ?? {};
 
 /** Views by the `bench` field of the result lines. */
 export const VIEWS: Record<string, View[]> = {
@@ -36,10 +37,12 @@ export const VIEWS: Record<string, View[]> = {
     title: 'Polling 2,000 feeds on loopback, 90 % answering 304',
     columns: [
       ['feeds', 'feeds'], ['feedsPerSec', 'feeds/s, kept-alive connections'], ['cpuMsPerFeed', 'CPU ms a feed'],
-      ['freshConnectionFeedsPerSec', 'feeds/s, a fresh connection per poll'], ['freshConnectionCpuMsPerFeed', 'CPU ms a feed, fresh'],
+      ['freshConnectionFeedsPerSec', 'feeds/s, a fresh connection per poll'],
+      ['freshConnectionCpuMsPerFeed', 'CPU ms a feed, fresh'],
     ],
     baseline: 'a fresh connection per poll',
-    summary: ([r]) => `${fmt(num(r, 'feedsPerSec'))} feeds/s (a fresh connection per poll: ${fmt(num(r, 'freshConnectionFeedsPerSec'))})`,
+    summary: ([r]) =>
+      `${fmt(num(r, 'feedsPerSec'))} feeds/s (a fresh connection per poll: ${fmt(num(r, 'freshConnectionFeedsPerSec'))})`,
   }],
   parse: [{
     when: ['mbps'],
@@ -52,18 +55,22 @@ export const VIEWS: Record<string, View[]> = {
     when: ['watches', 'mbps'],
     title: 'Matching a generated news-like corpus, MB/s of CPU time',
     columns: [
-      ['watches', 'watches'], ['patterns', 'patterns'], ['mbps', 'engine, with normalization'], ['scanMbps', 'engine scan on folded text'],
-      ['normalizeMbps', 'normalization alone'], ['alternationMbps', 'one alternation RegExp'], ['naiveMbps', 'one RegExp per term'],
+      ['watches', 'watches'], ['patterns', 'patterns'], ['mbps', 'engine, with normalization'],
+      ['scanMbps', 'engine scan on folded text'], ['normalizeMbps', 'normalization alone'],
+      ['alternationMbps', 'one alternation RegExp'], ['naiveMbps', 'one RegExp per term'],
       ['compileMs', 'compile ms'], ['heapMb', 'heap MB'], ['matchesPerItem', 'watches matched an item'],
     ],
     baseline: 'one alternation RegExp; one RegExp per term (both timed on a slice of the corpus, `…SliceMb`)',
     goal: {
       text: '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches',
-      met: (r) => (num(r, 'watches') === 10_000 ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100 : undefined),
+      met: (r) => (num(r, 'watches') === 10_000
+        ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100
+        : undefined),
     },
     summary: (rows) => {
       const r = row(rows, { watches: 10_000 });
-      return `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`;
+      return `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), `
+        + `compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`;
     },
   }],
   pipeline: [
@@ -71,9 +78,10 @@ export const VIEWS: Record<string, View[]> = {
       when: ['itemsPerSec'],
       title: 'Throughput: fetched → matched, once warm',
       columns: [
-        ['workers', 'worker processes'], ['matchRate', 'share mentioning a watch'], ['itemsPerSec', 'items/s fetched → matched'],
-        ['deliveredPerSec', 'items/s → all delivered'], ['ceilingJobsPerSec', 'BullMQ no-op ceiling, jobs/s'],
-        ['cpuUsPerItem', 'CPU µs an item, service + Redis'], ['redisCpuUsPerItem', 'of it Redis'],
+        ['workers', 'worker processes'], ['matchRate', 'share mentioning a watch'],
+        ['itemsPerSec', 'items/s fetched → matched'], ['deliveredPerSec', 'items/s → all delivered'],
+        ['ceilingJobsPerSec', 'BullMQ no-op ceiling, jobs/s'], ['cpuUsPerItem', 'CPU µs an item, service + Redis'],
+        ['redisCpuUsPerItem', 'of it Redis'],
       ],
       baseline: 'the BullMQ no-op ceiling: empty jobs through the same queue and options in as many processes',
       goal: {
@@ -81,21 +89,30 @@ export const VIEWS: Record<string, View[]> = {
         met: (r) => (num(r, 'workers') === 3 && num(r, 'matchRate') < 1 ? num(r, 'itemsPerSec') >= 5_000 : undefined),
       },
       summary: (rows) => {
-        const [one, three, all] = [{ workers: 1, matchRate: 0.1 }, { workers: 3, matchRate: 0.1 }, { workers: 3, matchRate: 1 }].map((w) => row(rows, w));
+        const runs = [{ workers: 1, matchRate: 0.1 }, { workers: 3, matchRate: 0.1 }, { workers: 3, matchRate: 1 }];
+        const [one, three, all] = runs.map((w) => row(rows, w));
         return `${fmt(num(three, 'itemsPerSec'))} items/s with 3 processes, ${fmt(num(one, 'itemsPerSec'))} with 1 `
-          + `(no-op ceiling ${fmt(num(three, 'ceilingJobsPerSec'))} jobs/s); every item alerted: ${fmt(num(all, 'itemsPerSec'))}`;
+          + `(no-op ceiling ${fmt(num(three, 'ceilingJobsPerSec'))} jobs/s); `
+          + `every item alerted: ${fmt(num(all, 'itemsPerSec'))}`;
       },
     },
     {
       when: ['p99Ms'],
       title: 'Latency: fetch → delivery, every item alerted, 1 worker process',
-      columns: [['rate', 'items/s'], ['feeds', 'feeds (20: polls spread over each second; 1: a burst)'], ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms']],
+      columns: [
+        ['rate', 'items/s'], ['feeds', 'feeds (20: polls spread over each second; 1: a burst)'],
+        ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms'],
+      ],
       baseline: 'the same items as one burst a second from 1 feed',
-      goal: { text: 'p99 < 50 ms with spread polls', met: (r) => (num(r, 'feeds') > 1 ? num(r, 'p99Ms') < 50 : undefined) },
+      goal: {
+        text: 'p99 < 50 ms with spread polls',
+        met: (r) => (num(r, 'feeds') > 1 ? num(r, 'p99Ms') < 50 : undefined),
+      },
       summary: (rows) => {
         const spread = rows.find((r) => num(r, 'feeds') > 1) ?? {};
         const burst = row(rows, { feeds: 1 });
-        return `p50 ${num(spread, 'p50Ms')} ms, p99 ${num(spread, 'p99Ms')} ms (one burst a second: p99 ${num(burst, 'p99Ms')} ms)`;
+        return `p50 ${num(spread, 'p50Ms')} ms, p99 ${num(spread, 'p99Ms')} ms `
+          + `(one burst a second: p99 ${num(burst, 'p99Ms')} ms)`;
       },
     },
     {
@@ -109,19 +126,25 @@ export const VIEWS: Record<string, View[]> = {
     when: ['bytesPerItem'],
     title: 'Seen items and story index at a month of traffic, every item a new story',
     columns: [
-      ['items', 'items remembered'], ['bytesPerItem', 'bytes an item'], ['lookupP99Ms', 'story lookup p99 ms'], ['seenP99Ms', 'seen check p99 ms'],
+      ['items', 'items remembered'], ['bytesPerItem', 'bytes an item'],
+      ['lookupP99Ms', 'story lookup p99 ms'], ['seenP99Ms', 'seen check p99 ms'],
     ],
     baseline: 'the plain seen check',
     goal: {
       text: '≤ 100 bytes an item; a story lookup adds < 1 ms at p99 to the seen check',
       met: (r) => num(r, 'bytesPerItem') <= 100 && num(r, 'lookupP99Ms') - num(r, 'seenP99Ms') < 1,
     },
-    summary: ([r]) => `${num(r, 'bytesPerItem')} bytes an item; lookup p99 ${num(r, 'lookupP99Ms')} ms, seen check p99 ${num(r, 'seenP99Ms')} ms`,
+    summary: ([r]) => `${num(r, 'bytesPerItem')} bytes an item; `
+      + `lookup p99 ${num(r, 'lookupP99Ms')} ms, seen check p99 ${num(r, 'seenP99Ms')} ms`,
   }],
   'stories-quality': [{
     when: ['precision'],
     title: 'Same-story decisions on labeled pairs',
-    goal: { text: 'precision and recall ≥ 0.95', met: (r) => num(r, 'precision') >= 0.95 && num(r, 'recall') >= 0.95 },
-    summary: ([r]) => `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
+    goal: {
+      text: 'precision and recall ≥ 0.95',
+      met: (r) => num(r, 'precision') >= 0.95 && num(r, 'recall') >= 0.95,
+    },
+    summary: ([r]) =>
+      `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
   }],
 };

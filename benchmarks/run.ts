@@ -12,8 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BENCHES } from './lib/names.js';
 
-const BENCHES = ['fetch', 'match', 'pipeline', 'stories'] as const;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RESULTS_DIR = path.join(ROOT, 'benchmarks', 'results');
 
