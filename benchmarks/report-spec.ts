@@ -1,0 +1,150 @@
+/**
+ * How `npm run bench:report` presents each benchmark's results: optional. A result line with no
+ * view here is still shown, its fields as columns under their JSON names; a view only names the
+ * table, labels and orders its columns, says which are baselines, states the goal, and may sum its
+ * rows up in one line for the README's performance table. Fields a view does not name are shown
+ * after its columns, so nothing a benchmark reports is hidden.
+ */
+export type Result = Record<string, unknown>;
+
+export interface View {
+  /** Result lines that have all these fields use this view (the first that fits). */
+  when: string[];
+  title: string;
+  /** The columns, in order: a field, or a field and its label. */
+  columns?: (string | [field: string, label: string])[];
+  /** Which columns are baselines measured in the same run. */
+  baseline?: string;
+  goal?: {
+    text: string;
+    /** Whether a row meets the goal; undefined when the goal is not about that row. */
+    met?: (r: Result) => boolean | undefined;
+  };
+  /** The table's rows in one line, for the README; a view without one stays out of it. */
+  summary?: (rows: Result[]) => string;
+}
+
+const num = (r: Result, field: string) => Number(r[field]);
+const fmt = (n: number) => n.toLocaleString('en');
+/** The first row whose fields have these values. */
+const row = (rows: Result[], where: Result) =>
+  rows.find((r) => Object.entries(where).every(([k, v]) => r[k] === v)) ?? {};
+
+/** Views by the `bench` field of the result lines. */
+export const VIEWS: Record<string, View[]> = {
+  fetch: [{
+    when: ['feedsPerSec'],
+    title: 'Polling 2,000 feeds on loopback, 90 % answering 304',
+    columns: [
+      ['feeds', 'feeds'], ['feedsPerSec', 'feeds/s, kept-alive connections'], ['cpuMsPerFeed', 'CPU ms a feed'],
+      ['freshConnectionFeedsPerSec', 'feeds/s, a fresh connection per poll'],
+      ['freshConnectionCpuMsPerFeed', 'CPU ms a feed, fresh'],
+    ],
+    baseline: 'a fresh connection per poll',
+    summary: ([r]) =>
+      `${fmt(num(r, 'feedsPerSec'))} feeds/s (a fresh connection per poll: ${fmt(num(r, 'freshConnectionFeedsPerSec'))})`,
+  }],
+  parse: [{
+    when: ['mbps'],
+    title: 'Decode + parse + normalize of the feed corpus',
+    columns: [['mbps', 'MB/s'], ['rssParserMbps', 'rss-parser parseString alone, MB/s']],
+    baseline: 'rss-parser parseString on the same bytes',
+    summary: ([r]) => `${num(r, 'mbps')} MB/s (rss-parser alone: ${num(r, 'rssParserMbps')})`,
+  }],
+  match: [{
+    when: ['watches', 'mbps'],
+    title: 'Matching a generated news-like corpus, MB/s of CPU time',
+    columns: [
+      ['watches', 'watches'], ['patterns', 'patterns'], ['mbps', 'engine, with normalization'],
+      ['scanMbps', 'engine scan on folded text'], ['normalizeMbps', 'normalization alone'],
+      ['alternationMbps', 'one alternation RegExp'], ['naiveMbps', 'one RegExp per term'],
+      ['compileMs', 'compile ms'], ['heapMb', 'heap MB'], ['matchesPerItem', 'watches matched an item'],
+    ],
+    baseline: 'one alternation RegExp; one RegExp per term (both timed on a slice of the corpus, `…SliceMb`)',
+    goal: {
+      text: '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches',
+      met: (r) => (num(r, 'watches') === 10_000
+        ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100
+        : undefined),
+    },
+    summary: (rows) => {
+      const r = row(rows, { watches: 10_000 });
+      return `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), `
+        + `compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`;
+    },
+  }],
+  pipeline: [
+    {
+      when: ['itemsPerSec'],
+      title: 'Throughput: fetched → matched, once warm',
+      columns: [
+        ['workers', 'worker processes'], ['matchRate', 'share mentioning a watch'],
+        ['itemsPerSec', 'items/s fetched → matched'], ['deliveredPerSec', 'items/s → all delivered'],
+        ['ceilingJobsPerSec', 'BullMQ no-op ceiling, jobs/s'], ['cpuUsPerItem', 'CPU µs an item, service + Redis'],
+        ['redisCpuUsPerItem', 'of it Redis'],
+      ],
+      baseline: 'the BullMQ no-op ceiling: empty jobs through the same queue and options in as many processes',
+      goal: {
+        text: '≥ 5,000 items/s with 3 worker processes, a tenth of the items mentioning a watch',
+        met: (r) => (num(r, 'workers') === 3 && num(r, 'matchRate') < 1 ? num(r, 'itemsPerSec') >= 5_000 : undefined),
+      },
+      summary: (rows) => {
+        const runs = [{ workers: 1, matchRate: 0.1 }, { workers: 3, matchRate: 0.1 }, { workers: 3, matchRate: 1 }];
+        const [one, three, all] = runs.map((w) => row(rows, w));
+        return `${fmt(num(three, 'itemsPerSec'))} items/s with 3 processes, ${fmt(num(one, 'itemsPerSec'))} with 1 `
+          + `(no-op ceiling ${fmt(num(three, 'ceilingJobsPerSec'))} jobs/s); `
+          + `every item alerted: ${fmt(num(all, 'itemsPerSec'))}`;
+      },
+    },
+    {
+      when: ['p99Ms'],
+      title: 'Latency: fetch → delivery, every item alerted, 1 worker process',
+      columns: [
+        ['rate', 'items/s'], ['feeds', 'feeds (20: polls spread over each second; 1: a burst)'],
+        ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms'],
+      ],
+      baseline: 'the same items as one burst a second from 1 feed',
+      goal: {
+        text: 'p99 < 50 ms with spread polls',
+        met: (r) => (num(r, 'feeds') > 1 ? num(r, 'p99Ms') < 50 : undefined),
+      },
+      summary: (rows) => {
+        const spread = rows.find((r) => num(r, 'feeds') > 1) ?? {};
+        const burst = row(rows, { feeds: 1 });
+        return `p50 ${num(spread, 'p50Ms')} ms, p99 ${num(spread, 'p99Ms')} ms `
+          + `(one burst a second: p99 ${num(burst, 'p99Ms')} ms)`;
+      },
+    },
+    {
+      when: ['redisBytesPerAlert'],
+      title: 'Redis memory per queued alert',
+      columns: [['redisBytesPerAlert', 'bytes an alert'], ['alerts', 'alerts queued']],
+      summary: ([r]) => `${fmt(num(r, 'redisBytesPerAlert'))} bytes`,
+    },
+  ],
+  stories: [{
+    when: ['bytesPerItem'],
+    title: 'Seen items and story index at a month of traffic, every item a new story',
+    columns: [
+      ['items', 'items remembered'], ['bytesPerItem', 'bytes an item'],
+      ['lookupP99Ms', 'story lookup p99 ms'], ['seenP99Ms', 'seen check p99 ms'],
+    ],
+    baseline: 'the plain seen check',
+    goal: {
+      text: '≤ 100 bytes an item; a story lookup adds < 1 ms at p99 to the seen check',
+      met: (r) => num(r, 'bytesPerItem') <= 100 && num(r, 'lookupP99Ms') - num(r, 'seenP99Ms') < 1,
+    },
+    summary: ([r]) => `${num(r, 'bytesPerItem')} bytes an item; `
+      + `lookup p99 ${num(r, 'lookupP99Ms')} ms, seen check p99 ${num(r, 'seenP99Ms')} ms`,
+  }],
+  'stories-quality': [{
+    when: ['precision'],
+    title: 'Same-story decisions on labeled pairs',
+    goal: {
+      text: 'precision and recall ≥ 0.95',
+      met: (r) => num(r, 'precision') >= 0.95 && num(r, 'recall') >= 0.95,
+    },
+    summary: ([r]) =>
+      `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
+  }],
+};
