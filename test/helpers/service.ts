@@ -59,10 +59,12 @@ export async function startService(opts: { config: string; redisUrl: string; arg
     },
   };
   if (opts.waitHealthy !== false) {
+    // Ready in about a second on an idle machine; with test files starting services side by side
+    // on two busy cores it has taken over 20 seconds.
     await waitFor(async () => {
       if (proc.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
       return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
-    }, 20_000, 'service /readyz');
+    }, 45_000, 'service /readyz');
   }
   return svc;
 }
