@@ -14,15 +14,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { bullPrefix, JOB_OPTIONS } from '../src/adapters/queues.js';
 import { QUEUES } from '../src/contracts/jobs.js';
 import { ITEMS_PER_JOB } from '../src/pipeline/handle-poll.js';
+import { startServer as listen } from '../test/helpers/loopback.js';
+import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
+import { waitFor } from '../test/helpers/wait.js';
 import { prng } from './lib/prng.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -41,8 +43,6 @@ const STEADY_FEEDS = 20;
 const STEADY_SECONDS = 12;
 const MEMORY_ALERTS = 5_000;
 const PREFIX = 'mw';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const VOCAB = 'the minister said on talks with council budget energy prices workers court police protest summit trade vote city report market rates growth crisis plan'.split(' ');
 const SYL = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar'.split(' ');
@@ -66,31 +66,6 @@ function makeItem(feed: string, n: number, mention: string | undefined): Item {
 
 const rss = (items: Item[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>b</title><link>https://bench.example.com</link><description>b</description>${items.map((i) => i.xml).join('')}</channel></rss>`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer({ keepAlive: true }, handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(port, '127.0.0.1');
-    c.on('connect', () => c.write('PING\r\n'));
-    c.on('data', (d) => { c.destroy(); resolve(d.toString().startsWith('+PONG')); });
-    c.on('error', () => resolve(false));
-  });
-}
-
 /**
  * CPU seconds the processes have used so far, from /proc (Linux, 100 ticks a second); undefined
  * elsewhere. Summed over the service and Redis, per item, it says how far the cores can carry.
@@ -106,23 +81,14 @@ function cpuSeconds(pids: (number | undefined)[]): number | undefined {
   }
 }
 
-async function startRedisServer(): Promise<{ url: string; pid?: number; redis: Redis; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-redis-'));
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  await waitUntil(() => answersPing(port), 10_000, 'redis-server');
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
-  redis.on('error', () => undefined); // stopped at the end of each part; nothing to report
-  return {
-    url, pid: proc.pid, redis,
-    stop: async () => {
-      redis.disconnect();
-      await new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); });
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A private redis-server for one part of the run, and the client the benchmark reads it with. */
+async function startRedisServer(): Promise<TestRedis & { redis: Redis }> {
+  const server = await startRedis();
+  return Object.assign(server, { redis: server.client() });
 }
+
+/** Polls often: waits here end timed phases, so a coarse poll would add to the measured time. */
+const waitUntil = (fn: () => Promise<boolean>, ms: number, what: string) => waitFor(fn, ms, what, 20);
 
 function writeConfig(feedUrls: string[], hookUrl: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-config-'));
@@ -163,15 +129,6 @@ async function stopAll(procs: ChildProcess[]): Promise<void> {
     p.once('exit', () => r());
     p.kill('SIGTERM');
   })));
-}
-
-async function waitUntil(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Waits until the workers have registered with BullMQ, so the clock starts on real work. */
@@ -218,8 +175,8 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
   const feedServer = await listen((req, res) => {
     if (served === timed && !firstFetch) {
       firstFetch = performance.now();
-      cpuAtFirstFetch = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
-      redisCpuAtFirstFetch = cpuSeconds([rs.pid]);
+      cpuAtFirstFetch = cpuSeconds([rs.pid(), ...procs.map((p) => p.pid)]);
+      redisCpuAtFirstFetch = cpuSeconds([rs.pid()]);
     }
     const body = served.bodies.get(req.url ?? '');
     if (!body) return void res.writeHead(404).end();
@@ -246,8 +203,8 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
     served = timed;
     await waitUntil(() => matched(warm.jobs + timed.jobs), 300_000, 'every item matched');
     const matchedAt = performance.now();
-    const cpuAtMatched = cpuSeconds([rs.pid, ...procs.map((p) => p.pid)]);
-    const redisCpuAtMatched = cpuSeconds([rs.pid]);
+    const cpuAtMatched = cpuSeconds([rs.pid(), ...procs.map((p) => p.pid)]);
+    const redisCpuAtMatched = cpuSeconds([rs.pid()]);
     await waitUntil(async () => delivered >= warm.alerted + timed.alerted, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();
     const seconds = (matchedAt - firstFetch) / 1000;
@@ -266,14 +223,22 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
   }
 }
 
-/** No-op jobs of the same size through the same queue, prefix and options, in `workers` processes. */
+/** The match worker's concurrency (workers/match.ts). */
+const MATCH_CONCURRENCY = 8;
+
+/**
+ * No-op jobs of the same size through the same queue, prefix and options, in `workers` processes
+ * whose workers take their options from the service's own (workers/options.ts).
+ */
 async function ceiling(workers: number, jobs: number, payloadBytes: number): Promise<number> {
   const rs = await startRedisServer();
+  const options = pathToFileURL(path.join(ROOT, 'dist/workers/options.js')).href;
   const script = `
     import { Worker } from 'bullmq';
     import { Redis } from 'ioredis';
+    import { workerOptions } from ${JSON.stringify(options)};
     const connection = new Redis(process.env.URL, { maxRetriesPerRequest: null });
-    const w = new Worker(${JSON.stringify(QUEUES.items)}, async () => 'ok', { connection, prefix: ${JSON.stringify(bullPrefix(PREFIX))}, concurrency: 16, lockDuration: 30000, stalledInterval: 5000, maxStalledCount: 3 });
+    const w = new Worker(${JSON.stringify(QUEUES.items)}, async () => 'ok', workerOptions(connection, ${JSON.stringify(PREFIX)}, ${MATCH_CONCURRENCY}));
     process.on('SIGTERM', async () => { await w.close(); connection.disconnect(); });
   `;
   const procs = Array.from({ length: workers }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, URL: rs.url } }));

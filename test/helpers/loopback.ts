@@ -1,4 +1,4 @@
-/** Loopback HTTP servers for integration tests: a feed server and a webhook receiver. */
+/** Loopback HTTP servers for tests and benchmarks: a feed server, a webhook receiver, any handler. */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +25,13 @@ function closer(server: http.Server): () => Promise<void> {
     server.closeAllConnections();
     server.close(() => r());
   });
+}
+
+/** A loopback HTTP server that keeps connections alive, answering with `handler`. */
+export async function startServer(handler: http.RequestListener): Promise<{ url: string; port: number; close: () => Promise<void> }> {
+  const server = http.createServer({ keepAlive: true }, handler);
+  const port = await listen(server);
+  return { port, url: `http://127.0.0.1:${port}`, close: closer(server) };
 }
 
 /** Serves feeds from memory, with ETag and 304 on If-None-Match, and records every request. */

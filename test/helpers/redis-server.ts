@@ -15,6 +15,8 @@ export interface TestRedis {
   url: string;
   port: number;
   dir: string;
+  /** The server's process id, while it runs one of ours. */
+  pid(): number | undefined;
   /** A fresh client; closed by stop(). */
   client(): Redis;
   restart(): Promise<void>;
@@ -57,7 +59,7 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
       throw new Error('cannot restart an external Redis (MEDIAWATCH_TEST_REDIS_URL)');
     };
     return {
-      url: external, port, dir: '',
+      url: external, port, dir: '', pid: () => undefined,
       client: () => track(new Redis(external, { maxRetriesPerRequest: null })),
       restart: noop, kill: noop, start: noop,
       stop: async () => { clients.forEach((c) => c.disconnect()); },
@@ -93,6 +95,7 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
   await start();
   return {
     url, port, dir, start,
+    pid: () => proc?.pid,
     client: () => track(new Redis(url, { maxRetriesPerRequest: null })),
     restart: async () => {
       await halt('SIGTERM');

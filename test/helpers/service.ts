@@ -6,6 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullPrefix } from '../../src/adapters/queues.js';
+import { QUEUES } from '../../src/contracts/jobs.js';
 import { freePort } from './redis-server.js';
 import { waitFor } from './loopback.js';
 
@@ -55,10 +59,28 @@ export async function startService(opts: { config: string; redisUrl: string; arg
     },
   };
   if (opts.waitHealthy !== false) {
+    // Ready in about a second on an idle machine; with test files starting services side by side
+    // on two busy cores it has taken over 20 seconds.
     await waitFor(async () => {
       if (proc.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
       return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
-    }, 20_000, 'service /readyz');
+    }, 45_000, 'service /readyz');
   }
   return svc;
+}
+
+/**
+ * Waits until the services (Redis prefix "mw") hold no items or deliver job that is waiting, active,
+ * delayed or retrying: from then on nothing more reaches a receiver unless a poll brings new items.
+ */
+export async function waitForIdleQueues(redisUrl: string, ms: number, what: string): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queues = [QUEUES.items, QUEUES.deliver].map((name) => new Queue(name, { connection, prefix: bullPrefix('mw') }));
+  const pending = async (q: Queue) => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).reduce((a, b) => a + b, 0);
+  try {
+    await waitFor(async () => (await Promise.all(queues.map(pending))).every((n) => n === 0), ms, what);
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    connection.disconnect();
+  }
 }

@@ -39,7 +39,10 @@ describe('mediawatch on a Redis Cluster', () => {
     );
 
     await waitFor(() => hook.delivered().some((d) => d.json?.data?.item?.url === SEED_URL), 20_000, 'the seed alert');
-    await new Promise((r) => setTimeout(r, 3_000)); // more polls, which must not alert again
+    // Three more polls of the unchanged feed, answered 304, which must not alert again.
+    const polls = () => feeds.hits.filter((h) => h.path === '/world.xml').length;
+    const before = polls();
+    await waitFor(() => polls() >= before + 3, 20_000, 'three more polls');
     const delivered = hook.delivered();
     expect(delivered.map((d) => d.json.data.item.url)).toEqual([SEED_URL]);
     expect(delivered[0].verified).toBe(true);

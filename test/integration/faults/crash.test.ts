@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startService } from '../../helpers/service.js';
+import { startService, waitForIdleQueues } from '../../helpers/service.js';
 import { endToEnd } from '../../helpers/teardown.js';
 
 const { redis: testRedis, teardown } = endToEnd();
@@ -37,7 +37,7 @@ describe('a service process that stops mid-delivery', () => {
     // The job's lock must expire before another process takes it over as stalled.
     teardown.service(await startService({ config, redisUrl: testRedis().url }));
     await waitFor(() => new Set(hook.delivered().map((r) => r.id)).size === items, 75_000, 'delivery by the second process');
-    await sleep(1_000);
+    await waitForIdleQueues(testRedis().url, 15_000, 'no delivery left to try');
 
     const perId = new Map<string, number>();
     for (const r of hook.arrived) perId.set(r.id, (perId.get(r.id) ?? 0) + 1);
@@ -62,6 +62,7 @@ describe('a service process that stops mid-delivery', () => {
     const started = Date.now();
     const { code } = await svc.stop();
     expect(code).toBe(0);
+    // The promised shutdown time: the 2-second delivery in flight leaves it 8 seconds to spare.
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(hook.delivered().map((r) => r.id)).toEqual([hook.arrived[0].id]);
     expect(svc.events().some((e) => e.msg === 'alert delivered' && e.alert === hook.arrived[0].id)).toBe(true);

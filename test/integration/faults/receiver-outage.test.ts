@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startService } from '../../helpers/service.js';
+import { startService, waitForIdleQueues } from '../../helpers/service.js';
 import { endToEnd } from '../../helpers/teardown.js';
 
 const { redis: testRedis, teardown } = endToEnd();
@@ -27,12 +27,13 @@ describe('a receiver that is down for longer than the retry schedule', () => {
     });
     teardown.service(svc);
     await waitFor(() => svc.events().some((e) => e.msg?.startsWith('webhook circuit opened')), 20_000, 'the circuit to open');
+    // The receiver stays down three seconds more: long enough to use up every try, had the circuit not opened.
     await sleep(3_000);
     receiverUp = true;
 
     // The first probe goes out when the cooldown (30 s) is over.
     await waitFor(() => hook.delivered().length >= 3, 75_000, 'every alert after the receiver came back');
-    await sleep(2_000);
+    await waitForIdleQueues(testRedis().url, 15_000, 'no alert left to deliver');
     const delivered = hook.delivered();
     expect(delivered.map((r) => r.url).sort()).toEqual(feed.items.map((i) => i.url).sort());
     expect(new Set(delivered.map((r) => r.id)).size).toBe(3);

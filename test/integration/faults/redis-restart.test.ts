@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { bullPrefix } from '../../../src/adapters/queues.js';
 import { QUEUES, type ItemsJob } from '../../../src/contracts/jobs.js';
 import { newSecret, startFeedServer, waitFor } from '../../helpers/loopback.js';
-import { macronFeed, newsroomConfig, sleep, startSlowReceiver } from '../../helpers/newsroom.js';
-import { startService } from '../../helpers/service.js';
+import { macronFeed, newsroomConfig, startSlowReceiver } from '../../helpers/newsroom.js';
+import { startService, waitForIdleQueues } from '../../helpers/service.js';
 import { endToEnd, externalRedis } from '../../helpers/teardown.js';
 
 const { redis: testRedis, teardown } = endToEnd({ aof: true, ownServer: true });
@@ -65,7 +65,7 @@ describe('a Redis restart with work in the queues', () => {
     receiverUp = true;
     const everyUrl = [...a.items, ...b.items].map((i) => i.url).sort();
     await waitFor(() => hook.delivered().length >= everyUrl.length, 40_000, 'every alert');
-    await sleep(2_500);
+    await waitForIdleQueues(testRedis().url, 15_000, 'no alert left to deliver');
 
     const delivered = hook.delivered();
     expect(delivered.map((r) => r.url).sort()).toEqual(everyUrl);

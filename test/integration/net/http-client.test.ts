@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
 import { createHttpClient, type RequestOptions } from '../../../src/net/http-client.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const BROTLI_BOMB = zlib.brotliCompressSync(Buffer.alloc(20 * 1024 * 1024), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
 const sockets = new Set<Socket>();
@@ -98,8 +99,7 @@ describe('http client', () => {
     setTimeout(() => controller.abort(), 50);
     const r = await client.request(`${base}/hang`, { ...opts, signal: controller.signal });
     expect(!r.ok && r.error.code).toBe('timeout');
-    await new Promise((res) => setTimeout(res, 50));
-    expect(sockets.size).toBe(0);
+    await waitFor(() => sockets.size === 0, 2_000, 'the aborted connection to close', 10);
   });
 
   it('follows a redirect and reports the final URL and hop count', async () => {
@@ -140,8 +140,7 @@ describe('http client', () => {
 
   it('leaves no open connection behind', async () => {
     await client.request(`${base}/plain`, opts);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sockets.size).toBe(0);
+    await waitFor(() => sockets.size === 0, 2_000, 'the connection to close', 10);
   });
 });
 
@@ -188,8 +187,7 @@ describe('http client with keep-alive', () => {
     expect(connections).toBe(1);
     expect(sockets.size).toBe(before + 1); // kept open for the next request
     pooled.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sockets.size).toBe(before);
+    await waitFor(() => sockets.size === before, 2_000, 'the kept-alive connection to close', 10);
   });
 
   it('sends a request again on a fresh connection when the server closed the reused one as it was sent', async () => {

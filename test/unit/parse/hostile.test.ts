@@ -49,20 +49,17 @@ describe('hostile and non-feed bodies', () => {
     expect(r.error.details.feedLinks).toEqual(['https://news.example.com/rss/all.xml', 'https://other.example.org/atom']);
   });
 
-  it('does not expand a billion-laughs entity bomb', async () => {
-    const started = Date.now();
+  // An expansion would hang or exhaust memory and fail the run; the entity is refused before that.
+  it('refuses a billion-laughs entity bomb as a parse error naming the entity', async () => {
     const r = await parse(BILLION_LAUGHS);
-    expect(Date.now() - started).toBeLessThan(2000);
-    if (r.ok) expect(JSON.stringify(r.value).length).toBeLessThan(10_000);
-    else expect(r.error.code).toBe('parse');
+    expect(!r.ok && r.error.code).toBe('parse');
+    expect(!r.ok && r.error.message).toMatch(/entity/);
   });
 
-  it('never resolves external entities', async () => {
+  it('refuses an external entity as a parse error, without reading the file it names', async () => {
     const r = await parse(XXE);
-    const text = r.ok ? JSON.stringify(r.value) : r.error.message;
-    expect(text).not.toContain('root:');
-    if (r.ok) expect(r.value.items[0].title).not.toMatch(/root|bin\/bash/);
-    else expect(r.error.code).toBe('parse');
+    expect(!r.ok && r.error.code).toBe('parse');
+    expect(!r.ok && r.error.message).not.toContain('root:');
   });
 
   it('leaves Object.prototype untouched by __proto__ and constructor element names', async () => {
@@ -88,7 +85,9 @@ describe('hostile and non-feed bodies', () => {
     const started = Date.now();
     const r = await parse(`<rss version="2.0"><channel><item><title>t</title><description>${evil}</description></item></channel></rss>`);
     expect(r.ok).toBe(true);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A scan that restarts at every "<" takes minutes on this input, a linear one milliseconds:
+    // ten seconds tells them apart on a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('keeps a feed whose one Atom date is garbage, dropping only that date', async () => {
