@@ -24,16 +24,14 @@ import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
 import { USER_AGENT } from '../net/user-agent.js';
 import type { Current, PipelineDeps } from '../pipeline/deps.js';
-import { startDeliverWorker } from '../../workers/deliver.js';
-import { startFetchWorker } from '../../workers/fetch.js';
-import { startMatchWorker } from '../../workers/match.js';
-import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
 import { createDashboard, DASHBOARD_PATH } from './dashboard.js';
 import { startHttpServer } from './http-server.js';
-import type { RoleName } from './roles.js';
+import type { RoleName, RoleStarters, Scheduler } from './roles.js';
 
 export interface RunOptions {
   roles: RoleName[];
+  /** What starts each role (workers/index.ts). */
+  start: RoleStarters;
   env: NodeJS.ProcessEnv;
   logger: Logger;
 }
@@ -42,7 +40,7 @@ const SHUTDOWN_GRACE_MS = 8_000;
 /** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
 const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest', 'dashboard'] as const;
 
-export async function runService({ roles, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
+export async function runService({ roles, start, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
   const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
   let loaded = loadConfigFile(configPath, env);
   logConfig(loaded, logger);
@@ -87,11 +85,11 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
 
   const workers: Worker[] = [];
   let scheduler: Scheduler | undefined;
-  if (roles.includes('fetch')) workers.push(startFetchWorker(deps, workerConnection));
-  if (roles.includes('match')) workers.push(startMatchWorker(deps, workerConnection));
-  if (roles.includes('deliver')) workers.push(startDeliverWorker(deps, workerConnection));
+  if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
+  if (roles.includes('match')) workers.push(start.match(deps, workerConnection));
+  if (roles.includes('deliver')) workers.push(start.deliver(deps, workerConnection));
   for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
-  if (roles.includes('scheduler')) scheduler = startScheduler(deps);
+  if (roles.includes('scheduler')) scheduler = start.scheduler(deps);
 
   const { dashboard } = loaded.config;
   const server = await startHttpServer({
