@@ -12,7 +12,7 @@ import type { DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
-import { buildDigest, readDigest } from '../deliver/digest.js';
+import { buildDigest } from '../deliver/digest.js';
 import { nextRetryDelay, triesFor } from '../deliver/retry-policy.js';
 import { sendWebhook, type SendOutcome, type WebhookTarget } from '../deliver/send.js';
 import type { PipelineDeps } from './deps.js';
@@ -111,7 +111,7 @@ async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOut
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
     if (!clean) await deps.breaker.success(hook.id);
-    if (job.kind === 'digest') await deps.redis.del(job.key);
+    if (job.kind === 'digest') await deps.digests.clear(job.key);
     deps.metrics.alertsSent.inc({ webhook: hook.id });
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 0);
     if (job.kind === 'alert') observeLatency(job, deps);
@@ -135,7 +135,7 @@ async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOut
 
 async function payloadOf(jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps): Promise<WebhookPayload | undefined> {
   if (job.kind === 'alert') return job.payload;
-  const alerts = await readDigest(deps.redis, job.key);
+  const alerts = await deps.digests.read(job.key);
   return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
 }
 

@@ -12,7 +12,6 @@ import type { Config, WebhookConfig } from '../config/schema.js';
 import { contentHash } from '../dedupe/content-hash.js';
 import type { StoryAssignment, StoryItem, WatchClaim } from '../dedupe/story-store.js';
 import type { AlertPayload } from '../contracts/webhook.js';
-import { addToDigest, routeAlert } from '../deliver/digest.js';
 import { buildPayload } from '../deliver/payload.js';
 import { triesFor } from '../deliver/retry-policy.js';
 import type { PipelineDeps } from './deps.js';
@@ -156,10 +155,10 @@ async function raise(w: WantedAlert, claim: WatchClaim, deps: PipelineDeps, now:
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */
 async function deliveryFor(deps: PipelineDeps, hook: WebhookConfig, payload: AlertPayload, now: number): Promise<Delivery> {
-  const route = await routeAlert(deps.redis, deps.current().config.redisPrefix, hook, now);
+  const route = await deps.digests.route(hook, now);
   if (route.kind === 'now') return { kind: 'now', hook, payload };
   const { window } = route;
-  await addToDigest(deps.redis, window, payload);
+  await deps.digests.add(window, payload);
   deps.logger.info({ alert: payload.data.alertId, webhook: hook.id, digest: window.jobId, reason: route.reason }, 'alert added to a digest');
   // A little after the window closes, so alerts added at its last moment are in it.
   return {

@@ -16,6 +16,7 @@ import { assertNoEviction, connectRedis, describeRedisUrl, isCluster } from '../
 import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
+import { createDigestStore } from '../deliver/digest.js';
 import { createSeenStore } from '../dedupe/seen-store.js';
 import { createStoryStore } from '../dedupe/story-store.js';
 import { createFeedHttpClient, createFeedPoller } from '../fetch/index.js';
@@ -74,12 +75,13 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   // ms at most), except on a Cluster, where their keys live on other nodes.
   const perCall = isCluster(client) ? 1 : 50;
   const deps: PipelineDeps = {
-    current, redis: client, queues, metrics, logger, clock: systemClock, random: Math.random,
+    current, queues, metrics, logger, clock: systemClock, random: Math.random,
     poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
     seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: perCall }),
     stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: perCall }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),
+    digests: createDigestStore(client, { prefix }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
   };
 
