@@ -96,19 +96,6 @@ function masters(redis: Redis): Redis[] {
   return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
 }
 
-/** Whether any key matches the glob pattern, on any master of a cluster; SCANs until the first match. */
-export async function anyKeyMatches(redis: Redis, pattern: string): Promise<boolean> {
-  for (const server of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-      if (keys.length > 0) return true;
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return false;
-}
-
 /**
  * BullMQ keeps jobs in Redis memory: an eviction policy other than noeviction would silently
  * drop queued alerts, so refuse to start on such a server (on a cluster: on any master).

@@ -43,7 +43,7 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   // between refetches and re-queues on the next poll, and the deterministic job ids make that
   // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
-  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now, sightings);
+  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
   await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - fresh.length);
