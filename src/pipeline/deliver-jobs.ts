@@ -9,7 +9,9 @@ import type { PipelineDeps } from './deps.js';
 export type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBulk']>[0][number];
 
 /** An alert to send now, or a digest window's job. */
-export type Delivery = { kind: 'now'; hook: WebhookConfig; payload: AlertPayload } | { kind: 'job'; spec: DeliverJobSpec };
+export type Delivery =
+  | { kind: 'now'; hook: WebhookConfig; payload: AlertPayload }
+  | { kind: 'job'; spec: DeliverJobSpec };
 
 /** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */
 export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJobSpec[] {
@@ -33,5 +35,6 @@ function webhookJob(hook: WebhookConfig, payloads: AlertPayload[], fetchedAt: nu
   }
   const ids = payloads.map((p) => p.data.alertId).sort().join(',');
   const jobId = `alerts.${crypto.createHash('sha256').update(`${hook.id}\n${ids}`).digest('base64url').slice(0, 27)}`;
-  return { name: 'deliver', data: { kind: 'alerts', webhookId: hook.id, payloads, fetchedAt }, opts: { attempts, jobId } };
+  const data = { kind: 'alerts' as const, webhookId: hook.id, payloads, fetchedAt };
+  return { name: 'deliver', data, opts: { attempts, jobId } };
 }

@@ -119,7 +119,8 @@ function planAlerts(record: ItemRecord, config: Config): PlannedAlert[] {
   return sinks.flatMap((sink) => {
     const watches = sink.hook?.watches ? matches.filter((m) => sink.hook!.watches!.includes(m.id)) : matches;
     if (watches.length === 0) return [];
-    return [{ record, storyId: story.storyId, sink, watches, alertId: alertIdFor(story.storyId, sink.id, job.item.key, version) }];
+    const alertId = alertIdFor(story.storyId, sink.id, job.item.key, version);
+    return [{ record, storyId: story.storyId, sink, watches, alertId }];
   });
 }
 
@@ -166,10 +167,11 @@ async function route(hook: WebhookConfig, payload: AlertPayload, deps: PipelineD
   await deps.digests.add(window, payload);
   const log = { alert: payload.data.alertId, webhook: hook.id, digest: window.jobId, reason: route.reason };
   deps.logger.info(log, 'alert added to a digest');
-  const data = { kind: 'digest' as const, webhookId: hook.id, key: window.key, window: { start: window.start, end: window.end } };
+  const { key, start, end } = window;
+  const data = { kind: 'digest' as const, webhookId: hook.id, key, window: { start, end } };
   // A little after the window closes, so alerts added at its last moment are in it.
-  const delay = Math.max(0, window.end + 2_000 - now);
-  return { kind: 'job', spec: { name: 'deliver', data, opts: { jobId: window.jobId, attempts: triesFor(hook.retry), delay } } };
+  const opts = { jobId: window.jobId, attempts: triesFor(hook.retry), delay: Math.max(0, end + 2_000 - now) };
+  return { kind: 'job', spec: { name: 'deliver', data, opts } };
 }
 
 /** The job's deliveries go to the deliver queue together, a webhook's alerts in one job. */
