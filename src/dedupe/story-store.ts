@@ -5,13 +5,11 @@
  * the same at a thousand or a million remembered items, and a copy joins in the same round trip.
  *
  * Each index entry carries the time it was written, in 1/64ths of the window; lookups ignore entries
- * older than the window, and writes sweep them out of the hash now and then. One hash per shard,
- * rather than one per shard and time bucket, keeps a lookup at one read per band: with buckets every
- * band had to be read in each bucket the window spans, and those reads were most of the script's cost.
+ * older than the window, and writes sweep them out of the hash now and then. So one hash per shard
+ * serves the whole window, and a lookup reads each band once.
  *
  * URL and band entries share the index hashes (a 6-byte URL field can never equal a 2-byte band
- * field), so each hash fills up to Redis' listpack limit instead of half as many hashes holding half
- * as much. Every key the script touches, story records included, shares one hash tag so it can
+ * field), so each hash fills up to Redis' listpack limit. Every key the script touches, story records included, shares one hash tag so it can
  * decide and record atomically on a Redis Cluster; alert claims keep each story's own tag.
  */
 import type { Redis } from 'ioredis';
@@ -208,8 +206,9 @@ function splitOnce(s: string): [string, string] {
 /**
  * The item's bands as the script reads them: per band two bytes of field, since the shard already
  * picks a hash (a false hit among its ~100 entries is about 1 in 650 per band, and lands on a random
- * story, while a join needs MIN_VOTES bands to agree on one story), then the shard. Empty when the
- * item has too few words for its fingerprint to say anything.
+ * story, while a join needs MIN_VOTES bands to agree on one story), then the shard in decimal digits,
+ * which the script cuts out of the string with less work than it takes to format a number. Empty
+ * when the item has too few words for its fingerprint to say anything.
  */
 function packBands(item: StoryItem, shards: number): Buffer {
   const fp = fingerprint(item.title, item.text);
