@@ -13,13 +13,13 @@ import { MediawatchError } from '../contracts/errors.js';
 
 export type Role = 'worker' | 'client';
 
-export type RedisTarget =
+type RedisTarget =
   | { kind: 'single'; url: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean };
 
 const CLUSTER_SCHEMES = ['redis+cluster:', 'rediss+cluster:'];
 
-export function parseRedisUrl(url: string): RedisTarget {
+function parseRedisUrl(url: string): RedisTarget {
   const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme && CLUSTER_SCHEMES.includes(scheme)) return parseClusterUrl(url, scheme);
   let parsed: URL;
