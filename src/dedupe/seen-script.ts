@@ -32,7 +32,10 @@ const SIGHTINGS: readonly Sighting[] = ['new', 'seen', 'changed'];
 export const seenScript = loadScript(new URL('./lua/seen.lua', import.meta.url), {
   encode: (r: SeenRequest) => ({
     keys: [r.routeKey],
-    args: [r.mode, r.older, r.current, r.keyPrefix, r.expireAt, r.sweepEvery, ...r.items.flatMap((e) => [e.shard, e.sub, e.field, e.value])],
+    args: [
+      r.mode, r.older, r.current, r.keyPrefix, r.expireAt, r.sweepEvery,
+      ...r.items.flatMap((e) => [e.shard, e.sub, e.field, e.value]),
+    ],
   }),
   decode: (reply): Sighting[] => [...(reply as Buffer).toString('latin1')].map((c) => SIGHTINGS[Number(c)]),
 });

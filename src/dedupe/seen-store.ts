@@ -112,13 +112,14 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
   const perCall = Math.max(1, opts.itemsPerCall ?? 1);
 
   /** Runs the script over the items, perCall at a time, side by side; one sighting an item. */
-  async function run(mode: 'check' | 'peek', feedId: string, itemKeys: string[], contentHashes: string[], now: number): Promise<Sighting[]> {
+  async function run(
+    mode: 'check' | 'peek', feedId: string, itemKeys: string[], contentHashes: string[], now: number,
+  ): Promise<Sighting[]> {
     const all = itemKeys.map((key, i) => locate(feedId, key, contentHashes[i], now));
     if (all.length === 0) return [];
     const { older, current, expireAt } = all[0];
-    const calls = slices(all, perCall).map((items) => seenScript.run(redis, {
-      mode, routeKey: items[0].key, older, current, keyPrefix: keyPrefix(opts.prefix), expireAt, sweepEvery: SWEEP_EVERY, items,
-    }));
+    const common = { mode, older, current, keyPrefix: keyPrefix(opts.prefix), expireAt, sweepEvery: SWEEP_EVERY };
+    const calls = slices(all, perCall).map((items) => seenScript.run(redis, { ...common, routeKey: items[0].key, items }));
     return (await Promise.all(calls)).flat();
   }
 

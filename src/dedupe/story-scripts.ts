@@ -74,6 +74,8 @@ export const claimScript = loadScript(new URL('./lua/claim-watches.lua', import.
     keys: claims.map((c) => c.key),
     args: [ttlMs, ...claims.flatMap((c) => [c.alertId, c.watchIds.length, ...c.watchIds])],
   }),
-  decode: (reply): WatchClaim[] =>
-    (reply as [number, ...Buffer[]][]).map(([before, ...mine]) => ({ fresh: mine.map((b) => b.toString()), alertedBefore: before === 1 })),
+  decode: (reply): WatchClaim[] => (reply as [number, ...Buffer[]][]).map(([before, ...mine]) => ({
+    fresh: mine.map((b) => b.toString()),
+    alertedBefore: before === 1,
+  })),
 });

@@ -52,11 +52,14 @@ export interface DigestStore {
 export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions): DigestStore {
   return {
     async route(hook, now) {
-      if (hook.digest) return { kind: 'digest', window: digestWindow(prefix, hook.id, now, hook.digest), reason: 'digest' };
+      if (hook.digest) {
+        return { kind: 'digest', window: digestWindow(prefix, hook.id, now, hook.digest), reason: 'digest' };
+      }
       if (!hook.maxPerHour) return { kind: 'now' };
       const hour = Math.floor(now / HOUR);
       const counter = `${prefix}:rate:{${hook.id}}:${hour}`;
-      const [[, count]] = (await redis.multi().incr(counter).pexpire(counter, 2 * HOUR).exec()) as [[null, number], unknown];
+      const replies = await redis.multi().incr(counter).pexpire(counter, 2 * HOUR).exec();
+      const [[, count]] = replies as [[null, number], unknown];
       if (count <= hook.maxPerHour) return { kind: 'now' };
       return { kind: 'digest', window: digestWindow(prefix, hook.id, now, HOUR), reason: 'rate-limit' };
     },
@@ -64,7 +67,8 @@ export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions):
     async add(window, payload) {
       // A hash keyed by alert id: adding the same alert again is a no-op. Kept past the window so a
       // delivery that is retried for hours still finds it.
-      await redis.multi().hset(window.key, payload.data.alertId, JSON.stringify(payload)).pexpire(window.key, 7 * 24 * HOUR).exec();
+      const { key } = window;
+      await redis.multi().hset(key, payload.data.alertId, JSON.stringify(payload)).pexpire(key, 7 * 24 * HOUR).exec();
     },
 
     async read(key) {
