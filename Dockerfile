@@ -8,6 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY workers ./workers
+COPY scripts ./scripts
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as the unprivileged user.

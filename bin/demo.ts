@@ -14,6 +14,7 @@ import { createLogger } from '../src/adapters/logger.js';
 import { verify } from '../src/deliver/sign.js';
 import { ROLES } from '../src/service/roles.js';
 import { runService } from '../src/service/runtime.js';
+import { roleStarters } from '../workers/index.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const feedDir = path.join(root, 'demo', 'feeds');
@@ -83,7 +84,7 @@ logAlerts: false
 `);
 console.log(`demo: feeds on ${feedBase}, receiver on ${hookUrl}, config ${configPath}`);
 const env = { ...process.env, MEDIAWATCH_CONFIG: configPath, PORT: process.env.PORT ?? '0' };
-const service = await runService({ roles: [...ROLES], env, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+const service = await runService({ roles: [...ROLES], start: roleStarters, env, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
 console.log('demo: service running; alerts appear below within seconds. Ctrl-C to stop.');
 const stop = async () => {
   await service.stop();

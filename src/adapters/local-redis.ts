@@ -17,7 +17,7 @@ export interface ResolvedRedis {
   stop(): Promise<void>;
 }
 
-export function redisAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+function redisAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, host);
     const done = (v: boolean) => {

@@ -2,7 +2,7 @@
  * The three BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
  * key of a queue lands in one slot, as BullMQ needs on Redis Cluster.
  */
-import { Queue, type DefaultJobOptions, type JobsOptions } from 'bullmq';
+import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, type JobPayloads, type QueueName } from '../contracts/jobs.js';
 
@@ -39,5 +39,3 @@ export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const queues = { poll: open('poll'), items: open('items'), deliver: open('deliver') };
   return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
 }
-
-export type AddOptions = JobsOptions;

@@ -13,13 +13,13 @@ import { MediawatchError } from '../contracts/errors.js';
 
 export type Role = 'worker' | 'client';
 
-export type RedisTarget =
+type RedisTarget =
   | { kind: 'single'; url: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean };
 
 const CLUSTER_SCHEMES = ['redis+cluster:', 'rediss+cluster:'];
 
-export function parseRedisUrl(url: string): RedisTarget {
+function parseRedisUrl(url: string): RedisTarget {
   const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme && CLUSTER_SCHEMES.includes(scheme)) return parseClusterUrl(url, scheme);
   let parsed: URL;
@@ -94,19 +94,6 @@ export function isCluster(redis: Redis): boolean {
 /** The servers that hold the data: every master of a cluster, or the one server. */
 function masters(redis: Redis): Redis[] {
   return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
-}
-
-/** Whether any key matches the glob pattern, on any master of a cluster; SCANs until the first match. */
-export async function anyKeyMatches(redis: Redis, pattern: string): Promise<boolean> {
-  for (const server of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-      if (keys.length > 0) return true;
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return false;
 }
 
 /**

@@ -3,6 +3,7 @@
  * as they are, anything else with its stack (it is a bug).
  */
 import { MediawatchError } from '../contracts/errors.js';
+import type { RoleStarters } from '../service/roles.js';
 import { alertsCommand } from './alerts.js';
 import { backtestCommand } from './backtest.js';
 import { checkConfigCommand } from './check-config.js';
@@ -11,7 +12,12 @@ import { matchCommand } from './match.js';
 import { runCommand } from './run.js';
 import { storiesCommand } from './stories.js';
 
-export type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+/** What the entrypoint gives the commands: the starters of the service's roles. */
+export interface Entry {
+  start: RoleStarters;
+}
+
+export type Command = (args: string[], env: NodeJS.ProcessEnv, entry: Entry) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
@@ -39,7 +45,7 @@ export const USAGE = `usage: mediawatch <command> [options]
 
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv, entry: Entry): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(USAGE);
@@ -51,7 +57,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 2;
   }
   try {
-    return await command(args, env);
+    return await command(args, env, entry);
   } catch (err) {
     if (err instanceof MediawatchError) {
       console.error(`mediawatch ${name}: ${err.message}`);

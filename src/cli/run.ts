@@ -3,15 +3,15 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../adapters/logger.js';
 import { ConfigError } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
-import { parseRoles } from '../service/roles.js';
+import { parseRoles, type RoleStarters } from '../service/roles.js';
 import { runService } from '../service/runtime.js';
 
-export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function runCommand(args: string[], env: NodeJS.ProcessEnv, { start }: { start: RoleStarters }): Promise<number> {
   const { values } = parseArgs({ args, options: { roles: { type: 'string' } } });
   const logger = createLogger(env.LOG_LEVEL);
   let service;
   try {
-    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), env, logger });
+    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), start, env, logger });
   } catch (err) {
     // One log line that says what is wrong; a config error also goes to stderr as plain text.
     if (err instanceof ConfigError) console.error(err.message);

@@ -57,10 +57,3 @@ export type Result<T, E = MediawatchError> = { ok: true; value: T } | { ok: fals
 
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const fail = <E>(error: E): Result<never, E> => ({ ok: false, error });
-
-/** Wraps anything thrown into a MediawatchError, keeping one that already is. */
-export function asMediawatchError(err: unknown, code: ErrorCode = 'internal'): MediawatchError {
-  if (err instanceof MediawatchError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new MediawatchError(code, message, { cause: err });
-}

@@ -21,7 +21,7 @@ export type Route = { kind: 'now' } | { kind: 'digest'; window: DigestWindow; re
 
 const HOUR = 3_600_000;
 
-export function digestWindow(prefix: string, webhookId: string, now: number, span: number): DigestWindow {
+function digestWindow(prefix: string, webhookId: string, now: number, span: number): DigestWindow {
   const start = Math.floor(now / span) * span;
   const tag = `${webhookId}.${span}.${start}`;
   return {
@@ -32,26 +32,54 @@ export function digestWindow(prefix: string, webhookId: string, now: number, spa
   };
 }
 
-/** Where an alert for this webhook goes now: straight out, or into a digest window. */
-export async function routeAlert(redis: Redis, prefix: string, hook: { id: string; digest?: number; maxPerHour?: number }, now: number): Promise<Route> {
-  if (hook.digest) return { kind: 'digest', window: digestWindow(prefix, hook.id, now, hook.digest), reason: 'digest' };
-  if (!hook.maxPerHour) return { kind: 'now' };
-  const hour = Math.floor(now / HOUR);
-  const counter = `${prefix}:rate:{${hook.id}}:${hour}`;
-  const [[, count]] = (await redis.multi().incr(counter).pexpire(counter, 2 * HOUR).exec()) as [[null, number], unknown];
-  return count <= hook.maxPerHour ? { kind: 'now' } : { kind: 'digest', window: digestWindow(prefix, hook.id, now, HOUR), reason: 'rate-limit' };
+export interface DigestStoreOptions {
+  /** The key prefix, fixed when the store is built: a reloaded config does not move the keys. */
+  prefix: string;
 }
 
-/** Adds an alert to its window (once: a retried job does not add it twice). */
-export async function addToDigest(redis: Redis, window: DigestWindow, payload: AlertPayload): Promise<void> {
-  // A hash keyed by alert id: adding the same alert again is a no-op. Kept past the window so a
-  // delivery that is retried for hours still finds it.
-  await redis.multi().hset(window.key, payload.data.alertId, JSON.stringify(payload)).pexpire(window.key, 7 * 24 * HOUR).exec();
+/** The digest windows and hourly rate counters of the webhooks, in Redis. */
+export interface DigestStore {
+  /** Where an alert for this webhook goes now: straight out, or into a digest window. */
+  route(hook: { id: string; digest?: number; maxPerHour?: number }, now: number): Promise<Route>;
+  /** Adds an alert to its window (once: a retried job does not add it twice). */
+  add(window: DigestWindow, payload: AlertPayload): Promise<void>;
+  /** The window's alerts, oldest first. */
+  read(key: string): Promise<AlertPayload[]>;
+  /** Forgets a window once its digest went out. */
+  clear(key: string): Promise<void>;
 }
 
-export async function readDigest(redis: Redis, key: string): Promise<AlertPayload[]> {
-  const entries = await redis.hvals(key);
-  return entries.map((e) => JSON.parse(e) as AlertPayload).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions): DigestStore {
+  return {
+    async route(hook, now) {
+      if (hook.digest) {
+        return { kind: 'digest', window: digestWindow(prefix, hook.id, now, hook.digest), reason: 'digest' };
+      }
+      if (!hook.maxPerHour) return { kind: 'now' };
+      const hour = Math.floor(now / HOUR);
+      const counter = `${prefix}:rate:{${hook.id}}:${hour}`;
+      const replies = await redis.multi().incr(counter).pexpire(counter, 2 * HOUR).exec();
+      const [[, count]] = replies as [[null, number], unknown];
+      if (count <= hook.maxPerHour) return { kind: 'now' };
+      return { kind: 'digest', window: digestWindow(prefix, hook.id, now, HOUR), reason: 'rate-limit' };
+    },
+
+    async add(window, payload) {
+      // A hash keyed by alert id: adding the same alert again is a no-op. Kept past the window so a
+      // delivery that is retried for hours still finds it.
+      const { key } = window;
+      await redis.multi().hset(key, payload.data.alertId, JSON.stringify(payload)).pexpire(key, 7 * 24 * HOUR).exec();
+    },
+
+    async read(key) {
+      const entries = await redis.hvals(key);
+      return entries.map((e) => JSON.parse(e) as AlertPayload).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    },
+
+    async clear(key) {
+      await redis.del(key);
+    },
+  };
 }
 
 export function buildDigest(jobId: string, window: { start: number; end: number }, alerts: AlertPayload[], now: number): DigestPayload {

@@ -2,7 +2,6 @@
  * What the pipeline stages need, passed in once by the composition root (src/service/runtime.ts).
  * The config is read through a getter on every job, so a hot reload applies to the next job.
  */
-import type { Redis } from 'ioredis';
 import type { Clock } from '../adapters/clock.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Metrics } from '../adapters/metrics.js';
@@ -10,6 +9,7 @@ import type { Queues } from '../adapters/queues.js';
 import type { Config } from '../config/schema.js';
 import type { Matcher } from '../contracts/match.js';
 import type { CircuitBreaker } from '../deliver/circuit-breaker.js';
+import type { DigestStore } from '../deliver/digest.js';
 import type { SeenStore } from '../dedupe/seen-store.js';
 import type { StoryStore } from '../dedupe/story-store.js';
 import type { FeedPoller } from '../fetch/index.js';
@@ -23,13 +23,13 @@ export interface Current {
 
 export interface PipelineDeps {
   current(): Current;
-  redis: Redis;
   queues: Queues;
   poller: FeedPoller;
   seen: SeenStore;
   stories: StoryStore;
   backtest: BacktestStore;
   breaker: CircuitBreaker;
+  digests: DigestStore;
   webhookHttp: HttpClient;
   logger: Logger;
   metrics: Metrics;

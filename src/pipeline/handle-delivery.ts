@@ -12,9 +12,10 @@ import type { DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
-import { buildDigest, readDigest } from '../deliver/digest.js';
+import { buildDigest } from '../deliver/digest.js';
 import { nextRetryDelay, triesFor } from '../deliver/retry-policy.js';
 import { sendWebhook, type SendOutcome, type WebhookTarget } from '../deliver/send.js';
+import type { DeliverJobSpec } from './deliver-jobs.js';
 import type { PipelineDeps } from './deps.js';
 
 export type DeliveryResult =
@@ -38,28 +39,45 @@ interface Undelivered {
 /** POSTs of one 'alerts' job in flight at once: quick for a burst, gentle on the receiver. */
 export const BATCH_PARALLEL = 4;
 
-export function targetOf(hook: WebhookConfig): WebhookTarget {
+type Delivered = { kind: 'delivered' };
+const DELIVERED: Delivered = { kind: 'delivered' };
+
+const giveUp = (message: string, details?: Record<string, unknown>): Failed =>
+  ({ kind: 'give-up', error: new MediawatchError('delivery', message, details ? { details } : undefined) });
+
+/** Phases: find the webhook, pass its circuit, build the payload, send it, settle the outcome. */
+export async function handleDelivery(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
+  const { config } = deps.current();
+  const hook = config.webhooks.find((h) => h.id === job.webhookId && h.url !== '');
+  if (!hook) {
+    return giveUp(`webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`);
+  }
+  if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
+  if (job.kind === 'alert' && job.failedFor !== undefined) return giveUp(job.failedFor);
+  const gate = await deps.breaker.gate(hook.id, deps.clock());
+  if (!gate.pass) {
+    if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
+    return giveUp(
+      `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`,
+    );
+  }
+  const payload = await payloadOf(jobId, job, deps);
+  if (!payload) return DELIVERED; // an empty digest window: nothing to say
+  const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
+  return settle(jobId, job, outcome, hook, gate.clean, deps);
+}
+
+function targetOf(hook: WebhookConfig): WebhookTarget {
   const secrets = Array.isArray(hook.secret) ? hook.secret : [hook.secret];
   return { id: hook.id, url: hook.url, secrets, format: hook.format, timeoutMs: hook.timeout };
 }
 
-export async function handleDelivery(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
-  const { config } = deps.current();
-  const hook = config.webhooks.find((h) => h.id === job.webhookId);
-  if (!hook || hook.url === '') {
-    return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`) };
-  }
-  if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
-  if (job.kind === 'alert' && job.failedFor !== undefined) return { kind: 'give-up', error: new MediawatchError('delivery', job.failedFor) };
-  const gate = await deps.breaker.gate(hook.id, deps.clock());
-  if (!gate.pass) {
-    if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
-    return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`) };
-  }
-  const payload = await payloadOf(jobId, job, deps);
-  if (!payload) return { kind: 'delivered' }; // an empty digest window: nothing to say
-  const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
-  return record(jobId, job, outcome, hook, gate.clean, deps);
+async function payloadOf(
+  jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps,
+): Promise<WebhookPayload | undefined> {
+  if (job.kind === 'alert') return job.payload;
+  const alerts = await deps.digests.read(job.key);
+  return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
 }
 
 /** The alerts side by side, until one does not go through; the rest each get a job of their own. */
@@ -67,7 +85,7 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass || !gate.clean) {
     await handOver(job, job.payloads.map((payload) => ({ payload, tried: undefined })), hook, deps);
-    return { kind: 'delivered' };
+    return DELIVERED;
   }
   const target = targetOf(hook);
   const left: Undelivered[] = [];
@@ -76,17 +94,17 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
   const lane = async () => {
     while (!stop && next < job.payloads.length) {
       const payload = job.payloads[next++];
-      const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
       const outcome = await sendWebhook(deps.webhookHttp, target, payload.data.alertId, payload, deps.clock);
       stop ||= outcome.kind !== 'delivered';
-      const result = await record(payload.data.alertId, single, outcome, hook, true, deps);
+      const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
+      const result = await settle(payload.data.alertId, single, outcome, hook, true, deps);
       if (result.kind !== 'delivered') left.push({ payload, tried: result });
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, job.payloads.length) }, lane));
   left.push(...job.payloads.slice(next).map((payload) => ({ payload, tried: undefined })));
   if (left.length > 0) await handOver(job, left, hook, deps);
-  return { kind: 'delivered' };
+  return DELIVERED;
 }
 
 /**
@@ -95,48 +113,55 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
  * with no retry left, goes to the failed set without another request, where replay finds it.
  */
 async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
-  await deps.queues.deliver.addBulk(alerts.map(({ payload, tried }) => {
-    const retry = tried?.kind === 'retry' && hook.retry.length > 0;
-    const failedFor = tried && !retry ? { failedFor: tried.error.message } : {};
-    const data: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt, ...(tried ? { triesBefore: 1 } : {}), ...failedFor };
-    const delay = retry ? retryDelay(job, 1, tried.error, [hook], deps.random()) ?? 0 : 0;
-    const attempts = !tried ? triesFor(hook.retry) : retry ? triesFor(hook.retry) - 1 : 1;
-    return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
-  }));
-  deps.logger.info({ webhook: hook.id, alerts: alerts.length, of: job.payloads.length }, 'alerts handed to jobs of their own after a failed or held delivery');
+  await deps.queues.deliver.addBulk(alerts.map((alert) => ownJob(job, alert, hook, deps.random())));
+  const log = { webhook: hook.id, alerts: alerts.length, of: job.payloads.length };
+  deps.logger.info(log, 'alerts handed to jobs of their own after a failed or held delivery');
 }
 
-/** What one POST's outcome means, and its bookkeeping: breaker, metrics, log. */
-async function record(jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome, hook: WebhookConfig, clean: boolean, deps: PipelineDeps): Promise<{ kind: 'delivered' } | Failed> {
+function ownJob(job: AlertsJob, { payload, tried }: Undelivered, hook: WebhookConfig, random: number): DeliverJobSpec {
+  const retry = tried?.kind === 'retry' && hook.retry.length > 0;
+  const data: AlertJob = {
+    kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt,
+    ...(tried ? { triesBefore: 1 } : {}),
+    ...(tried && !retry ? { failedFor: tried.error.message } : {}),
+  };
+  const delay = retry ? retryDelay(job, 1, tried.error, [hook], random) ?? 0 : 0;
+  const attempts = !tried ? triesFor(hook.retry) : retry ? triesFor(hook.retry) - 1 : 1;
+  return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
+}
+
+/** What one POST's outcome means, with its bookkeeping: breaker, metrics, log. */
+async function settle(
+  jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome,
+  hook: WebhookConfig, clean: boolean, deps: PipelineDeps,
+): Promise<Delivered | Failed> {
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
     if (!clean) await deps.breaker.success(hook.id);
-    if (job.kind === 'digest') await deps.redis.del(job.key);
+    if (job.kind === 'digest') await deps.digests.clear(job.key);
     deps.metrics.alertsSent.inc({ webhook: hook.id });
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 0);
     if (job.kind === 'alert') observeLatency(job, deps);
     deps.logger.info({ ...log, status: outcome.status }, 'alert delivered');
-    return { kind: 'delivered' };
+    return DELIVERED;
   }
   if (outcome.kind === 'gone') {
     await deps.breaker.markGone(hook.id, deps.clock());
     deps.metrics.alertsFailed.inc({ webhook: hook.id, final: 'true' });
-    deps.logger.error({ ...log, url: hook.url }, 'WEBHOOK DISABLED: the endpoint answered 410 Gone; its alerts go to the failed set until it is fixed and they are replayed');
-    return { kind: 'give-up', error: new MediawatchError('delivery', `webhook ${hook.id} answered 410 Gone`, { details: { status: 410 } }) };
+    deps.logger.error({ ...log, url: hook.url }, 'WEBHOOK DISABLED: the endpoint answered 410 Gone; '
+      + 'its alerts go to the failed set until it is fixed and they are replayed');
+    return giveUp(`webhook ${hook.id} answered 410 Gone`, { status: 410 });
   }
   if (await deps.breaker.failure(hook.id, hook.breakerThreshold, deps.clock())) {
     deps.metrics.circuitOpen.set({ webhook: hook.id }, 1);
-    deps.logger.warn({ webhook: hook.id }, 'webhook circuit opened after consecutive failures: alerts wait, nothing is dropped');
+    const why = 'webhook circuit opened after consecutive failures: alerts wait, nothing is dropped';
+    deps.logger.warn({ webhook: hook.id }, why);
   }
-  deps.metrics.alertsFailed.inc({ webhook: hook.id, final: String(!outcome.error.retryable) });
-  deps.logger.warn({ ...log, err: outcome.error.toJSON() }, outcome.error.retryable ? 'alert delivery failed; will retry' : 'alert delivery failed; not retryable');
-  return outcome.error.retryable ? { kind: 'retry', error: outcome.error } : { kind: 'give-up', error: outcome.error };
-}
-
-async function payloadOf(jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps): Promise<WebhookPayload | undefined> {
-  if (job.kind === 'alert') return job.payload;
-  const alerts = await readDigest(deps.redis, job.key);
-  return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
+  const { error } = outcome;
+  deps.metrics.alertsFailed.inc({ webhook: hook.id, final: String(!error.retryable) });
+  const then = error.retryable ? 'will retry' : 'not retryable';
+  deps.logger.warn({ ...log, err: error.toJSON() }, `alert delivery failed; ${then}`);
+  return { kind: error.retryable ? 'retry' : 'give-up', error };
 }
 
 function observeLatency(job: AlertJob, deps: PipelineDeps): void {
@@ -151,7 +176,9 @@ function observeLatency(job: AlertJob, deps: PipelineDeps): void {
  * undefined once the schedule is spent. An alert handed over by an 'alerts' job continues the
  * schedule where that job's try left it.
  */
-export function retryDelay(job: DeliverJob | undefined, attemptsMade: number, err: unknown, hooks: readonly WebhookConfig[], random: number): number | undefined {
+export function retryDelay(
+  job: DeliverJob | undefined, attemptsMade: number, err: unknown, hooks: readonly WebhookConfig[], random: number,
+): number | undefined {
   const hook = hooks.find((h) => h.id === job?.webhookId);
   const retryAfterMs = err instanceof MediawatchError ? err.details.retryAfterMs : undefined;
   const before = job?.kind === 'alert' ? job.triesBefore ?? 0 : 0;

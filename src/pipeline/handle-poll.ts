@@ -23,7 +23,8 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   recordPollMetrics(deps, outcome);
   if (outcome.status === 'failed') {
     deps.metrics.fetchErrors.inc({ feed: feed.id, code: outcome.error.code });
-    deps.logger.warn({ feed: feed.id, url: feed.url, err: outcome.error.toJSON() }, 'feed poll failed; retried on its next tick');
+    const log = { feed: feed.id, url: feed.url, err: outcome.error.toJSON() };
+    deps.logger.warn(log, 'feed poll failed; retried on its next tick');
     return { outcome: 'failed', items: 0, fresh: 0 };
   }
   if (outcome.status !== 'parsed') return { outcome: outcome.status, items: 0, fresh: 0 };
@@ -33,17 +34,23 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const now = deps.clock();
   const hashes = items.map(contentHash);
   const sightings = await deps.seen.peek(feed.id, items.map((i) => i.key), hashes);
-  const fresh = items.flatMap((item, i) => (sightings[i] === 'seen' ? [] : [{ item, sighting: sightings[i] as 'new' | 'changed', hash: hashes[i] }]));
+  const fresh = items.flatMap((item, i) => {
+    const sighting = sightings[i];
+    return sighting === 'seen' ? [] : [{ item, sighting, hash: hashes[i] }];
+  });
   const jobs = slices(fresh, ITEMS_PER_JOB).map((slice) => ({
     name: 'items',
-    data: { feedId: feed.id, feedUrl: feed.url, fetchedAt: now, items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })) },
+    data: {
+      feedId: feed.id, feedUrl: feed.url, fetchedAt: now,
+      items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })),
+    },
     opts: { jobId: itemsJobId(feed.id, slice.map((s) => s.hash)) },
   }));
   // Queue first, then remember the items, then the feed's validators: a crash anywhere in
   // between refetches and re-queues on the next poll, and the deterministic job ids make that
   // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
-  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now, sightings);
+  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
   await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - fresh.length);
@@ -55,8 +62,9 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
 export const ITEMS_PER_JOB = 25;
 
 /** The same items of the same feed give the same job id, so a re-queue after a crash is a no-op. */
-export function itemsJobId(feedId: string, contentHashes: string[]): string {
-  return `items.${feedId}.${crypto.createHash('sha256').update(contentHashes.join(',')).digest('base64url').slice(0, 22)}`;
+function itemsJobId(feedId: string, contentHashes: string[]): string {
+  const digest = crypto.createHash('sha256').update(contentHashes.join(',')).digest('base64url');
+  return `items.${feedId}.${digest.slice(0, 22)}`;
 }
 
 function recordPollMetrics({ metrics }: PipelineDeps, outcome: PollOutcome): void {

@@ -16,6 +16,7 @@ import { assertNoEviction, connectRedis, describeRedisUrl, isCluster } from '../
 import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
+import { createDigestStore } from '../deliver/digest.js';
 import { createSeenStore } from '../dedupe/seen-store.js';
 import { createStoryStore } from '../dedupe/story-store.js';
 import { createFeedHttpClient, createFeedPoller } from '../fetch/index.js';
@@ -24,16 +25,14 @@ import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
 import { USER_AGENT } from '../net/user-agent.js';
 import type { Current, PipelineDeps } from '../pipeline/deps.js';
-import { startDeliverWorker } from '../../workers/deliver.js';
-import { startFetchWorker } from '../../workers/fetch.js';
-import { startMatchWorker } from '../../workers/match.js';
-import { startScheduler, type Scheduler } from '../../workers/scheduler.js';
 import { createDashboard, DASHBOARD_PATH } from './dashboard.js';
 import { startHttpServer } from './http-server.js';
-import type { RoleName } from './roles.js';
+import type { RoleName, RoleStarters, Scheduler } from './roles.js';
 
 export interface RunOptions {
   roles: RoleName[];
+  /** What starts each role (workers/index.ts). */
+  start: RoleStarters;
   env: NodeJS.ProcessEnv;
   logger: Logger;
 }
@@ -42,7 +41,7 @@ const SHUTDOWN_GRACE_MS = 8_000;
 /** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
 const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest', 'dashboard'] as const;
 
-export async function runService({ roles, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
+export async function runService({ roles, start, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
   const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
   let loaded = loadConfigFile(configPath, env);
   logConfig(loaded, logger);
@@ -76,22 +75,23 @@ export async function runService({ roles, env, logger }: RunOptions): Promise<{ 
   // ms at most), except on a Cluster, where their keys live on other nodes.
   const perCall = isCluster(client) ? 1 : 50;
   const deps: PipelineDeps = {
-    current, redis: client, queues, metrics, logger, clock: systemClock, random: Math.random,
+    current, queues, metrics, logger, clock: systemClock, random: Math.random,
     poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
     seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: perCall }),
     stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: perCall }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),
+    digests: createDigestStore(client, { prefix }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
   };
 
   const workers: Worker[] = [];
   let scheduler: Scheduler | undefined;
-  if (roles.includes('fetch')) workers.push(startFetchWorker(deps, workerConnection));
-  if (roles.includes('match')) workers.push(startMatchWorker(deps, workerConnection));
-  if (roles.includes('deliver')) workers.push(startDeliverWorker(deps, workerConnection));
+  if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
+  if (roles.includes('match')) workers.push(start.match(deps, workerConnection));
+  if (roles.includes('deliver')) workers.push(start.deliver(deps, workerConnection));
   for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
-  if (roles.includes('scheduler')) scheduler = startScheduler(deps);
+  if (roles.includes('scheduler')) scheduler = start.scheduler(deps);
 
   const { dashboard } = loaded.config;
   const server = await startHttpServer({

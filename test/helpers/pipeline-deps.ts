@@ -10,6 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createSeenStore } from '../../src/dedupe/seen-store.js';
 import { createStoryStore } from '../../src/dedupe/story-store.js';
 import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
+import { createDigestStore } from '../../src/deliver/digest.js';
 import { createFeedHttpClient, createFeedPoller } from '../../src/fetch/index.js';
 import { createBacktestStore } from '../../src/match/backtest-store.js';
 import { createAddressPolicy } from '../../src/net/address-policy.js';
@@ -27,7 +28,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
   const queues = openQueues(redis, prefix);
   return {
     current: () => ({ config, matcher: loaded.matcher }),
-    redis, queues, clock, random: () => 0.5,
+    queues, clock, random: () => 0.5,
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
     poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock }),
@@ -35,6 +36,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow, claimsPerCall: 50 }),
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
     breaker: createCircuitBreaker(redis, { prefix }),
+    digests: createDigestStore(redis, { prefix }),
     webhookHttp,
     close: async () => {
       http.close();

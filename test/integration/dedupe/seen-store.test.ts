@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { createSeenStore } from '../../../src/dedupe/seen-store.js';
-import { hash64, hashBytes } from '../../../src/dedupe/hash64.js';
 
 const DAY = 86_400_000;
 let server: TestRedis;
@@ -15,12 +14,6 @@ beforeAll(async () => {
   redis = server.client();
 });
 afterAll(() => server.stop());
-
-/** A sighting as releases before the one-hash layout kept it: a hash per shard and day, content digests only. */
-async function writeOldLayout(p: string, feedId: string, itemKey: string, content: string, at: number): Promise<void> {
-  const id = hash64(`${feedId}\n${itemKey}`);
-  await redis.hset(`${p}:seen:{seen-${(id.lo & 0xffff) % 1024}}:${Math.floor(at / DAY)}`, hashBytes(id, 6), hashBytes(hash64(content), 4));
-}
 
 describe('seen store', () => {
   it('reports an item as new the first time and seen after that', async () => {
@@ -97,7 +90,7 @@ describe('seen store', () => {
     const keys = ['g:old', 'g:new'];
     const peeked = await store.peek('bbc', keys, ['v2', 'v1'], later);
     expect(peeked).toEqual(['changed', 'new']);
-    await store.mark('bbc', keys, ['v2', 'v1'], later, peeked);
+    await store.mark('bbc', keys, ['v2', 'v1'], later);
     expect(await store.peek('bbc', keys, ['v2', 'v1'], later)).toEqual(['seen', 'seen']);
     const hashes = await redis.keys(`${p}:seen:*`);
     expect(hashes).toHaveLength(1);
@@ -112,7 +105,7 @@ describe('seen store', () => {
       await store.mark('bbc', keys.slice(0, 4), ['a', 'b', 'c', 'd'], now - 3 * DAY);
       const contents = ['a', 'B', 'c', 'D', 'e', 'f', 'g'];
       const peeked = await store.peek('bbc', keys, contents, now);
-      await store.mark('bbc', keys, contents, now, peeked);
+      await store.mark('bbc', keys, contents, now);
       return [...peeked, ...(await store.peek('bbc', keys, contents, now))];
     };
     const expected = ['seen', 'changed', 'seen', 'changed', 'new', 'new', 'new', ...Array(7).fill('seen')];
@@ -148,33 +141,5 @@ describe('seen store', () => {
     const midnight = Math.ceil(Date.now() / DAY) * DAY;
     await store.mark('bbc', ['g:edge'], ['h'], midnight + 1_000);
     expect(await store.peek('bbc', ['g:edge'], ['h'], midnight - 1_000)).toEqual(['seen']);
-  });
-
-  describe('after an upgrade from the one-hash-per-day layout', () => {
-    it('still knows the items the old layout remembered, until they leave the window', async () => {
-      const p = prefix();
-      const now = Date.now();
-      await writeOldLayout(p, 'bbc', 'g:recent', 'h', now - 2 * DAY);
-      await writeOldLayout(p, 'bbc', 'g:older', 'h', now - 20 * DAY);
-      const store = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
-      const keys = ['g:recent', 'g:older', 'g:edited', 'g:unknown'];
-      await writeOldLayout(p, 'bbc', 'g:edited', 'v1', now - DAY);
-      const contents = ['h', 'h', 'v2', 'h'];
-      const peeked = await store.peek('bbc', keys, contents, now);
-      expect(peeked).toEqual(['seen', 'seen', 'changed', 'new']);
-      await store.mark('bbc', keys.slice(0, 1), contents.slice(0, 1), now, peeked);
-      // Marked now, g:recent is remembered for 30 days from now; g:older only had its old sighting.
-      expect(await store.peek('bbc', keys.slice(0, 2), contents.slice(0, 2), now + 25 * DAY)).toEqual(['seen', 'new']);
-    });
-
-    it('does not look in the old layout when Redis held none of it as the first store started', async () => {
-      const p = prefix();
-      const store = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
-      const now = Date.now();
-      expect(await store.peek('bbc', ['g:a'], ['h'], now)).toEqual(['new']);
-      await writeOldLayout(p, 'bbc', 'g:b', 'h', now);
-      const restarted = createSeenStore(redis, { prefix: p, retentionMs: 30 * DAY });
-      expect(await restarted.peek('bbc', ['g:b'], ['h'], now)).toEqual(['new']);
-    });
   });
 });

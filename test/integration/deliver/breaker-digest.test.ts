@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createCircuitBreaker } from '../../../src/deliver/circuit-breaker.js';
-import { addToDigest, readDigest, routeAlert } from '../../../src/deliver/digest.js';
+import { createDigestStore } from '../../../src/deliver/digest.js';
 import { buildPayload } from '../../../src/deliver/payload.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 
@@ -63,24 +63,25 @@ describe('digest windows and hourly caps', () => {
     const hook = { id: 'capped', maxPerHour: 2 };
     const now = Date.parse('2026-11-28T10:20:00Z');
     const routes = [];
-    for (let i = 0; i < 4; i++) routes.push(await routeAlert(redis, 't4', hook, now));
+    for (let i = 0; i < 4; i++) routes.push(await createDigestStore(redis, { prefix: 't4' }).route(hook, now));
     expect(routes.map((r) => r.kind)).toEqual(['now', 'now', 'digest', 'digest']);
     const last = routes[3];
     expect(last.kind === 'digest' && new Date(last.window.end).toISOString()).toBe('2026-11-28T11:00:00.000Z');
   });
 
   it('routes every alert of a digest webhook into the window it falls in', async () => {
-    const r = await routeAlert(redis, 't5', { id: 'dig', digest: 900_000 }, Date.parse('2026-11-28T10:20:00Z'));
+    const r = await createDigestStore(redis, { prefix: 't5' }).route({ id: 'dig', digest: 900_000 }, Date.parse('2026-11-28T10:20:00Z'));
     expect(r.kind === 'digest' && [new Date(r.window.start).toISOString(), new Date(r.window.end).toISOString()]).toEqual(['2026-11-28T10:15:00.000Z', '2026-11-28T10:30:00.000Z']);
   });
 
   it('keeps each alert once in its window, even when a retried job adds it again', async () => {
-    const r = await routeAlert(redis, 't6', { id: 'dig', digest: 900_000 }, 0);
+    const digests = createDigestStore(redis, { prefix: 't6' });
+    const r = await digests.route({ id: 'dig', digest: 900_000 }, 0);
     if (r.kind !== 'digest') throw new Error('expected a digest route');
-    await addToDigest(redis, r.window, payload('msg_a'));
-    await addToDigest(redis, r.window, payload('msg_b'));
-    await addToDigest(redis, r.window, payload('msg_a'));
-    expect((await readDigest(redis, r.window.key)).map((p) => p.data.alertId).sort()).toEqual(['msg_a', 'msg_b']);
+    await digests.add(r.window, payload('msg_a'));
+    await digests.add(r.window, payload('msg_b'));
+    await digests.add(r.window, payload('msg_a'));
+    expect((await digests.read(r.window.key)).map((p) => p.data.alertId).sort()).toEqual(['msg_a', 'msg_b']);
   });
 });
 

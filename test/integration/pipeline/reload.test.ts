@@ -52,4 +52,38 @@ webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}", retry: [200ms] }]
       await hook.close();
     }
   });
+
+  it('keeps the hourly rate counter under the prefix the service started with when an edit changes redisPrefix', async () => {
+    const feeds = await startFeedServer();
+    const secret = newSecret();
+    const hook = await startReceiver(secret);
+    feeds.set('/f.xml', { body: feed([{ guid: 'a', title: 'Macron visits Berlin' }]) });
+    const yaml = (prefix: string) => `
+redisPrefix: ${prefix}
+schedule: "* * * * * *"
+network: { allowPrivateAddresses: true }
+feeds: [{ id: f, url: "${feeds.url('/f.xml')}" }]
+watches: [{ id: macron, terms: [Macron] }]
+webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}", retry: [200ms], maxPerHour: 100 }]
+`;
+    const file = writeConfig(yaml('started'));
+    const svc = await startService({ config: file, redisUrl: redis.url });
+    const client = redis.client();
+    try {
+      await waitFor(() => hook.delivered().length === 1, 10_000, 'first alert');
+      fs.writeFileSync(file, yaml('edited'));
+      await waitFor(() => svc.events().some((e) => e.msg === 'config reloaded'), 10_000, 'reload');
+      feeds.set('/f.xml', { body: feed([{ guid: 'a', title: 'Macron visits Berlin' }, { guid: 'b', title: 'Macron answers' }]) });
+      await waitFor(() => hook.delivered().length === 2, 10_000, 'alert after the edit');
+      expect(svc.events().find((e) => e.msg?.startsWith('these config sections'))?.sections).toContain('redisPrefix');
+      const counters = await client.keys('started:rate:*');
+      expect(counters).toHaveLength(1);
+      expect(await client.get(counters[0])).toBe('2');
+      expect(await client.keys('edited*')).toEqual([]);
+    } finally {
+      await svc.stop();
+      await feeds.close();
+      await hook.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { buildPayload } from '../../../src/deliver/payload.js';
-import { deliverJobs, type Delivery } from '../../../src/pipeline/handle-item.js';
+import { deliverJobs, type Delivery } from '../../../src/pipeline/deliver-jobs.js';
 
 const { config } = parseConfig(`
 watches: [{ id: nato, terms: [NATO] }]

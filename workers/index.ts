@@ -1,0 +1,13 @@
+/** The starter of each role, for the entrypoints to hand to the composition root. */
+import type { RoleStarters } from '../src/service/roles.js';
+import { startDeliverWorker } from './deliver.js';
+import { startFetchWorker } from './fetch.js';
+import { startMatchWorker } from './match.js';
+import { startScheduler } from './scheduler.js';
+
+export const roleStarters: RoleStarters = {
+  fetch: startFetchWorker,
+  match: startMatchWorker,
+  deliver: startDeliverWorker,
+  scheduler: startScheduler,
+};
