@@ -7,18 +7,23 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['fetch', 'match', 'pipeline', 'stories'] as const;
+const BENCHES = ['fetch', 'match', 'pipeline', 'stories', 'soak'] as const;
+/** The soak runs for 20 minutes: only when asked for by name. */
+const DEFAULT = BENCHES.filter((n) => n !== 'soak');
 
-const wanted = process.argv.slice(2);
+// Names, then options (`--minutes 5`) handed to each benchmark.
+const firstOption = process.argv.findIndex((a, i) => i >= 2 && a.startsWith('--'));
+const wanted = process.argv.slice(2, firstOption < 0 ? undefined : firstOption);
+const options = firstOption < 0 ? [] : process.argv.slice(firstOption);
 const unknown = wanted.filter((n) => !(BENCHES as readonly string[]).includes(n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
   process.exit(2);
 }
 let failed = 0;
-for (const name of wanted.length > 0 ? wanted : BENCHES) {
+for (const name of wanted.length > 0 ? wanted : DEFAULT) {
   console.log(`\n=== bench: ${name}`);
-  const r = spawnSync(process.execPath, [path.join(import.meta.dirname, `${name}.js`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(import.meta.dirname, `${name}.js`), ...options], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`bench ${name} failed (exit ${r.status ?? r.signal})`);
     failed++;
