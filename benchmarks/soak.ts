@@ -115,7 +115,7 @@ async function redisUsed(redis: Redis): Promise<number> {
 }
 
 /** Least-squares slope of `y` over time, as a share of its mean per 10 minutes (in %). */
-export function slopePctPer10Min(points: { t: number; y: number }[]): number {
+function slopePctPer10Min(points: { t: number; y: number }[]): number {
   const n = points.length;
   const mt = points.reduce((s, p) => s + p.t, 0) / n;
   const my = points.reduce((s, p) => s + p.y, 0) / n;
