@@ -24,7 +24,7 @@ describe('node-cron messages in the service log', () => {
     ['a message and an Error', ['Task failed with error!', new Error('boom')]],
   ] as const)('logs %s as an error line carrying the error message', (_what, args) => {
     const { lines, logger } = captured();
-    logger.error(...(args as [string | Error, Error?]));
+    logger.error(...(args as unknown as [string | Error, Error?]));
     expect(lines[0]).toMatchObject({ level: 50, err: 'boom', component: 'node-cron' });
     expect(lines[0].msg).toBe(args[0] instanceof Error ? 'boom' : args[0]);
   });
