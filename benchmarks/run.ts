@@ -73,17 +73,22 @@ function save(name: string, results: Record<string, unknown>[], info: Record<str
   console.log(`bench ${name}: ${results.length} result(s) appended to ${path.relative(ROOT, file)}`);
 }
 
+/** The soak runs for 20 minutes: only when asked for by name. */
+const DEFAULT = BENCHES.filter((n) => n !== 'soak');
+
+// Names, then options (`--minutes 5`) handed to each benchmark; `--no-save` is ours.
 const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const wanted = args.slice(0, firstOption < 0 ? undefined : firstOption);
 const noSave = args.includes('--no-save');
-const flags = args.filter((a) => a.startsWith('--') && a !== '--no-save');
-const wanted = args.filter((a) => !a.startsWith('--'));
+const flags = firstOption < 0 ? [] : args.slice(firstOption).filter((a) => a !== '--no-save');
 const unknown = wanted.filter((n) => !(BENCHES as readonly string[]).includes(n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
   process.exit(2);
 }
 let failed = 0;
-for (const name of wanted.length > 0 ? wanted : BENCHES) {
+for (const name of wanted.length > 0 ? wanted : DEFAULT) {
   console.log(`\n=== bench: ${name}`);
   const info = runInfo();
   const { code, output } = await runBench(name, flags);

@@ -21,6 +21,7 @@ export function createMetrics() {
     publishToAlert: new Histogram({ name: 'mediawatch_publish_to_alert_seconds', help: 'From the item publication date to delivery', buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400], registers: r }),
     fetchToAlert: new Histogram({ name: 'mediawatch_fetch_to_alert_seconds', help: 'From fetching the item to delivering its alert', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300], registers: r }),
     jobDuration: new Histogram({ name: 'mediawatch_job_duration_seconds', help: 'Job processing time by queue', labelNames: ['queue'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: r }),
+    ticksMissed: new Counter({ name: 'mediawatch_scheduler_ticks_missed_total', help: 'Scheduler ticks node-cron fired too late (late: event loop blocked; their feeds are polled late, at the tick\'s own time) or skipped while the previous tick was still queuing its polls (overlap)', labelNames: ['reason'], registers: r }),
     queueDepth: new Gauge({ name: 'mediawatch_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: r }),
   };
 }
