@@ -231,8 +231,7 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
   for (let s = first; s < states; s++) {
     let k = outStart[s];
     for (let id = ownFirst[nodeOf[s]]; id >= 0; id = ownNext[id]) outIds[k++] = id;
-    const f = fail[s];
-    outIds.copyWithin(k, outStart[f], outStart[f] + outCount[f]);
+    for (let j = outStart[fail[s]]; j < outStart[fail[s] + 1]; j++) outIds[k++] = outIds[j];
   }
 
   // Dense targets are complemented when they report, so the scan loop does one load and one sign
