@@ -153,15 +153,24 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
   const ownFirst = new Int32Array(totalChars + 1).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
   let nodes = 1;
+  // Children are looked up in an open-addressing hash of (parent, class); the sibling lists only
+  // serve to enumerate them.
+  const parent = new Int32Array(totalChars + 1);
+  const bits = 32 - Math.clz32(2 * totalChars + 1);
+  const slots = new Int32Array(1 << bits).fill(-1);
+  const mask = (1 << bits) - 1;
   for (const id of ids) {
     const p = patterns[id];
     let node = 0;
     for (let i = 0; i < p.length; i++) {
       const cls = classOf[p.charCodeAt(i)];
-      let child = firstChild[node];
-      while (child >= 0 && label[child] !== cls) child = nextSibling[child];
+      let h = Math.imul(node * 64 + cls, 0x9e3779b1) >>> (32 - bits);
+      let child = slots[h];
+      while (child >= 0 && (parent[child] !== node || label[child] !== cls)) child = slots[(h = (h + 1) & mask)];
       if (child < 0) {
         child = nodes++;
+        slots[h] = child;
+        parent[child] = node;
         label[child] = cls;
         nextSibling[child] = firstChild[node];
         firstChild[node] = child;
