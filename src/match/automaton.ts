@@ -1,13 +1,14 @@
 /**
- * The multi-pattern scanner over folded text: Aho–Corasick automata stored as dense transition
- * tables in typed arrays (state × char class), read one char at a time.
+ * The multi-pattern scanner over folded text: Aho–Corasick automata in typed arrays, read one char
+ * at a time. The shallow states have dense transition rows (state × char class); the deep ones, a
+ * run of single children along a name for the most part, keep their children and failure link.
  *
  * A pattern that begins with a letter or digit only counts where a word begins, and the automaton
  * for those patterns knows it: besides the trie it has a "between words" state (its root) and an
  * "inside a word" state, and its failure links only lead to suffixes that begin a word. Most of a
  * text is then read in those two states and the shallow rows of the trie, laid out together at
- * the start of the table, instead of wandering deep into a table of tens of megabytes after every
- * word that looks like the start of a name. Patterns that begin with anything else ("#metoo",
+ * the start of the table, instead of wandering deep into the automaton after every word that looks
+ * like the start of a name. Patterns that begin with anything else ("#metoo",
  * "-19") may start anywhere; they go into a plain automaton, built only when there are such patterns.
  *
  * Char classes keep the tables narrow: only code units that occur in some pattern get a class of
@@ -30,12 +31,25 @@ export interface Automaton {
   scan(text: string, into?: number[]): number[];
 }
 
-/** A dense table: targets premultiplied by the class count, and complemented when the target reports patterns. */
+/**
+ * The first `dense` states (breadth-first: the root, "inside a word" and the shallow trie, where a
+ * scan spends most of its time) have a full row in `dfa`, state × class; a target is complemented
+ * when it reports patterns. The deeper states, most of them with one child, keep only their
+ * children (numbered consecutively, from childStart[s] to childStart[s + 1]) and their failure
+ * state: a full row each would take hundreds of megabytes at 100,000 watches.
+ */
 interface Table {
+  dense: number;
   dfa: Int32Array;
+  childStart: Int32Array;
+  label: Uint16Array;
+  fail: Int32Array;
   outStart: Int32Array;
   outIds: Int32Array;
 }
+
+/** How many table entries (4 bytes each) the dense rows may take. */
+const DENSE_ENTRIES = 1 << 21;
 
 /** Patterns must be folded and have single spaces between words (see foldPhrase). */
 export function buildAutomaton(patterns: readonly string[]): Automaton {
@@ -82,22 +96,44 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
     },
   };
 
-  function scanWith({ dfa, outStart, outIds }: Table, text: string, into: number[]): void {
+  function scanWith(table: Table, text: string, into: number[]): void {
+    const { dense, dfa, outStart, outIds } = table;
     let s = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const v = dfa[s + classOf[text.charCodeAt(i)]];
+      const cls = classOf[text.charCodeAt(i)];
+      let v: number;
+      if (s < dense) v = dfa[s * width + cls];
+      else {
+        const t = move(table, s, cls, width);
+        v = outStart[t + 1] > outStart[t] ? ~t : t;
+      }
       if (v >= 0) s = v;
       else {
         s = ~v;
-        const state = (s / width) | 0;
-        for (let k = outStart[state]; k < outStart[state + 1]; k++) {
+        for (let k = outStart[s]; k < outStart[s + 1]; k++) {
           const id = outIds[k];
           into.push(id, startOf(text, id, i + 1), i + 1);
         }
       }
     }
   }
+}
+
+/**
+ * The state after reading class `cls` in state `from`: a child, or else the failure state's move,
+ * down to a state with a dense row.
+ */
+function move({ dense, dfa, childStart, label, fail }: Table, from: number, cls: number, width: number): number {
+  let s = from;
+  while (s >= dense) {
+    for (let t = childStart[s]; t < childStart[s + 1]; t++) if (label[t] === cls) return t;
+    // A run of spaces reads as one: a state just past a space stays put on the next.
+    if (cls === SPACE && label[s] === SPACE) return s;
+    s = fail[s];
+  }
+  const v = dfa[s * width + cls];
+  return v < 0 ? ~v : v;
 }
 
 /**
@@ -108,24 +144,33 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16Array, width: number, isWordClass: number[] | null): Table {
   let totalChars = 0;
   for (const id of ids) totalChars += patterns[id].length;
-  // A sparse trie first (children as sibling lists), so that the dense table can be laid out
+  // A sparse trie first (children as sibling lists), so that the states can be numbered
   // breadth-first: the rows the scan mostly reads (the root, "inside a word", the first levels
-  // of the trie) then sit together at its start.
+  // of the trie) then sit together at the start of the dense table.
   const firstChild = new Int32Array(totalChars + 1).fill(-1);
   const nextSibling = new Int32Array(totalChars + 1).fill(-1);
   const label = new Int32Array(totalChars + 1);
   const ownFirst = new Int32Array(totalChars + 1).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
   let nodes = 1;
+  // Children are looked up in an open-addressing hash of (parent, class); the sibling lists only
+  // serve to enumerate them.
+  const parent = new Int32Array(totalChars + 1);
+  const bits = 32 - Math.clz32(2 * totalChars + 1);
+  const slots = new Int32Array(1 << bits).fill(-1);
+  const mask = (1 << bits) - 1;
   for (const id of ids) {
     const p = patterns[id];
     let node = 0;
     for (let i = 0; i < p.length; i++) {
       const cls = classOf[p.charCodeAt(i)];
-      let child = firstChild[node];
-      while (child >= 0 && label[child] !== cls) child = nextSibling[child];
+      let h = Math.imul(node * 64 + cls, 0x9e3779b1) >>> (32 - bits);
+      let child = slots[h];
+      while (child >= 0 && (parent[child] !== node || label[child] !== cls)) child = slots[(h = (h + 1) & mask)];
       if (child < 0) {
         child = nodes++;
+        slots[h] = child;
+        parent[child] = node;
         label[child] = cls;
         nextSibling[child] = firstChild[node];
         firstChild[node] = child;
@@ -136,42 +181,54 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
     ownFirst[node] = id;
   }
 
-  // State 0 is the root; with word starts, state 1 is "inside a word"; then the trie breadth-first.
+  // State 0 is the root; with word starts, state 1 is "inside a word"; then the trie breadth-first,
+  // which numbers the children of a state consecutively.
   const inWord = isWordClass === null ? 0 : 1;
   const first = isWordClass === null ? 1 : 2;
   const states = nodes - 1 + first;
   const nodeOf = new Int32Array(states);
+  const childStart = new Int32Array(states + 1);
+  const stateLabel = new Uint16Array(states);
   let numbered = first;
-  for (let s = 0; s < numbered; s = s === 0 ? first : s + 1) {
-    for (let child = firstChild[nodeOf[s]]; child >= 0; child = nextSibling[child]) nodeOf[numbered++] = child;
+  for (let s = 0; s < states; s = s === 0 ? first : s + 1) {
+    childStart[s] = numbered;
+    for (let child = firstChild[nodeOf[s]]; child >= 0; child = nextSibling[child]) {
+      stateLabel[numbered] = label[child];
+      nodeOf[numbered++] = child;
+    }
   }
+  if (inWord !== 0) childStart[inWord] = childStart[first];
+  childStart[states] = states;
 
   // Row by row in that order: a state's failure state is shallower, so its row is complete when read.
-  const table = new Int32Array(states * width);
+  const dense = Math.min(states, Math.max(first, Math.floor(DENSE_ENTRIES / width)));
+  const dfa = new Int32Array(dense * width);
   const fail = new Int32Array(states);
+  const table: Table = { dense, dfa, childStart, label: stateLabel, fail, outStart: new Int32Array(states + 1), outIds: new Int32Array(0) };
   if (isWordClass !== null) {
-    for (let cls = 0; cls < width; cls++) if (isWordClass[cls] === 1) table[cls] = table[inWord * width + cls] = inWord;
+    for (let cls = 0; cls < width; cls++) if (isWordClass[cls] === 1) dfa[cls] = dfa[inWord * width + cls] = inWord;
   }
-  let next = first;
   for (let s = 0; s < states; s = s === 0 ? first : s + 1) {
-    const node = nodeOf[s];
-    const row = s * width;
-    const failRow = fail[s] * width;
-    if (s !== 0) {
-      table.copyWithin(row, failRow, failRow + width);
-      // A run of spaces reads as one: a state just past a space stays put on the next.
-      if (label[node] === SPACE) table[row + SPACE] = s;
-    }
-    for (let child = firstChild[node]; child >= 0; child = nextSibling[child]) {
-      const t = next++;
-      fail[t] = s === 0 ? inWord : table[failRow + label[child]];
-      table[row + label[child]] = t;
+    if (s < dense) {
+      const row = s * width;
+      const failRow = fail[s] * width;
+      if (s !== 0) {
+        dfa.copyWithin(row, failRow, failRow + width);
+        // A run of spaces reads as one: a state just past a space stays put on the next.
+        if (stateLabel[s] === SPACE) dfa[row + SPACE] = s;
+      }
+      for (let t = childStart[s]; t < childStart[s + 1]; t++) {
+        fail[t] = s === 0 ? inWord : dfa[failRow + stateLabel[t]];
+        dfa[row + stateLabel[t]] = t;
+      }
+    } else {
+      for (let t = childStart[s]; t < childStart[s + 1]; t++) fail[t] = move(table, fail[s], stateLabel[t], width);
     }
   }
 
   // A state reports its own patterns, then those of its failure state (numbered before it).
   const outCount = new Int32Array(states);
-  const outStart = new Int32Array(states + 1);
+  const outStart = table.outStart;
   for (let s = 0; s < states; s++) {
     if (s >= first) {
       for (let id = ownFirst[nodeOf[s]]; id >= 0; id = ownNext[id]) outCount[s]++;
@@ -179,19 +236,15 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
     }
     outStart[s + 1] = outStart[s] + outCount[s];
   }
-  const outIds = new Int32Array(outStart[states]);
+  const outIds = (table.outIds = new Int32Array(outStart[states]));
   for (let s = first; s < states; s++) {
     let k = outStart[s];
     for (let id = ownFirst[nodeOf[s]]; id >= 0; id = ownNext[id]) outIds[k++] = id;
-    const f = fail[s];
-    outIds.copyWithin(k, outStart[f], outStart[f] + outCount[f]);
+    for (let j = outStart[fail[s]]; j < outStart[fail[s] + 1]; j++) outIds[k++] = outIds[j];
   }
 
-  // Targets premultiplied by the width and complemented when they report, so the scan loop does
-  // one load, one sign test and no multiplication per char.
-  for (let i = 0; i < table.length; i++) {
-    const t = table[i];
-    table[i] = outCount[t] > 0 ? ~(t * width) : t * width;
-  }
-  return { dfa: table, outStart, outIds };
+  // Dense targets are complemented when they report, so the scan loop does one load and one sign
+  // test per char.
+  for (let i = 0; i < dfa.length; i++) if (outCount[dfa[i]] > 0) dfa[i] = ~dfa[i];
+  return table;
 }

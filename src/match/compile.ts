@@ -21,6 +21,9 @@ interface CompiledWatch {
   label: string;
   root: QueryNode;
   excludePatterns: number[];
+  /** The query's terms, and beside each its pattern: a few per watch, found by a linear search. */
+  terms: TermNode[];
+  termPatterns: number[];
 }
 
 /** A raw automaton hit that passed the left word boundary, in folded coordinates. */
@@ -59,7 +62,6 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     }
     return id;
   };
-  const termPattern = new Map<TermNode, number>();
   const patternWatches: number[][] = [];
   const alwaysEvaluate: number[] = [];
 
@@ -72,14 +74,15 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       }
       return patternOf(folded);
     });
-    for (const t of allTerms(root)) termPattern.set(t, patternOf(t.folded));
+    const terms = allTerms(root);
+    const termPatterns = terms.map((t) => patternOf(t.folded));
     const required = presearchTerms(root);
     if (required === null) alwaysEvaluate.push(w);
     for (const t of required ?? []) {
-      const list = (patternWatches[termPattern.get(t)!] ??= []);
+      const list = (patternWatches[termPatterns[terms.indexOf(t)]] ??= []);
       if (list[list.length - 1] !== w) list.push(w);
     }
-    return { id: spec.id, label: spec.label, root, excludePatterns };
+    return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
   });
 
   // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
@@ -87,16 +90,21 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   // the scan report every common word, so they are searched for only when an evaluation asks.
   const isExclude = new Uint8Array(patterns.length);
   for (const w of compiled) for (const pid of w.excludePatterns) isExclude[pid] = 1;
-  const scannedPatterns = patterns.flatMap((_, pid) => (patternWatches[pid] === undefined && !isExclude[pid] ? [] : [pid]));
-  const automaton = buildAutomaton(scannedPatterns.map((pid) => patterns[pid]));
+  const scannedPatterns = Int32Array.from(patterns.keys()).filter((pid) => patternWatches[pid] !== undefined || isExclude[pid] === 1);
+  const automaton = buildAutomaton(Array.from(scannedPatterns, (pid) => patterns[pid]));
   const isScanned = new Uint8Array(patterns.length);
   scannedPatterns.forEach((pid) => (isScanned[pid] = 1));
-  const patternWords = patterns.map((p) => p.split(' '));
-  const startsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(0)] === 1);
-  const endsWord = patterns.map((p) => WORD_UNIT[p.charCodeAt(p.length - 1)] === 1);
+  // Split on first use: only the patterns left out of the automaton are searched for word by word.
+  const patternWords: string[][] = [];
+  const startsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(0)]);
+  const endsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(p.length - 1)]);
+  const watchesOf = flatLists(patternWatches, patterns.length);
+  // The closures below keep this scope alive: drop the per-pattern arrays only compiling needs.
+  patternWatches.length = 0;
+  patternIndex.clear();
 
   // Every pattern a watch's query may ask about: its terms and its exclude phrases.
-  const watchPatterns = compiled.map((w) => [...new Set([...allTerms(w.root).map((t) => termPattern.get(t)!), ...w.excludePatterns])]);
+  const patternsOf = flatLists(compiled.map((w) => [...new Set([...w.termPatterns, ...w.excludePatterns])]), compiled.length);
   const watchStamp = new Int32Array(compiled.length);
   const patternStamp = new Int32Array(patterns.length);
   let generation = 0;
@@ -131,7 +139,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
         patternStamp[pid] = gen;
-        patternWatches[pid]?.forEach(mark);
+        for (let k = watchesOf.start[pid]; k < watchesOf.start[pid + 1]; k++) mark(watchesOf.items[k]);
       }
     }
     alwaysEvaluate.forEach(mark);
@@ -140,11 +148,13 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
 
     // Occurrences are built (and word boundaries checked) only for patterns the candidates use.
     const wanted = -gen;
-    for (const w of candidates) for (const pid of watchPatterns[w]) patternStamp[pid] = wanted;
+    for (const w of candidates) {
+      for (let k = patternsOf.start[w]; k < patternsOf.start[w + 1]; k++) patternStamp[patternsOf.items[k]] = wanted;
+    }
     const found = new Map<number, RawOcc[]>();
     const add = (into: RawOcc[], pid: number, f: number, text: string, start: number, end: number) => {
-      if (startsWord[pid] && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) return;
-      const rightOpen = endsWord[pid] && end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1;
+      if (startsWord[pid] === 1 && start > 0 && WORD_UNIT[text.charCodeAt(start - 1)] === 1) return;
+      const rightOpen = endsWord[pid] === 1 && end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1;
       into.push({ field: f, start, end, rightOpen });
     };
     for (let f = 0; f < TEXT_FIELDS.length; f++) {
@@ -169,12 +179,12 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         const field = fields[f];
         if (field === undefined) continue;
         const text = field.folded.text;
-        findPhrase(text, patternWords[pid], (start, end) => add(list, pid, f, text, start, end));
+        findPhrase(text, (patternWords[pid] ??= patterns[pid].split(' ')), (start, end) => add(list, pid, f, text, start, end));
       }
       return list.length > 0 ? list : undefined;
     };
 
-    const evaluation = new Evaluation(input, fields, occurrencesOf, termPattern);
+    const evaluation = new Evaluation(input, fields, occurrencesOf);
     const out: WatchMatch[] = [];
     for (const w of candidates) {
       const watch = compiled[w];
@@ -185,6 +195,21 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   }
 
   return { watchCount: compiled.length, match };
+}
+
+/** Lists of numbers (the watches of each pattern, the patterns of each watch) in two typed arrays. */
+interface FlatLists {
+  /** The list of `i` is items[start[i]] up to items[start[i + 1]]. */
+  start: Int32Array;
+  items: Int32Array;
+}
+
+function flatLists(lists: (readonly number[] | undefined)[], count: number): FlatLists {
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) start[i + 1] = start[i] + (lists[i]?.length ?? 0);
+  const items = new Int32Array(start[count]);
+  for (let i = 0; i < count; i++) items.set(lists[i] ?? [], start[i]);
+  return { start, items };
 }
 
 /**
@@ -225,18 +250,17 @@ function rootOf(spec: WatchSpec): QueryNode {
 
 /** One item against the candidate watches; caches per-field work shared by several watches. */
 class Evaluation {
-  private excludes: number[] = [];
+  private watch: CompiledWatch | undefined;
   private urlFolded: FoldedText | undefined;
 
   constructor(
     private readonly input: MatchInput,
     private readonly fields: (FieldText | undefined)[],
     private readonly occurrencesOf: (pid: number) => RawOcc[] | undefined,
-    private readonly termPattern: Map<TermNode, number>,
   ) {}
 
   run(watch: CompiledWatch): Occ[] | null {
-    this.excludes = watch.excludePatterns;
+    this.watch = watch;
     return this.eval(watch.root);
   }
 
@@ -286,7 +310,8 @@ class Evaluation {
   }
 
   private termOccs(t: TermNode): Occ[] {
-    const raw = this.occurrencesOf(this.termPattern.get(t)!);
+    const { terms, termPatterns } = this.watch!;
+    const raw = this.occurrencesOf(termPatterns[terms.indexOf(t)]);
     if (raw === undefined) return [];
     const out: Occ[] = [];
     for (const o of raw) {
@@ -308,7 +333,7 @@ class Evaluation {
   }
 
   private excluded(field: number, start: number, end: number): boolean {
-    for (const pid of this.excludes) {
+    for (const pid of this.watch!.excludePatterns) {
       for (const x of this.occurrencesOf(pid) ?? []) {
         if (x.field === field && !x.rightOpen && x.start <= start && end <= x.end) return true;
       }
