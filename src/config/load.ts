@@ -4,7 +4,7 @@
  * path, all at once, before anything starts.
  */
 import fs from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { MediawatchError } from '../contracts/errors.js';
 import type { Matcher } from '../contracts/match.js';
@@ -83,7 +83,7 @@ function fieldPath(chain: readonly unknown[]): (string | number)[] {
   const path: (string | number)[] = [];
   chain.forEach((node, i) => {
     if (isPair(node) && isScalar(node.key)) path.push(String(node.key.value));
-    if (isSeq(node)) path.push(node.items.indexOf(chain[i + 1] as Node));
+    if (isSeq(node)) path.push(node.items.indexOf(chain[i + 1]));
   });
   return path;
 }
@@ -91,7 +91,7 @@ function fieldPath(chain: readonly unknown[]): (string | number)[] {
 /** One problem per issue, and one per unknown key, on the line of that key. */
 function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): string[] {
   if (issue.code !== 'unrecognized_keys') return [`${where(doc, lines, issue.path)}: ${issue.message}`];
-  const map = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path as (string | number)[], true);
+  const map = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true);
   return issue.keys.map((key) => {
     const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
     const range = isScalar(pair?.key) ? pair.key.range : undefined;
