@@ -6,14 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { ROOT, startService, writeConfig } from '../../helpers/service.js';
 
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const COMMANDS = ['run', 'check-config', 'match', 'alerts', 'feeds', 'backtest', 'stories'];
 const CONFIG = writeConfig('watches:\n  - { id: macron, terms: [Macron] }\n');
 const NOWHERE = '/nonexistent/mediawatch.yaml';
 
-function mediawatch(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function mediawatch(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 20_000,
   });
   let out = '';
   let err = '';
@@ -24,10 +30,13 @@ function mediawatch(args: string[], env: Record<string, string> = {}): Promise<{
 }
 
 describe('mediawatch --version', () => {
-  it.each([['--version'], ['-V'], ['version']])('prints the version of package.json with %s and exits 0', async (flag) => {
-    const r = await mediawatch([flag]);
-    expect(r).toMatchObject({ code: 0, out: `${VERSION}\n` });
-  });
+  it.each([['--version'], ['-V'], ['version']])(
+    'prints the version of package.json with %s and exits 0',
+    async (flag) => {
+      const r = await mediawatch([flag]);
+      expect(r).toMatchObject({ code: 0, out: `${VERSION}\n` });
+    },
+  );
 });
 
 describe('mediawatch <command> --help', () => {
@@ -75,8 +84,14 @@ describe('mediawatch --config', () => {
   });
 
   it('stories reads the config --config names, over MEDIAWATCH_CONFIG', async () => {
-    const r = await mediawatch(['stories', 'show', 'nosuchstory', '--config', CONFIG], { MEDIAWATCH_CONFIG: NOWHERE, REDIS_URL: redis.url });
-    expect(r).toMatchObject({ code: 1, err: 'no story nosuchstory (unknown, or older than the retention window)\n' });
+    const r = await mediawatch(['stories', 'show', 'nosuchstory', '--config', CONFIG], {
+      MEDIAWATCH_CONFIG: NOWHERE,
+      REDIS_URL: redis.url,
+    });
+    expect(r).toMatchObject({
+      code: 1,
+      err: 'no story nosuchstory (unknown, or older than the retention window)\n',
+    });
   });
 
   it.each([['check-config'], ['alerts', 'failed'], ['stories', 'show', 'x']])(

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, OTHER } from '../../../src/adapters/metrics.js';
 
-const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'),
+) as { version: string };
 
 /** The series of one metric in the exposition text: its label sets and values. */
 function series(text: string, name: string): string[] {
@@ -13,7 +15,14 @@ function series(text: string, name: string): string[] {
 describe('metrics', () => {
   it('exports the default process and Node.js metrics under their standard names', async () => {
     const text = await createMetrics().registry.metrics();
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_version_info']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_version_info',
+    ]) {
       expect(text).toContain(`\n# TYPE ${name} `);
     }
     expect(text).not.toMatch(/mediawatch_process_/);
@@ -21,7 +30,9 @@ describe('metrics', () => {
 
   it('exports mediawatch_build_info with the version and the Node.js version, always 1', async () => {
     const text = await createMetrics().registry.metrics();
-    expect(series(text, 'mediawatch_build_info')).toEqual([`mediawatch_build_info{version="${pkg.version}",node="${process.versions.node}"} 1`]);
+    expect(series(text, 'mediawatch_build_info')).toEqual([
+      `mediawatch_build_info{version="${pkg.version}",node="${process.versions.node}"} 1`,
+    ]);
   });
 
   it('gives the first feeds, watches and webhooks their own series, and counts the rest under one', async () => {
@@ -36,16 +47,24 @@ describe('metrics', () => {
       'mediawatch_items_matched_total{watch="b"} 1',
       `mediawatch_items_matched_total{watch="${OTHER}"} 2`,
     ]);
-    expect(series(text, 'mediawatch_items_fetched_total')).toContain(`mediawatch_items_fetched_total{feed="${OTHER}"} 10`);
+    expect(series(text, 'mediawatch_items_fetched_total')).toContain(
+      `mediawatch_items_fetched_total{feed="${OTHER}"} 10`,
+    );
     // The feeds with a series of their own are the same in every per-feed metric.
-    expect(series(text, 'mediawatch_fetch_errors_total')).toEqual([`mediawatch_fetch_errors_total{feed="${OTHER}",code="timeout"} 1`]);
-    expect(series(text, 'mediawatch_alerts_failed_total')).toEqual(['mediawatch_alerts_failed_total{webhook="h1",final="false"} 1']);
+    expect(series(text, 'mediawatch_fetch_errors_total')).toEqual([
+      `mediawatch_fetch_errors_total{feed="${OTHER}",code="timeout"} 1`,
+    ]);
+    expect(series(text, 'mediawatch_alerts_failed_total')).toEqual([
+      'mediawatch_alerts_failed_total{webhook="h1",final="false"} 1',
+    ]);
   });
 
   it('leaves out the circuit state of webhooks past the cap, which no sum could stand for', async () => {
     const metrics = createMetrics({ labelCap: 1 });
     metrics.circuitOpen.set({ webhook: 'h1' }, 1);
     metrics.circuitOpen.set({ webhook: 'h2' }, 1);
-    expect(series(await metrics.registry.metrics(), 'mediawatch_webhook_circuit_open')).toEqual(['mediawatch_webhook_circuit_open{webhook="h1"} 1']);
+    expect(series(await metrics.registry.metrics(), 'mediawatch_webhook_circuit_open')).toEqual([
+      'mediawatch_webhook_circuit_open{webhook="h1"} 1',
+    ]);
   });
 });

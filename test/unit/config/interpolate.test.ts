@@ -20,16 +20,41 @@ describe('interpolating the environment', () => {
     ['an empty variable with its default', '${A:-dflt}', { A: '' }, 'dflt'],
     ['a file named in the config, trimmed', `\${file:${secretFile}}`, {}, SECRET],
     ['a file named by VAR_FILE, trimmed', '${WEBHOOK_SECRET}', { WEBHOOK_SECRET_FILE: secretFile }, SECRET],
-    ['a file named by VAR_FILE over the default', '${WEBHOOK_SECRET:-none}', { WEBHOOK_SECRET_FILE: secretFile }, SECRET],
+    [
+      'a file named by VAR_FILE over the default',
+      '${WEBHOOK_SECRET:-none}',
+      { WEBHOOK_SECRET_FILE: secretFile },
+      SECRET,
+    ],
   ])('fills in %s', (_, text, env, expected) => {
     expect(interpolate(text, env)).toBe(expected);
   });
 
   it.each([
-    ['a ${file:} that does not exist', `\${file:${missing}}`, {}, `cannot read ${missing} (named by \${file:${missing}}): no such file`],
-    ['a VAR_FILE that does not exist', '${S}', { S_FILE: missing }, `cannot read ${missing} (named by S_FILE): no such file`],
-    ['a VAR_FILE that is a directory', '${S}', { S_FILE: dir }, `cannot read ${dir} (named by S_FILE): it is a directory`],
-    ['both VAR and VAR_FILE', '${S}', { S: 'x', S_FILE: secretFile }, 'both S and S_FILE are set; set one of them'],
+    [
+      'a ${file:} that does not exist',
+      `\${file:${missing}}`,
+      {},
+      `cannot read ${missing} (named by \${file:${missing}}): no such file`,
+    ],
+    [
+      'a VAR_FILE that does not exist',
+      '${S}',
+      { S_FILE: missing },
+      `cannot read ${missing} (named by S_FILE): no such file`,
+    ],
+    [
+      'a VAR_FILE that is a directory',
+      '${S}',
+      { S_FILE: dir },
+      `cannot read ${dir} (named by S_FILE): it is a directory`,
+    ],
+    [
+      'both VAR and VAR_FILE',
+      '${S}',
+      { S: 'x', S_FILE: secretFile },
+      'both S and S_FILE are set; set one of them',
+    ],
   ])('refuses %s', (_, text, env, message) => {
     expect(() => interpolate(text, env)).toThrow(message);
   });

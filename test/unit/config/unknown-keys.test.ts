@@ -22,10 +22,26 @@ watches:
 
 describe('unknown keys in the config', () => {
   it.each([
-    ['at the top level', CONFIG.replace('feeds:', 'feedz:\n  - x\nfeeds:'), ['line 2, feedz: unknown key "feedz"']],
-    ['in a list item', CONFIG.replace('    terms:', '    term: [Macron]\n    terms:'), ['line 7, watches[0].term: unknown key "term"']],
-    ['in a nested section', `${CONFIG}fetch:\n  adaptive:\n    enabled: true\n    maximum: 1h\n`, ['line 11, fetch.adaptive.maximum: unknown key "maximum"']],
-    ['in a flow map', `${CONFIG}network: { allowPrivate: true }\n`, ['line 8, network.allowPrivate: unknown key "allowPrivate"']],
+    [
+      'at the top level',
+      CONFIG.replace('feeds:', 'feedz:\n  - x\nfeeds:'),
+      ['line 2, feedz: unknown key "feedz"'],
+    ],
+    [
+      'in a list item',
+      CONFIG.replace('    terms:', '    term: [Macron]\n    terms:'),
+      ['line 7, watches[0].term: unknown key "term"'],
+    ],
+    [
+      'in a nested section',
+      `${CONFIG}fetch:\n  adaptive:\n    enabled: true\n    maximum: 1h\n`,
+      ['line 11, fetch.adaptive.maximum: unknown key "maximum"'],
+    ],
+    [
+      'in a flow map',
+      `${CONFIG}network: { allowPrivate: true }\n`,
+      ['line 8, network.allowPrivate: unknown key "allowPrivate"'],
+    ],
     [
       'two in one map, each on its line',
       CONFIG.replace('    url:', '    urls: x\n    url:').replace('    terms:', '    labels: y\n    terms:'),
