@@ -2,7 +2,7 @@
 # Build stage: compile TypeScript with the dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -17,7 +17,7 @@ ENV NODE_ENV=production \
     MEDIAWATCH_CONFIG=/app/config/mediawatch.yaml \
     PORT=8080
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config ./config

@@ -2,10 +2,13 @@
 import type { Job } from 'bullmq';
 import type { DeliverJob } from '../contracts/jobs.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
-import { connectOperator } from './connect.js';
+import { parseArgs } from 'node:util';
+import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [sub, target] = args;
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONFIG_OPTION, all: { type: 'boolean' } } });
+  const [sub] = positionals;
+  const target = values.all ? '--all' : positionals[1];
   if (sub !== 'failed' && sub !== 'replay') {
     console.error('usage: mediawatch alerts failed | mediawatch alerts replay <alertId|--all>');
     return 2;
@@ -14,7 +17,7 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
     console.error('mediawatch alerts replay: name an alert id, or --all');
     return 2;
   }
-  const ctx = await connectOperator(env);
+  const ctx = connectOperator(env, configPathOf(values.config, env));
   try {
     const failed = await ctx.queues.deliver.getFailed(0, -1);
     if (sub === 'failed') {

@@ -3,16 +3,16 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createBacktestStore } from '../match/backtest-store.js';
-import { connectOperator } from './connect.js';
+import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function backtestCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, watch: { type: 'string', multiple: true }, since: { type: 'string', default: '7d' }, limit: { type: 'string', default: '50' } },
+    options: { ...CONFIG_OPTION, watch: { type: 'string', multiple: true }, since: { type: 'string', default: '7d' }, limit: { type: 'string', default: '50' } },
   });
-  const sinceSpan = parseDuration(values.since!);
+  const sinceSpan = parseDuration(values.since);
   if (sinceSpan === undefined) throw new MediawatchError('config', `--since "${values.since}" is not a duration (e.g. 6h, 7d)`);
-  const ctx = await connectOperator(env, values.config);
+  const ctx = connectOperator(env, configPathOf(values.config, env));
   try {
     const { config } = ctx.loaded;
     const unknown = (values.watch ?? []).filter((id) => !config.watches.some((w) => w.id === id));

@@ -1,9 +1,12 @@
 /** `mediawatch check-config [path]`: validate, lint, and print what the config will do. */
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../config/load.js';
 import { lintWatch } from '../match/index.js';
+import { CONFIG_OPTION, configPathOf } from './connect.js';
 
-export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const file = args[0] ?? env.MEDIAWATCH_CONFIG ?? DEFAULT_CONFIG_PATH;
+export function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CONFIG_OPTION });
+  const file = positionals[0] ?? configPathOf(values.config, env);
   const { config } = loadConfigFile(file, env); // throws a ConfigError naming every problem
   const lines = [`${file}: OK`, `  schedule: ${config.schedule}`, `  feeds (${config.feeds.length}):`];
   for (const f of config.feeds) lines.push(`    ${f.id}  ${f.url}${f.schedule ? `  (${f.schedule})` : ''}`);
@@ -21,5 +24,5 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   if (config.network.allowPrivateAddresses) lines.push('  network: private and loopback addresses allowed');
   console.log(lines.join('\n'));
   for (const w of warnings) console.warn(`warning: ${w}`);
-  return 0;
+  return Promise.resolve(0);
 }

@@ -12,8 +12,16 @@ export interface OperatorContext {
   close(): Promise<void>;
 }
 
-export async function connectOperator(env: NodeJS.ProcessEnv, configPath?: string): Promise<OperatorContext> {
-  const loaded = loadConfigFile(configPath ?? env.MEDIAWATCH_CONFIG ?? DEFAULT_CONFIG_PATH, env);
+/** The config a command reads: --config, else MEDIAWATCH_CONFIG, else the default path. */
+export function configPathOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag || env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
+}
+
+/** The `--config <path>` option every command that reads the config takes (node:util parseArgs). */
+export const CONFIG_OPTION = { config: { type: 'string' } } as const;
+
+export function connectOperator(env: NodeJS.ProcessEnv, configPath: string): OperatorContext {
+  const loaded = loadConfigFile(configPath, env);
   const redis = connectRedis(env.REDIS_URL || DEFAULT_REDIS_URL, 'client', { enableOfflineQueue: true, maxRetriesPerRequest: 2 });
   redis.on('error', () => undefined);
   const queues = openQueues(redis, loaded.config.redisPrefix);

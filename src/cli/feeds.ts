@@ -5,18 +5,18 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { loadConfigFile } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { checkFeed, importOpml, listFeedHealth } from '../fetch/index.js';
 import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
 import { USER_AGENT } from '../net/user-agent.js';
-import { connectOperator } from './connect.js';
+import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function feedsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CONFIG_OPTION });
   const [sub, target] = positionals;
-  const configPath = values.config ?? env.MEDIAWATCH_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const configPath = configPathOf(values.config, env);
   if (sub === undefined) return health(env, configPath);
   if (sub === 'check' && target) return check(target, configPath, env);
   if (sub === 'import' && target) return importInto(target, configPath, env);
@@ -25,7 +25,7 @@ export async function feedsCommand(args: string[], env: NodeJS.ProcessEnv): Prom
 }
 
 async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<number> {
-  const ctx = await connectOperator(env, configPath);
+  const ctx = connectOperator(env, configPath);
   try {
     const { config } = ctx.loaded;
     const rows = await listFeedHealth(ctx.redis, config.redisPrefix, config.feeds);
@@ -56,10 +56,10 @@ async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): P
   return 0;
 }
 
-async function importInto(opmlFile: string, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
+function importInto(opmlFile: string, configPath: string, env: NodeJS.ProcessEnv): number {
   const found = importOpml(fs.readFileSync(opmlFile, 'utf8'));
   const doc = parseDocument(fs.readFileSync(configPath, 'utf8'));
-  const current: { id: string; url: string }[] = doc.toJS()?.feeds ?? [];
+  const current = (doc.toJS() as { feeds?: { id: string; url: string }[] } | null)?.feeds ?? [];
   const existing = new Set(current.map((f) => f.url));
   const ids = new Set(current.map((f) => f.id));
   const added = found.filter((f) => !existing.has(f.url)).map((f) => ({ ...f, id: uniqueId(f.id, ids) }));

@@ -4,13 +4,7 @@
  */
 import { MediawatchError } from '../contracts/errors.js';
 import type { RoleStarters } from '../service/roles.js';
-import { alertsCommand } from './alerts.js';
-import { backtestCommand } from './backtest.js';
-import { checkConfigCommand } from './check-config.js';
-import { feedsCommand } from './feeds.js';
-import { matchCommand } from './match.js';
-import { runCommand } from './run.js';
-import { storiesCommand } from './stories.js';
+import { VERSION } from '../lib/version.js';
 
 /** What the entrypoint gives the commands: the starters of the service's roles. */
 export interface Entry {
@@ -19,52 +13,131 @@ export interface Entry {
 
 export type Command = (args: string[], env: NodeJS.ProcessEnv, entry: Entry) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  'check-config': checkConfigCommand,
-  match: matchCommand,
-  alerts: alertsCommand,
-  feeds: feedsCommand,
-  backtest: backtestCommand,
-  stories: storiesCommand,
+const CONFIG_OPTION = '  --config <path>   the config file (default: $MEDIAWATCH_CONFIG, else config/mediawatch.yaml)';
+
+/**
+ * Each command, loaded when it runs (--help and --version load none), and its help: the usage
+ * lines, then what it does and its options.
+ */
+const COMMANDS: Record<string, { command: () => Promise<Command>; help: string }> = {
+  run: {
+    command: async () => (await import('./run.js')).runCommand,
+    help: `usage: mediawatch run [--roles scheduler,fetch,match,deliver] [--config <path>]
+
+Runs the service: all roles by default, or the ones named (also MEDIAWATCH_ROLES). Serves /healthz,
+/readyz and /metrics on PORT (8080). SIGTERM or SIGINT stops it once in-flight jobs are done.
+
+${CONFIG_OPTION}
+  --roles <list>    the roles this process runs, comma-separated`,
+  },
+  'check-config': {
+    command: async () => (await import('./check-config.js')).checkConfigCommand,
+    help: `usage: mediawatch check-config [path] [--config <path>]
+
+Validates a config and prints what it will do: feeds, watches, webhooks. Every problem is named with
+its line and field; the exit code is 1 when there is one.
+
+${CONFIG_OPTION}`,
+  },
+  match: {
+    command: async () => (await import('./match.js')).matchCommand,
+    help: `usage: mediawatch match [--config <path>] [file|-]
+       mediawatch match [--config <path>] --jsonl
+
+Prints the watches and matches found in a text (a file, or standard input). With --jsonl, back-tests
+{"id","title","text"} lines from standard input, one result line each.
+
+${CONFIG_OPTION}
+  --jsonl           read JSON lines, write one JSON result per line`,
+  },
+  alerts: {
+    command: async () => (await import('./alerts.js')).alertsCommand,
+    help: `usage: mediawatch alerts failed [--config <path>]
+       mediawatch alerts replay <alertId|--all> [--config <path>]
+
+Lists the alerts that exhausted their retries, or sends them again (after the endpoint is fixed).
+
+${CONFIG_OPTION}`,
+  },
+  feeds: {
+    command: async () => (await import('./feeds.js')).feedsCommand,
+    help: `usage: mediawatch feeds [--config <path>]
+       mediawatch feeds check <url> [--config <path>]
+       mediawatch feeds import <file.opml> [--config <path>]
+
+feeds: the health of every feed (last success, errors, next poll).
+feeds check: fetches a feed once and reports what mediawatch sees in it.
+feeds import: adds an OPML subscription list to the config file.
+
+${CONFIG_OPTION}`,
+  },
+  backtest: {
+    command: async () => (await import('./backtest.js')).backtestCommand,
+    help: `usage: mediawatch backtest [--config <path>] [--watch <id>]... [--since 7d] [--limit 50]
+
+What the config's watches (or the ones named) would have matched in the items of the recent past.
+
+${CONFIG_OPTION}
+  --watch <id>      only this watch (repeatable)
+  --since <span>    how far back (default 7d)
+  --limit <n>       hits printed at most (default 50)`,
+  },
+  stories: {
+    command: async () => (await import('./stories.js')).storiesCommand,
+    help: `usage: mediawatch stories show <storyId> [--config <path>]
+
+The outlets that carried one story, and when.
+
+${CONFIG_OPTION}`,
+  },
 };
 
 export const USAGE = `usage: mediawatch <command> [options]
 
   run [--roles scheduler,fetch,match,deliver]   run the service (all roles by default)
   check-config [path]                           validate a config and print a summary
-  match --config <path> [file|-]                print the watches and matches found in a text
-  match --config <path> --jsonl                 back-test: {"id","title","text"} lines in, results out
-  backtest --config <path> [--watch id] [--since 7d]   what a watch would have matched in recent items
+  match [file|-]                                print the watches and matches found in a text
+  match --jsonl                                 back-test: {"id","title","text"} lines in, results out
+  backtest [--watch id] [--since 7d]            what a watch would have matched in recent items
   alerts failed                                 list alerts that exhausted their retries
   alerts replay <alertId|--all>                 send failed alerts again
   feeds                                         health of every feed (last success, errors, next poll)
   feeds check <url>                             fetch a feed once and report what mediawatch sees
-  feeds import <file.opml> [--config path]      add an OPML subscription list to the config
+  feeds import <file.opml>                      add an OPML subscription list to the config
   stories show <storyId>                        the outlets and times of one story
 
+Every command takes --config <path>; \`mediawatch <command> --help\` tells more; --version prints the version.
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, entry: Entry): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(VERSION);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const spec = COMMANDS[name];
+  if (!spec) {
     console.error(`mediawatch: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(spec.help);
+    return 0;
+  }
   try {
+    const command = await spec.command();
     return await command(args, env, entry);
   } catch (err) {
     if (err instanceof MediawatchError) {
       console.error(`mediawatch ${name}: ${err.message}`);
       return 1;
     }
-    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`mediawatch ${name}: ${err.message}\n\n${USAGE}`);
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS_')) {
+      console.error(`mediawatch ${name}: ${err.message}\n\n${spec.help}`);
       return 2;
     }
     console.error(err);

@@ -1,15 +1,16 @@
 /** `mediawatch match`: try the configured watches on a text, or on JSON lines in bulk. */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { loadConfigFile } from '../config/load.js';
 import { matchJsonLines } from '../match/jsonl.js';
+import { CONFIG_OPTION, configPathOf } from './connect.js';
 
 export async function matchCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { config: { type: 'string' }, jsonl: { type: 'boolean', default: false } },
+    options: { ...CONFIG_OPTION, jsonl: { type: 'boolean', default: false } },
   });
-  const { matcher } = loadConfigFile(values.config ?? env.MEDIAWATCH_CONFIG ?? DEFAULT_CONFIG_PATH, env);
+  const { matcher } = loadConfigFile(configPathOf(values.config, env), env);
   if (values.jsonl) {
     await matchJsonLines(matcher, process.stdin, process.stdout);
     return 0;

@@ -5,13 +5,20 @@ import { ConfigError } from '../config/load.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { parseRoles, type RoleStarters } from '../service/roles.js';
 import { runService } from '../service/runtime.js';
+import { CONFIG_OPTION } from './connect.js';
 
-export async function runCommand(args: string[], env: NodeJS.ProcessEnv, { start }: { start: RoleStarters }): Promise<number> {
-  const { values } = parseArgs({ args, options: { roles: { type: 'string' } } });
+export async function runCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { start }: { start: RoleStarters },
+): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, roles: { type: 'string' } } });
   const logger = createLogger(env.LOG_LEVEL);
   let service;
   try {
-    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), start, env, logger });
+    // The service reads its config (and re-reads it on change) from MEDIAWATCH_CONFIG.
+    const serviceEnv = values.config ? { ...env, MEDIAWATCH_CONFIG: values.config } : env;
+    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), start, env: serviceEnv, logger });
   } catch (err) {
     // One log line that says what is wrong; a config error also goes to stderr as plain text.
     if (err instanceof ConfigError) console.error(err.message);

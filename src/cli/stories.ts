@@ -1,14 +1,16 @@
 /** `mediawatch stories show <id>`: the outlets that carried one story, and when. */
 import { createStoryStore } from '../dedupe/story-store.js';
-import { connectOperator } from './connect.js';
+import { parseArgs } from 'node:util';
+import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function storiesCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [sub, id] = args;
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CONFIG_OPTION });
+  const [sub, id] = positionals;
   if (sub !== 'show' || !id) {
     console.error('usage: mediawatch stories show <storyId>');
     return 2;
   }
-  const ctx = await connectOperator(env);
+  const ctx = connectOperator(env, configPathOf(values.config, env));
   try {
     const { config } = ctx.loaded;
     const story = await createStoryStore(ctx.redis, { prefix: config.redisPrefix, windowMs: config.dedupe.storyWindow }).show(id);

@@ -4,7 +4,8 @@
  * path, all at once, before anything starts.
  */
 import fs from 'node:fs';
-import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
 import { MediawatchError } from '../contracts/errors.js';
 import type { Matcher } from '../contracts/match.js';
 import { compileWatches, formatQueryError, QueryError } from '../match/index.js';
@@ -44,11 +45,12 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
   }
-  interpolateScalars(doc, env);
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(file, parsed.error.issues.map((i) => `${where(doc, lines, i.path)}: ${i.message}`));
+  const unreadable = interpolateScalars(doc, env);
+  if (unreadable.length > 0) {
+    throw new ConfigError(file, unreadable.map(({ path, message }) => `${where(doc, lines, path)}: ${message}`));
   }
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.flatMap((i) => describeIssue(doc, lines, i)));
   const config = deepFreeze(parsed.data);
   try {
     return { path: file, config, matcher: compileWatches(config.watches) };
@@ -59,25 +61,60 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
 }
 
-function interpolateScalars(doc: Document, env: NodeJS.ProcessEnv): void {
+/** Fills in `${...}` everywhere; a secret file that cannot be read is returned with its field. */
+function interpolateScalars(doc: Document, env: NodeJS.ProcessEnv): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
   visit(doc, {
-    Scalar(_, node) {
-      if (typeof node.value === 'string' && node.value.includes('${')) node.value = interpolate(node.value, env);
+    Scalar(_, node, ancestors) {
+      if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+      try {
+        node.value = interpolate(node.value, env);
+      } catch (err) {
+        if (!(err instanceof MediawatchError)) throw err;
+        problems.push({ path: fieldPath([...ancestors, node]), message: err.message });
+      }
     },
+  });
+  return problems;
+}
+
+/** The field path of a node from its ancestors: map keys and sequence indexes. */
+function fieldPath(chain: readonly unknown[]): (string | number)[] {
+  const path: (string | number)[] = [];
+  chain.forEach((node, i) => {
+    if (isPair(node) && isScalar(node.key)) path.push(String(node.key.value));
+    if (isSeq(node)) path.push(node.items.indexOf(chain[i + 1]));
+  });
+  return path;
+}
+
+/** One problem per issue, and one per unknown key, on the line of that key. */
+function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): string[] {
+  if (issue.code !== 'unrecognized_keys') return [`${where(doc, lines, issue.path)}: ${issue.message}`];
+  const map = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true);
+  return issue.keys.map((key) => {
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+    const range = isScalar(pair?.key) ? pair.key.range : undefined;
+    const at = range ? `line ${lines.linePos(range[0]).line}, ${fieldName([...issue.path, key])}` : where(doc, lines, [...issue.path, key]);
+    return `${at}: unknown key "${key}"`;
   });
 }
 
 /** "line 12, webhooks[0].secret" — the deepest node of the path that exists gives the line. */
 function where(doc: Document, lines: LineCounter, path: PropertyKey[]): string {
-  const field = path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n) as (string | number)[], true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     if (node && range && (isScalar(node) || typeof node === 'object')) {
-      return `line ${lines.linePos(range[0]).line}, ${field}`;
+      return `line ${lines.linePos(range[0]).line}, ${fieldName(path)}`;
     }
   }
-  return field;
+  return fieldName(path);
+}
+
+/** "webhooks[0].secret", or "(top level)". */
+function fieldName(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,7 @@
-/** Names mediawatch and where to read about it, so feed operators can tell who is polling them. */
-export const USER_AGENT = 'mediawatch/0.1 (+https://github.com/mediawatch/mediawatch)';
+import { VERSION } from '../lib/version.js';
+
+/** Names mediawatch, its version and where to read about it, so feed operators can tell who polls them. */
+export const USER_AGENT = `mediawatch/${VERSION} (+https://github.com/mediawatch/mediawatch)`;
 
 /** Feeds, generic XML, and HTML last: an HTML answer lets us point at the feeds a page advertises. */
 export const FEED_ACCEPT =

@@ -17,29 +17,32 @@ export interface HttpServerOptions {
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<http.Server> {
-  const server = http.createServer(async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    try {
-      const mount = Object.entries(opts.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
-      if (mount) return mount[1](req, res);
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
-      if (path === '/healthz') return send(res, 200, 'ok\n');
-      if (path === '/readyz') return (await opts.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');
-      if (path === '/metrics') {
-        await opts.beforeScrape?.().catch(() => undefined);
-        return send(res, 200, await opts.registry.metrics(), opts.registry.contentType);
-      }
-      return send(res, 404, 'not found\n');
-    } catch (err) {
-      return send(res, 500, `error: ${(err as Error).message}\n`);
-    }
-  });
+  const server = http.createServer((req, res) => void respond(opts, req, res));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
   return server;
+}
+
+/** Answers one request; a failure becomes a 500 naming it. */
+async function respond(opts: HttpServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  try {
+    const mount = Object.entries(opts.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+    if (mount) return mount[1](req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
+    if (path === '/healthz') return send(res, 200, 'ok\n');
+    if (path === '/readyz') return (await opts.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');
+    if (path === '/metrics') {
+      await opts.beforeScrape?.().catch(() => undefined);
+      return send(res, 200, await opts.registry.metrics(), opts.registry.contentType);
+    }
+    return send(res, 404, 'not found\n');
+  } catch (err) {
+    return send(res, 500, `error: ${(err as Error).message}\n`);
+  }
 }
 
 function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {

@@ -176,7 +176,7 @@ describe('polling a feed', () => {
     expect(first.status).toBe('parsed');
     expect(first.status === 'parsed' && first.feed.items.length).toBe(55);
     expect(first).toMatchObject({ httpStatus: 200, bytes: FEED.length });
-    expect(seenHeaders.get('/feed')?.['user-agent']).toMatch(/^mediawatch\/0\.1 \(\+https:\/\//);
+    expect(seenHeaders.get('/feed')?.['user-agent']).toBe(USER_AGENT);
     expect(seenHeaders.get('/feed')?.accept).toContain('application/rss+xml');
     const second = await poll(f);
     expect(second.status).toBe('not-modified');
