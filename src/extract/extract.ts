@@ -9,10 +9,11 @@ import { parseHTML } from 'linkedom';
 import { fail, ok, type Result } from '../contracts/errors.js';
 import { isoDate } from '../parse/normalize.js';
 import { collapse, repairText } from '../parse/text.js';
+import { articleParagraphs } from './blocks.js';
 import { decodeHtml } from './charset.js';
 import { removeFurniture } from './furniture.js';
 import { readPageMeta } from './metadata.js';
-import { blockTexts } from './text.js';
+import { textBlocks } from './text.js';
 
 export interface Article {
   title: string;
@@ -75,14 +76,15 @@ function fromDocument(
   const meta = readPageMeta(document, opts.url);
   removeFurniture(document);
   const parsed = new Readability(document, { serializer: (node) => node }).parse();
-  const paragraphs = parsed?.content ? blockTexts(parsed.content) : [];
-  const text = paragraphs.join('\n\n');
+  const title = collapse(repairText(parsed?.title ?? ''));
+  const byline = parsed?.byline ? collapse(repairText(parsed.byline)) : '';
+  const blocks = parsed?.content ? textBlocks(parsed.content) : [];
+  const text = articleParagraphs(blocks, { title, byline }).join('\n\n');
   if (text.length < MIN_TEXT_CHARS) return problem('too-little-text', `only ${text.length} characters of article text`);
   const publishedAt = isoDate(parsed?.publishedTime) ?? meta.publishedAt;
   const lang = meta.lang ?? parsed?.lang ?? undefined;
-  const byline = parsed?.byline ? collapse(repairText(parsed.byline)) : '';
   return ok({
-    title: collapse(repairText(parsed?.title ?? '')),
+    title,
     text,
     ...(meta.canonicalUrl ? { canonicalUrl: meta.canonicalUrl } : {}),
     ...(publishedAt ? { publishedAt } : {}),

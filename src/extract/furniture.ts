@@ -42,7 +42,8 @@ export function removeFurniture(document: Document): void {
   const page = measure(body);
   for (const el of body.querySelectorAll('[class], [id]')) {
     const name = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
-    if (!FURNITURE_WORD.test(name) || !el.isConnected) continue;
+    // A link in a sentence is words of the sentence, whatever its class says.
+    if (el.tagName === 'A' || !FURNITURE_WORD.test(name) || !el.isConnected) continue;
     if (holdsLittle(el, page)) el.remove();
   }
 }
