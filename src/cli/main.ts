@@ -6,6 +6,7 @@ import { MediawatchError } from '../contracts/errors.js';
 import { alertsCommand } from './alerts.js';
 import { backtestCommand } from './backtest.js';
 import { checkConfigCommand } from './check-config.js';
+import { extractCommand } from './extract.js';
 import { feedsCommand } from './feeds.js';
 import { matchCommand } from './match.js';
 import { runCommand } from './run.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   feeds: feedsCommand,
   backtest: backtestCommand,
   stories: storiesCommand,
+  extract: extractCommand,
 };
 
 export const USAGE = `usage: mediawatch <command> [options]
@@ -36,6 +38,8 @@ export const USAGE = `usage: mediawatch <command> [options]
   feeds check <url>                             fetch a feed once and report what mediawatch sees
   feeds import <file.opml> [--config path]      add an OPML subscription list to the config
   stories show <storyId>                        the outlets and times of one story
+  extract <url|file.html> [--url U]             the title, metadata and article text mediawatch reads in a page
+  extract --jsonl                               {"id","url","html"} lines in, article lines out
 
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;
 

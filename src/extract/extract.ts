@@ -46,6 +46,9 @@ export interface ExtractOptions {
 
 export type ExtractResult = Result<Article, ExtractError>;
 
+/** What a page fetch asks for: HTML first, anything else (to be refused by type) last. */
+export const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
+
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** Fewer characters than this is a teaser, a paywall or a consent page, not an article. */
 const MIN_TEXT_CHARS = 250;
