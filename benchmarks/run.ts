@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['fetch', 'match', 'pipeline', 'stories'] as const;
+const BENCHES = ['fetch', 'match', 'pipeline', 'stories', 'extract'] as const;
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((n) => !(BENCHES as readonly string[]).includes(n));
