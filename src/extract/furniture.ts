@@ -4,7 +4,8 @@
  * of furniture (share bars, related links, newsletters, ads), unless they hold much of the text.
  */
 const NEVER_ARTICLE = [
-  'script', 'style', 'noscript', 'template', 'svg', 'iframe', 'nav', 'aside', 'form', 'button', 'figcaption',
+  // JSON-LD stays for Readability, which reads the headline, author and dates from it.
+  'script:not([type="application/ld+json"])', 'style', 'noscript', 'template', 'svg', 'iframe', 'nav', 'aside', 'form', 'button', 'figcaption',
   '[role="navigation"]', '[role="complementary"]', '[role="banner"]', '[role="contentinfo"]', '[role="dialog"]',
   '[role="alert"]', '[hidden]', '[aria-hidden="true"]',
 ].join(',');
