@@ -6,7 +6,6 @@ import { MediawatchError } from '../contracts/errors.js';
 import { alertsCommand } from './alerts.js';
 import { backtestCommand } from './backtest.js';
 import { checkConfigCommand } from './check-config.js';
-import { extractCommand } from './extract.js';
 import { feedsCommand } from './feeds.js';
 import { matchCommand } from './match.js';
 import { runCommand } from './run.js';
@@ -22,7 +21,8 @@ const COMMANDS: Record<string, Command> = {
   feeds: feedsCommand,
   backtest: backtestCommand,
   stories: storiesCommand,
-  extract: extractCommand,
+  // Loaded on use: the DOM and Readability would add to every other command's start-up.
+  extract: async (args, env) => (await import('./extract.js')).extractCommand(args, env),
 };
 
 export const USAGE = `usage: mediawatch <command> [options]

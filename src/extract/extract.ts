@@ -4,6 +4,7 @@
  * Never throws: a page that yields no article gives an ExtractError with a kind to count.
  */
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { fail, ok, type Result } from '../contracts/errors.js';
@@ -27,6 +28,11 @@ export interface Article {
   encoding: string;
 }
 
+/**
+ * Why a page gave no article: not an HTML page (by type or content), over the size cap, too little
+ * article text (a teaser, a consent page, an index page), too little text on a page that declares
+ * a paywall, or a bug in extraction.
+ */
 export type ExtractErrorKind = 'not-html' | 'too-large' | 'too-little-text' | 'paywalled' | 'internal';
 
 export interface ExtractError {
@@ -40,7 +46,7 @@ export interface ExtractOptions {
   url: string;
   /** The HTTP Content-Type header, for the charset and to refuse what is not HTML. */
   contentType?: string;
-  /** Largest page accepted, in bytes (default 8 MB). */
+  /** Largest page accepted, in bytes (characters for a string; default 8 MB). */
   maxBytes?: number;
 }
 
@@ -83,7 +89,10 @@ function fromDocument(
   const byline = parsed?.byline ? collapse(repairText(parsed.byline)) : '';
   const blocks = parsed?.content ? textBlocks(parsed.content) : [];
   const text = articleParagraphs(blocks, { title, byline }).join('\n\n');
-  if (text.length < MIN_TEXT_CHARS) return problem('too-little-text', `only ${text.length} characters of article text`);
+  if (text.length < MIN_TEXT_CHARS) {
+    const why = `only ${text.length} characters of article text`;
+    return meta.paywalled ? problem('paywalled', `${why}; the page declares its content not free to read`) : problem('too-little-text', why);
+  }
   const publishedAt = isoDate(parsed?.publishedTime) ?? meta.publishedAt;
   const lang = meta.lang ?? parsed?.lang ?? undefined;
   return ok({

@@ -3,6 +3,8 @@
  * complementary boxes, hidden elements, captions) and blocks whose class or id names a known kind
  * of furniture (share bars, related links, newsletters, ads), unless they hold much of the text.
  */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 const NEVER_ARTICLE = [
   // JSON-LD stays for Readability, which reads the headline, author and dates from it.
   'script:not([type="application/ld+json"])', 'style', 'noscript', 'template', 'svg', 'iframe', 'nav', 'aside', 'form', 'button', 'figcaption',

@@ -1,15 +1,21 @@
 /**
  * What a page says about itself, read before extraction changes the DOM: canonical URL, language,
- * and the published time where Readability does not find one (`<time itemprop=datePublished>`,
- * other common meta names).
+ * the published time where Readability does not find one (`<time itemprop=datePublished>`, other
+ * common meta names), and whether it declares a paywall.
  */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { absoluteUrl, isoDate } from '../parse/normalize.js';
 
 export interface PageMeta {
   canonicalUrl?: string;
   lang?: string;
   publishedAt?: string;
+  /** The page's structured data says its content is not free to read (schema.org isAccessibleForFree). */
+  paywalled: boolean;
 }
+
+const NOT_FREE = /"isAccessibleForFree"\s*:\s*"?false"?/i;
 
 const PUBLISHED_META = [
   'article:published_time', 'og:article:published_time', 'datepublished', 'parsely-pub-date', 'sailthru.date',
@@ -44,7 +50,9 @@ export function readPageMeta(document: Document, url: string): PageMeta {
     languageTag(metas.get('og:locale'));
   const timeElement = document.querySelector('time[itemprop~="datePublished"], [itemprop~="datePublished"][datetime]');
   const published = [...PUBLISHED_META.map((k) => metas.get(k)), timeElement?.getAttribute('datetime')].map((v) => isoDate(v)).find(Boolean);
+  const paywalled = [...document.querySelectorAll('script[type="application/ld+json"]')].some((s) => NOT_FREE.test(s.textContent ?? ''));
   return {
+    paywalled,
     ...(canonicalUrl ? { canonicalUrl } : {}),
     ...(lang ? { lang } : {}),
     ...(published ? { publishedAt: published } : {}),

@@ -3,6 +3,8 @@
  * item, whitespace collapsed, nothing from elements a reader never sees; each with how much of its
  * text is link text, which tells a paragraph from a link to another page.
  */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { collapse, repairText } from '../parse/text.js';
 
 export interface Block {

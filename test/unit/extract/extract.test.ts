@@ -62,6 +62,7 @@ describe('extractArticle', () => {
   it.each([
     ['a consent page', '<!doctype html><html><body><div class="consent"><p>We value your privacy. Accept cookies?</p><button>Accept</button></div></body></html>', 'text/html', 'too-little-text'],
     ['a teaser behind a paywall', '<!doctype html><html><body><article><p>The council voted on Tuesday.</p><p>Subscribe to read more.</p></article></body></html>', 'text/html', 'too-little-text'],
+    ['a page that declares a paywall', '<html><head><script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script></head><body><article><p>The council voted on Tuesday.</p></article></body></html>', 'text/html', 'paywalled'],
     ['a PDF', '%PDF-1.7 ...', 'application/pdf', 'not-html'],
     ['JSON', '{"a":1}', 'application/json', 'not-html'],
     ['text that is not markup', 'just some words', 'text/html', 'not-html'],
