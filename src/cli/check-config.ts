@@ -1,6 +1,9 @@
 /** `mediawatch check-config [path]`: validate, lint, and print what the config will do. */
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { commonWordCollisions } from '../language/common-words.js';
+import { expandName } from '../language/names.js';
 import { lintWatch } from '../match/index.js';
+import { collisionWarning } from './names.js';
 
 export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const file = args[0] ?? env.MEDIAWATCH_CONFIG ?? DEFAULT_CONFIG_PATH;
@@ -10,8 +13,12 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   lines.push(`  watches (${config.watches.length}):`);
   const warnings: string[] = [];
   for (const w of config.watches) {
-    lines.push(`    ${w.id}  ${w.label}: ${w.query ?? [...(w.terms ?? [])].join(' | ')}${w.exclude?.length ? `  (except ${w.exclude.join(', ')})` : ''}`);
+    const what = [...(w.names ?? []).map((n) => `name:"${n}"`), w.query ?? [...(w.terms ?? [])].join(' | ')].filter((x) => x !== '').join(' | ');
+    lines.push(`    ${w.id}  ${w.label}: ${what}${w.exclude?.length ? `  (except ${w.exclude.join(', ')})` : ''}`);
     warnings.push(...lintWatch(w));
+    for (const name of w.names ?? []) {
+      for (const c of await commonWordCollisions(expandName(name))) warnings.push(`watch "${w.id}": ${collisionWarning(name, c.form, c.language)}`);
+    }
   }
   lines.push(`  webhooks (${config.webhooks.length}):`);
   for (const h of config.webhooks) {

@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest.js';
 import { checkConfigCommand } from './check-config.js';
 import { feedsCommand } from './feeds.js';
 import { matchCommand } from './match.js';
+import { namesCommand } from './names.js';
 import { runCommand } from './run.js';
 import { storiesCommand } from './stories.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   'check-config': checkConfigCommand,
   match: matchCommand,
+  names: namesCommand,
   alerts: alertsCommand,
   feeds: feedsCommand,
   backtest: backtestCommand,
@@ -30,6 +32,7 @@ export const USAGE = `usage: mediawatch <command> [options]
   match --config <path> [file|-]                print the watches and matches found in a text
   match --config <path> --jsonl                 back-test: {"id","title","text"} lines in, results out
   backtest --config <path> [--watch id] [--since 7d]   what a watch would have matched in recent items
+  names "<name>" [...]                          the spellings and case forms a watched name matches
   alerts failed                                 list alerts that exhausted their retries
   alerts replay <alertId|--all>                 send failed alerts again
   feeds                                         health of every feed (last success, errors, next poll)
