@@ -14,9 +14,8 @@ export function detectLanguage(text: string): string | undefined {
   return result.language !== '' && result.isReliable() ? result.language : undefined;
 }
 
-/** A detector that only chooses among the languages `inflect` has a stemmer for. */
-const termDetector = eld.newInstance();
-termDetector.setLanguageSubset([...STEMMED_LANGUAGES]);
+/** A detector that only chooses among the languages `inflect` has a stemmer for; made on first use. */
+let termDetector: typeof eld | undefined;
 
 /**
  * The language of a watch term (a few words): letters only one language uses decide first, then
@@ -28,6 +27,10 @@ export function termLanguage(term: string): string {
   if (/[ąćęłńśźż]/.test(t)) return 'pl';
   if (/[äöüß]/.test(t)) return 'de';
   const cyrillic = /\p{Script=Cyrillic}/u.test(t);
+  if (termDetector === undefined) {
+    termDetector = eld.newInstance();
+    termDetector.setLanguageSubset([...STEMMED_LANGUAGES]);
+  }
   const detected = termDetector.detect(t).language;
   if (cyrillic) return detected === 'uk' ? 'uk' : 'ru';
   return detected !== '' && STEMMED_LANGUAGES.includes(detected) ? detected : 'en';

@@ -41,16 +41,20 @@ export function expandName(name: string): NameVariant[] {
   const capital = written.map((w) => /^\p{Lu}/u.test(w));
   const acronym = written.map((w) => w.length >= 2 && !/\p{Ll}/u.test(w) && /\p{Lu}/u.test(w));
   const lower = written.map((w) => w.toLowerCase());
-  const out: NameVariant[] = [];
-  const seen = new Set<string>();
+  const byKey = new Map<string, NameVariant>();
   for (const s of spellingsOf(lower)) {
-    const key = s.words.join(' ');
-    if (seen.has(key)) continue;
-    seen.add(key);
     const words = s.words.map((w, i) => ({ forms: acronym[i] ? [w] : formsOf(w, s), capital: capital[i] }));
+    const key = s.words.join(' ');
+    const same = byKey.get(key);
+    if (same !== undefined) {
+      // One spelling in two languages ("макрон", Russian and Ukrainian): the case forms of both.
+      same.words.forEach((w, i) => (w.forms = [...new Set([...w.forms, ...words[i].forms])]));
+      continue;
+    }
     const spelling = s.words.map((w, i) => (acronym[i] ? w.toUpperCase() : capital[i] ? capitalize(w) : w)).join(' ');
-    out.push({ spelling, source: s.source, words });
+    byKey.set(key, { spelling, source: s.source, words });
   }
+  const out = [...byKey.values()];
   return out;
 }
 
