@@ -7,7 +7,7 @@
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
-import { inflectedTerm, nameTerms, readFlex } from './flex.js';
+import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
@@ -62,6 +62,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     return id;
   };
   const termPattern = new Map<TermNode, number>();
+  /** For a pattern only names look for: the words a hit must be to make a watch a candidate. */
+  const patternForms: (ReadonlySet<string> | null | undefined)[] = [];
   const patternWatches: number[][] = [];
   const alwaysEvaluate: number[] = [];
 
@@ -74,7 +76,11 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       }
       return patternOf(folded);
     });
-    for (const t of allTerms(root)) termPattern.set(t, patternOf(t.folded));
+    for (const t of allTerms(root)) {
+      const pid = patternOf(t.folded);
+      termPattern.set(t, pid);
+      patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
+    }
     const required = presearchTerms(root);
     if (required === null) alwaysEvaluate.push(w);
     for (const t of required ?? []) {
@@ -132,6 +138,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       for (let k = 0; k < raw.length; k += 3) {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
+        const forms = patternForms[pid];
+        if (forms && !forms.has(wordFrom(folded.text, raw[k + 1]))) continue;
         patternStamp[pid] = gen;
         patternWatches[pid]?.forEach(mark);
       }
@@ -187,6 +195,13 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   }
 
   return { watchCount: compiled.length, match };
+}
+
+/** The anchor forms a pattern's hits must be, merged over its terms; null when a term takes any hit. */
+function anchorFormsOf(t: TermNode, sofar: ReadonlySet<string> | null | undefined): ReadonlySet<string> | null {
+  const forms = t.flex?.anchorForms;
+  if (forms === undefined || sofar === null) return null;
+  return sofar === undefined ? forms : new Set([...sofar, ...forms]);
 }
 
 /**

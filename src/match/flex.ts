@@ -21,23 +21,30 @@ export interface FlexTerm {
   anchor: number;
   /** For a name: the name, as configured, the variant stands for. */
   name?: string;
+  /** For a name: the folded forms of the anchor word, so a presearch hit inside another word is let go at once. */
+  anchorForms?: ReadonlySet<string>;
 }
 
 const MIN_ANCHOR = 3;
 const UPPER_START = /^[\p{Lu}\p{Lt}]/u;
 
-/** A name's variants as terms, ORed by the caller. */
+/**
+ * A name as terms, ORed by the caller: one per prefix the presearcher looks for. Each word of each
+ * term accepts the forms of that word in every variant (all variants spell a name word by word), so
+ * a text that mixes two romanizations ("Wolodymyr Zelensky") still names the person.
+ */
 export function nameTerms(name: string, fields: TextField[] | null): TermNode[] {
-  return expandName(name).map((variant) => {
-    const folded = variant.words.map((w) => [...new Set(w.forms.map(foldPhrase))]);
-    const words: FlexWord[] = variant.words.map((w, i) => {
-      const forms = new Set(folded[i]);
-      return { accepts: (f, written) => forms.has(f) && (!w.capital || UPPER_START.test(written)) };
-    });
-    const prefixes = folded.map((forms) => commonPrefix(forms));
-    const anchor = longest(prefixes);
-    return flexTerm(variant.spelling, prefixes[anchor], { words, anchor, name }, fields);
-  });
+  const variants = expandName(name);
+  const folded = variants.map((v) => v.words.map((w) => [...new Set(w.forms.map(foldPhrase))]));
+  const forms = variants[0].words.map((_, i) => new Set(folded.flatMap((f) => f[i])));
+  const words: FlexWord[] = variants[0].words.map((w, i) => ({
+    accepts: (f, written) => forms[i].has(f) && (!w.capital || UPPER_START.test(written)),
+  }));
+  // The anchor is the word with the longest prefix shared by its forms, as the name is written.
+  const anchor = longest(folded[0].map(commonPrefix));
+  const prefixes = [...new Set(folded.map((f) => commonPrefix(f[anchor])))];
+  const flex: FlexTerm = { words, anchor, name, anchorForms: forms[anchor] };
+  return prefixes.map((prefix, k) => flexTerm(k === 0 ? name.trim() : variants.find((_, j) => commonPrefix(folded[j][anchor]) === prefix)!.spelling, prefix, flex, fields));
 }
 
 /** A term that matches its inflected forms, in `lang` or the language it is written in. */
@@ -91,6 +98,13 @@ export function readFlex(flex: FlexTerm, original: string, folded: FoldedText, a
     last = e;
   }
   return [first, last];
+}
+
+/** The word of `text` that starts at `start`. */
+export function wordFrom(text: string, start: number): string {
+  let end = start;
+  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
+  return text.slice(start, end);
 }
 
 function commonPrefix(words: string[]): string {
