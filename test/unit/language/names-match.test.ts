@@ -40,3 +40,24 @@ describe('inflect', () => {
     expect(hits(text).map((w) => w.id)).toEqual(['guarantees']);
   });
 });
+
+describe('names and inflection in queries', () => {
+  const queried = compileWatches([
+    { id: 'q-macron', label: 'Macron, not his wife', query: 'name:"Emmanuel Macron" OR name:Macron', exclude: ['Brigitte Macron'] },
+    { id: 'q-talks', label: 'Putin and peace talks', query: 'name:Putin NEAR/5 inflect:"peace talk"' },
+  ]);
+  const ids = (content: string) => queried.match({ title: '', summary: '', content }).map((w) => w.id);
+
+  it.each([
+    ['Эммануэль Макрон прибыл в Берлин.', ['q-macron']],
+    ['Brigitte Macron a visité Lyon.', []],
+    ['Путин отверг мирные переговоры, but peace talks with Putin went on.', ['q-talks']],
+    ['Putin spoke; much later, after the budget, the trade figures and the weather, peace talks began.', []],
+  ])('%s', (text, expected) => {
+    expect(ids(text)).toEqual(expected);
+  });
+
+  it('rejects a wildcard in name: and inflect:', () => {
+    expect(() => compileWatches([{ id: 'w', label: 'w', query: 'name:Macr*' }])).toThrow(/name: takes no wildcard/);
+  });
+});
