@@ -11,12 +11,16 @@
  * hundred times slower at 1,000 watches, ten thousand times at 10,000), which would make the
  * baseline a straw man. The price is that it misses phrases broken by a line end or a double
  * space, which the engine finds.
+ *
+ * Then the same corpus against 10,000 `names` watches and 10,000 `inflect` watches, and the cost
+ * of language detection per item.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import type { MatchInput, WatchSpec } from '../src/contracts/match.js';
+import { detectLanguage } from '../src/language/detect.js';
 import { buildAutomaton } from '../src/match/automaton.js';
 import { compileWatches } from '../src/match/compile.js';
 import { foldPhrase, foldText } from '../src/match/fold.js';
@@ -302,6 +306,58 @@ export async function run(): Promise<void> {
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb), baselineCpuMs: BASELINE_MS, alternationLimitMs: ALTERNATION_LIMIT_MS }));
   }
+  await languageRows(largest.specs.slice(0, 10_000), items, mb, gc);
+}
+
+/**
+ * The same corpus against 10,000 watches that are all `names` watches (each name expands to its
+ * spellings in other scripts and romanizations, all in the one presearcher), then all `inflect`
+ * watches; and the cost of detecting the language of an item, as normalization does for items
+ * of feeds that declare none.
+ */
+async function languageRows(specs: WatchSpec[], items: MatchInput[], mb: number, gc: () => Promise<void>): Promise<void> {
+  const asNames = specs.map((s): WatchSpec => {
+    const named = s.terms?.filter((t) => /^\p{Lu}/u.test(t)) ?? [];
+    return { id: s.id, label: s.label, names: named.length > 0 ? named : [capital(s.label.split(' ')[0])] };
+  });
+  // Pseudo-words are of no language: the watches name theirs, as a watch may (inflect: en).
+  const asInflected = specs.map((s): WatchSpec => ({ ...s, inflect: 'en' }));
+  const rows = [];
+  for (const [kind, watches] of [['names', asNames], ['inflect', asInflected]] as const) {
+    await gc();
+    const heapBefore = process.memoryUsage();
+    let matcher = compileWatches(watches as WatchSpec[]);
+    const compileMs = measure(() => (matcher = compileWatches(watches as WatchSpec[])));
+    await gc();
+    const heapAfter = process.memoryUsage();
+    let matched = 0;
+    items.slice(0, 500).forEach((item) => matcher.match(item));
+    const matchMs = measure(() => items.forEach((item) => (matched += matcher.match(item).length)));
+    if (matched === 0) throw new Error(`the corpus mentions none of the ${kind} watches`);
+    console.error(`match bench: ${kind} watches done`);
+    rows.push({
+      watchKind: kind as string,
+      watches: (watches as WatchSpec[]).length,
+      mbps: round(mb / (matchMs / 1000)),
+      compileMs: round(compileMs),
+      heapMb: round((heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6),
+      matchesPerItem: round(matched / items.length),
+    });
+  }
+  const sample = items.slice(0, 5_000);
+  const whole = sample.map((i) => `${i.title}\n${i.summary}\n${i.content}`);
+  whole.slice(0, 200).forEach((t) => detectLanguage(t));
+  const detectItemUs = round((measure(() => whole.forEach((t) => detectLanguage(t))) * 1000) / whole.length);
+  const detectTitleUs = round((measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length);
+
+  console.log('watch kind  watches  engine MB/s  compile ms  heap MB  matches/item');
+  for (const r of rows) {
+    console.log([r.watchKind.padEnd(10), String(r.watches).padStart(8), String(r.mbps).padStart(12), String(r.compileMs).padStart(11),
+      String(r.heapMb).padStart(8), String(r.matchesPerItem).padStart(13)].join(' '));
+  }
+  console.log(`language detection: ${detectItemUs} µs per item (title + summary + content), ${detectTitleUs} µs per title`);
+  for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
+  console.log(JSON.stringify({ bench: 'match', measure: 'language-detection', usPerItem: detectItemUs, usPerTitle: detectTitleUs }));
 }
 
 /** One decimal, but three significant digits for the tiny baseline figures. */

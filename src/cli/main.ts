@@ -103,6 +103,13 @@ ${CONFIG_OPTION}
   --url <url>       the address of a saved page (for its relative links and canonical URL)
   --jsonl           read page lines, write article lines`,
   },
+  names: {
+    command: async () => (await import('./names.js')).namesCommand,
+    help: `usage: mediawatch names "<name>" ["<name>"...]
+
+Lists the spellings (other scripts, usual romanizations) and case forms a watched name matches, and
+the common words of a language any of them collides with.`,
+  },
 };
 
 export const USAGE = `usage: mediawatch <command> [options]
@@ -112,6 +119,7 @@ export const USAGE = `usage: mediawatch <command> [options]
   match [file|-]                                print the watches and matches found in a text
   match --jsonl                                 back-test: {"id","title","text"} lines in, results out
   backtest [--watch id] [--since 7d]            what a watch would have matched in recent items
+  names "<name>" [...]                          the spellings and case forms a watched name matches
   alerts failed                                 list alerts that exhausted their retries
   alerts replay <alertId|--all>                 send failed alerts again
   feeds                                         health of every feed (last success, errors, next poll)

@@ -4,6 +4,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { STEMMED_LANGUAGES } from '../language/stem.js';
 import { parseDuration } from './duration.js';
 
 const ID = /^[a-z0-9_-]+$/;
@@ -52,12 +53,15 @@ const watch = z
   .strictObject({
     id,
     label: z.string().min(1).optional(),
+    names: z.array(z.string().trim().min(1, 'a name may not be empty')).optional(),
     terms: z.array(z.string().trim().min(1, 'a term may not be empty')).optional(),
+    /** Terms match their inflected forms: true (the language each is written in) or a language code. */
+    inflect: z.union([z.boolean(), z.enum(STEMMED_LANGUAGES as [string, ...string[]])]).optional(),
     exclude: z.array(z.string().trim().min(1, 'an exclude phrase may not be empty')).optional(),
     query: z.string().trim().min(1).optional(),
   })
-  .refine((w) => (w.terms?.length ?? 0) > 0 || w.query !== undefined, {
-    message: 'a watch needs "terms" (a list) or a "query"',
+  .refine((w) => (w.names?.length ?? 0) > 0 || (w.terms?.length ?? 0) > 0 || w.query !== undefined, {
+    message: 'a watch needs "terms" or "names" (a list) or a "query"',
   })
   .transform((w) => ({ ...w, label: w.label ?? w.id }));
 

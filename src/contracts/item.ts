@@ -18,7 +18,10 @@ export interface FeedItem {
   /** ISO-8601, when the feed gave a parsable date. */
   publishedAt?: string;
   author?: string;
-  /** BCP 47 language tag from the item or the feed, when known. */
+  /**
+   * BCP 47 language tag from the item or the feed; when neither declares one, the language
+   * detected from the text (ISO 639-1), if the detector is confident.
+   */
   lang?: string;
 }
 

@@ -13,8 +13,13 @@ export interface MatchInput {
 }
 
 export interface MatchHit {
-  /** The configured term (or query operand) that matched, as written in the config. */
+  /**
+   * The configured term (or query operand) that matched, as written in the config; for a name,
+   * the variant found, as the text writes it ("Макрона").
+   */
   term: string;
+  /** For a name: the name, as configured, that the variant stands for ("Macron"). */
+  name?: string;
   field: MatchField;
   /** UTF-16 offsets into that field's text, as given in MatchInput. */
   start: number;
@@ -29,11 +34,15 @@ export interface WatchMatch {
   matches: MatchHit[];
 }
 
-/** A watch as the config gives it; `terms`/`exclude` and `query` compile into the same engine. */
+/** A watch as the config gives it; `names`, `terms`/`exclude` and `query` compile into the same engine. */
 export interface WatchSpec {
   id: string;
   label: string;
+  /** People and organisations, matched in other scripts, romanizations and case forms. */
+  names?: string[];
   terms?: string[];
+  /** Terms (and query terms) match their inflected forms: true for the language each is written in, or a language code. */
+  inflect?: boolean | string;
   exclude?: string[];
   query?: string;
 }

@@ -9,6 +9,8 @@ export interface AlertItemV1 {
   title: string;
   url: string | null;
   publishedAt: string | null;
+  /** The item's language: declared by the item or its feed, else detected; null when unknown. */
+  lang: string | null;
   feed: { id: string; url: string };
 }
 

@@ -30,6 +30,7 @@ export function buildPayload(input: AlertInput): AlertPayload {
         title: item.title,
         url: item.url ?? null,
         publishedAt: item.publishedAt ?? null,
+        lang: item.lang ?? null,
         feed: { id: feed.id, url: feed.url },
       },
       watches: watches.map((w) => ({ id: w.id, label: w.label, matches: w.matches })),

@@ -7,6 +7,7 @@
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
+import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
@@ -41,6 +42,7 @@ interface Occ {
   start: number;
   end: number;
   term: string;
+  name?: string;
 }
 
 interface FieldText {
@@ -62,6 +64,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     }
     return id;
   };
+  /** For a pattern only names look for: the words a hit must be to make a watch a candidate. */
+  const patternForms: (ReadonlySet<string> | null | undefined)[] = [];
   const patternWatches: number[][] = [];
   const alwaysEvaluate: number[] = [];
 
@@ -75,7 +79,11 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       return patternOf(folded);
     });
     const terms = allTerms(root);
-    const termPatterns = terms.map((t) => patternOf(t.folded));
+    const termPatterns = terms.map((t) => {
+      const pid = patternOf(t.folded);
+      patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
+      return pid;
+    });
     const required = presearchTerms(root);
     if (required === null) alwaysEvaluate.push(w);
     for (const t of required ?? []) {
@@ -138,6 +146,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       for (let k = 0; k < raw.length; k += 3) {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
+        const forms = patternForms[pid];
+        if (forms && !forms.has(wordFrom(folded.text, raw[k + 1]))) continue;
         patternStamp[pid] = gen;
         for (let k = watchesOf.start[pid]; k < watchesOf.start[pid + 1]; k++) mark(watchesOf.items[k]);
       }
@@ -212,6 +222,13 @@ function flatLists(lists: (readonly number[] | undefined)[], count: number): Fla
   return { start, items };
 }
 
+/** The anchor forms a pattern's hits must be, merged over its terms; null when a term takes any hit. */
+function anchorFormsOf(t: TermNode, sofar: ReadonlySet<string> | null | undefined): ReadonlySet<string> | null {
+  const forms = t.flex?.anchorForms;
+  if (forms === undefined || sofar === null) return null;
+  return sofar === undefined ? forms : new Set([...sofar, ...forms]);
+}
+
 /**
  * Calls `found` for every start (overlapping ones too) where the words occur in `text` separated
  * by runs of spaces, as the automaton would see them.
@@ -234,16 +251,26 @@ function findPhrase(text: string, words: string[], found: (start: number, end: n
 }
 
 function rootOf(spec: WatchSpec): QueryNode {
-  const terms: QueryNode[] = (spec.terms ?? []).map((term) => {
+  const words = (term: string, what: string) => {
     const folded = foldPhrase(term);
     if (!/[\p{L}\p{N}]/u.test(folded)) {
-      throw new QueryError(spec.id, term, 1, 'this term has no letters or digits', 'remove it or write the words to watch for');
+      throw new QueryError(spec.id, term, 1, `this ${what} has no letters or digits`, `remove it or write the words to watch for`);
     }
-    return { kind: 'term', text: term, folded, wildcard: false, caseText: null, fields: null };
-  });
-  if (spec.query !== undefined) terms.push(parseQuery(spec.id, spec.query));
+    return folded;
+  };
+  const inflectLang = typeof spec.inflect === 'string' ? spec.inflect : undefined;
+  const terms: QueryNode[] = [];
+  for (const name of spec.names ?? []) {
+    words(name, 'name');
+    terms.push(...nameTerms(name, null));
+  }
+  for (const term of spec.terms ?? []) {
+    const folded = words(term, 'term');
+    terms.push(spec.inflect ? inflectedTerm(term, inflectLang, null) : { kind: 'term', text: term, folded, wildcard: false, caseText: null, fields: null });
+  }
+  if (spec.query !== undefined) terms.push(parseQuery(spec.id, spec.query, { inflect: spec.inflect }));
   if (terms.length === 0) {
-    throw new QueryError(spec.id, '', 1, 'the watch has neither terms nor a query', 'add terms: [...] or query: ...');
+    throw new QueryError(spec.id, '', 1, 'the watch has neither names, terms nor a query', 'add names: [...], terms: [...] or query: ...');
   }
   return terms.length === 1 ? terms[0] : { kind: 'or', children: terms };
 }
@@ -317,6 +344,13 @@ class Evaluation {
     for (const o of raw) {
       if (t.fields !== null && !t.fields.includes(TEXT_FIELDS[o.field])) continue;
       const field = this.fields[o.field]!;
+      if (t.flex !== undefined) {
+        const span = readFlex(t.flex, field.original, field.folded, o.start);
+        if (span === null || this.excluded(o.field, span[0], span[1])) continue;
+        const found = t.flex.name === undefined ? t.text : field.original.slice(originalStart(field.folded, span[0]), originalEnd(field.folded, span[1]));
+        out.push({ field: o.field, start: span[0], end: span[1], term: found, ...(t.flex.name !== undefined ? { name: t.flex.name } : {}) });
+        continue;
+      }
       let end = o.end;
       if (t.wildcard) {
         const text = field.folded.text;
@@ -400,6 +434,6 @@ class Evaluation {
     }
     const [s, e] = this.sentences(o.field).around(o.start);
     const snippet = buildSnippet(original, originalStart(folded, s), originalStart(folded, e), start, end);
-    return { term: o.term, field, start, end, snippet };
+    return { term: o.term, ...(o.name !== undefined ? { name: o.name } : {}), field, start, end, snippet };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Text folding for matching: NFKD, combining marks removed, lower-cased, typographic apostrophes
- * and hyphens unified, every kind of space (and the soft hyphen) turned into a plain space.
+ * unified, every kind of space turned into a plain space, the soft hyphen dropped, and a hyphen or
+ * dash between two letters or digits read as a space ("security-guarantees" is a phrase of two words).
  * Folding happens once per field; an offset map leads from the folded text back to the original,
  * so hits can point into the text the user gave us.
  */
@@ -32,14 +33,13 @@ export const WORD_UNIT: Uint8Array = (() => {
   return t;
 })();
 
-/** Code units that separate the words of a phrase: any whitespace, the soft hyphen, zero-width space. */
+/** Code units that separate the words of a phrase: any whitespace, the zero-width space. */
 export const SPACE_UNIT: Uint8Array = (() => {
   const t = new Uint8Array(65536);
   for (let c = 0; c < 65536; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue;
     if (SPACE.test(String.fromCharCode(c))) t[c] = 1;
   }
-  t[0xad] = 1;
   t[0x200b] = 1;
   return t;
 })();
@@ -47,8 +47,8 @@ export const SPACE_UNIT: Uint8Array = (() => {
 const SPECIAL: Record<string, string> = {
   'ß': 'ss', 'ẞ': 'ss', 'ς': 'σ',
   '\u2018': "'", '\u2019': "'", '\u201b': "'", '\u02bc': "'", '\u2032': "'", '\uff07': "'",
-  '\u2010': '-', '\u2011': '-',
-  '\u00ad': ' ', '\u200b': ' ',
+  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-',
+  '\u00ad': '', '\u200b': ' ',
 };
 
 const cache = new Map<number, string>();
@@ -71,7 +71,20 @@ function foldCodePoint(cp: number): string {
 
 /** Folds a field's text; pure ASCII takes a fast path that needs no offset map. */
 export function foldText(s: string): FoldedText {
-  if (!NON_ASCII.test(s)) return { text: s.toLowerCase(), map: null };
+  if (!NON_ASCII.test(s)) return { text: joinedBySpaces(s.toLowerCase()), map: null };
+  const folded = foldNonAscii(s);
+  folded.text = joinedBySpaces(folded.text);
+  return folded;
+}
+
+/** A hyphen between two word chars becomes a space; the length stays, so offsets hold. */
+function joinedBySpaces(s: string): string {
+  if (!s.includes('-')) return s;
+  return s.replace(HYPHEN_JOIN, ' ');
+}
+const HYPHEN_JOIN = /(?<=[\p{L}\p{N}\p{M}])-(?=[\p{L}\p{N}\p{M}])/gu;
+
+function foldNonAscii(s: string): FoldedText {
   let out = '';
   let map = new Int32Array(s.length + 16);
   let n = 0;
@@ -138,7 +151,7 @@ export function foldKeepCase(s: string): string {
     else if (cp <= 0xffff && SPACE_UNIT[cp]) out += ' ';
     else out += cp < 128 ? ch : ch.normalize('NFKD').replace(MARKS, '');
   }
-  return collapseSpaces(out);
+  return collapseSpaces(joinedBySpaces(out));
 }
 
 function collapseSpaces(s: string): string {

@@ -1,12 +1,14 @@
 /**
  * `mediawatch match --jsonl`: one item per input line, one result per output line. A line that
- * is not a valid item gets an error line naming its line number; the stream goes on.
+ * is not a valid item gets an error line naming its line number; the stream goes on. A line
+ * without a `lang` is matched with the language detected from its text.
  */
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Matcher } from '../contracts/match.js';
+import { detectLanguage } from '../language/detect.js';
 
 const line = z.object({
   id: z.union([z.string(), z.number()]),
@@ -52,7 +54,9 @@ export async function matchJsonLines(matcher: Matcher, input: Readable, output: 
       continue;
     }
     const { id, title, text, summary: itemSummary, url, feedId, lang } = item.data;
-    const matches = matcher.match({ title, summary: itemSummary, content: text, url, feedId, lang });
+    // A line without a language gets the detected one, as an item of a feed that declares none.
+    const itemLang = lang ?? detectLanguage(`${title}\n${itemSummary}\n${text}`);
+    const matches = matcher.match({ title, summary: itemSummary, content: text, url, feedId, lang: itemLang });
     if (matches.length > 0) summary.matched++;
     await write({ id, watches: matches.map((m) => m.id), matches });
   }

@@ -18,8 +18,13 @@
  * - `lang:fr` holds when the item's language is known and is fr or fr-*; an item of unknown
  *   language fails it (and so passes `-lang:fr`): a filter should not let through what it cannot check.
  * - `case:NATO` is case-sensitive but still ignores accents and width.
+ * - `name:"Emmanuel Macron"` matches the name as a `names:` entry does: its spellings in other
+ *   scripts and romanizations, its case forms, only capitalised.
+ * - `inflect:"security guarantee"` matches the term's inflected forms in the language it is
+ *   written in; on a watch with `inflect`, every plain term does.
  */
 import { foldKeepCase, foldPhrase, isWordUnit } from './fold.js';
+import { inflectedTerm, nameTerms, type FlexTerm } from './flex.js';
 import { QueryError } from './query-error.js';
 
 export type TextField = 'title' | 'summary' | 'content';
@@ -36,6 +41,13 @@ export interface TermNode {
   caseText: string | null;
   /** null: any text field. */
   fields: TextField[] | null;
+  /** For names and inflected terms: how a presearch hit on `folded` (a prefix) is read. */
+  flex?: FlexTerm;
+}
+
+/** How a watch wants its plain terms read: `inflect` true (language of each term) or a language code. */
+export interface QueryOptions {
+  inflect?: boolean | string;
 }
 
 export type QueryNode =
@@ -54,13 +66,14 @@ type Token =
   | { type: 'near'; col: number; text: string; distance: number; ordered: boolean }
   | { type: 'field'; col: number; text: string; name: FieldName };
 
-type FieldName = TextField | 'url' | 'feed' | 'lang' | 'case';
-const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'url', 'feed', 'lang', 'case']);
+type FieldName = TextField | 'url' | 'feed' | 'lang' | 'case' | 'name' | 'inflect';
+const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'url', 'feed', 'lang', 'case', 'name', 'inflect']);
 const NEAR = /^(O?)NEAR\/(\d+)$/;
 const OPEN_QUOTES = '"\u201c\u201e';
 const CLOSE_QUOTES = '"\u201d\u201c';
 
-export function parseQuery(watchId: string, query: string): QueryNode {
+export function parseQuery(watchId: string, query: string, options: QueryOptions = {}): QueryNode {
+  const inflectLang = typeof options.inflect === 'string' ? options.inflect : undefined;
   const fail = (col: number, message: string, hint: string): never => {
     throw new QueryError(watchId, query, col, message, hint);
   };
@@ -143,6 +156,13 @@ export function parseQuery(watchId: string, query: string): QueryNode {
           return fail(v.col, `${t.name}: needs a word or a "phrase" right after it`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
         }
         if (t.name === 'case') return term(v, scope, true);
+        if (t.name === 'name' || t.name === 'inflect') {
+          const plain = term(v, scope, false);
+          if (plain.wildcard) fail(v.col, `${t.name}: takes no wildcard`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
+          if (t.name === 'inflect') return inflectedTerm(v.text, inflectLang, scope);
+          const variants = nameTerms(v.text, scope);
+          return variants.length === 1 ? variants[0] : { kind: 'or', children: variants };
+        }
         if (t.name === 'url') {
           const folded = foldPhrase(v.text);
           if (folded === '') fail(v.col, 'url: needs some text', 'write e.g. url:reuters.com');
@@ -179,6 +199,7 @@ export function parseQuery(watchId: string, query: string): QueryNode {
         fail(t.col, 'a wildcard needs at least 3 letters right before the *', 'write e.g. guarantee* rather than gu*');
       }
     }
+    if (options.inflect && !wildcard && !caseSensitive) return inflectedTerm(t.text, inflectLang, scope);
     return { kind: 'term', text: t.text.trim(), folded, wildcard, caseText: caseSensitive ? foldKeepCase(bare) : null, fields: scope };
   }
 
@@ -192,6 +213,7 @@ export function parseQuery(watchId: string, query: string): QueryNode {
 
 const FIELD_EXAMPLE: Record<FieldName, string> = {
   title: 'Macron', summary: 'Macron', content: 'Macron', url: 'reuters.com', feed: 'my-feed', lang: 'fr', case: 'NATO',
+  name: '"Emmanuel Macron"', inflect: '"security guarantee"',
 };
 
 function isProximityOperand(n: QueryNode): boolean {

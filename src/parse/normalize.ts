@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FeedFormat, FeedItem, ParsedFeed } from '../contracts/item.js';
+import { detectLanguage } from '../language/detect.js';
 import { collapse, htmlToText } from './text.js';
 import type { WireFeed, WireItem } from './xml.js';
 
@@ -86,7 +87,8 @@ export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | u
   const published = isoDate(w.isoDate) ?? isoDate(w.pubDate) ?? isoDate(w.date);
   if (published) item.publishedAt = published;
   if (author) item.author = author;
-  const itemLang = lang(w.language) ?? feedLang;
+  // A language the item or its feed declares wins; most feeds declare none, so it is detected.
+  const itemLang = lang(w.language) ?? feedLang ?? detectLanguage(summary === content ? `${title}\n${content}` : `${title}\n${summary}\n${content}`);
   if (itemLang) item.lang = itemLang;
   item.key = itemKey(item);
   return item;

@@ -19,7 +19,7 @@ describe('webhook bodies', () => {
       timestamp: '2026-11-28T09:00:00.000Z',
       data: {
         alertId: 'msg_1', storyId: 'st_1',
-        item: { id: 'g:1', title: 'Macron <and> NATO', url: 'https://news.example.com/a', publishedAt: '2026-11-28T08:00:00.000Z', feed: { id: 'world', url: 'https://news.example.com/world.rss' } },
+        item: { id: 'g:1', title: 'Macron <and> NATO', url: 'https://news.example.com/a', publishedAt: '2026-11-28T08:00:00.000Z', lang: null, feed: { id: 'world', url: 'https://news.example.com/world.rss' } },
         watches: [{ id: 'macron', label: 'Emmanuel Macron', matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» <and> NATO' }] }],
       },
     });

@@ -32,7 +32,22 @@ describe('folding text for matching', () => {
 
   it('joins the words of a phrase with single spaces whatever separated them', () => {
     expect(foldPhrase('  Security \n\t guarantees\u00a0now ')).toBe('security guarantees now');
-    expect(foldPhrase('security\u00adguarantees')).toBe('security guarantees');
+  });
+
+  it('drops a soft hyphen inside a word', () => {
+    expect(foldText('Ma\u00adcron').text).toBe('macron');
+    expect(foldPhrase('Ma\u00adcron')).toBe('macron');
+  });
+
+  it.each(['security-guarantees', 'security\u2010guarantees', 'security\u2011guarantees', 'security\u2012guarantees', 'security\u2013guarantees'])(
+    'reads the hyphen or dash of %j as a space between words',
+    (text) => {
+      expect(foldText(text).text).toBe('security guarantees');
+    },
+  );
+
+  it('keeps a hyphen that does not join two words', () => {
+    expect(foldText('-19 and well- known').text).toBe('-19 and well- known');
   });
 
   it('keeps case but drops accents for case-sensitive terms', () => {

@@ -1,0 +1,120 @@
+/**
+ * Terms that match more than one spelling: names (every variant of src/language/names, each word
+ * in its case forms, capitalised) and inflected terms (every word with the stem of the term's
+ * word, in the term's language). The presearcher looks for one word's folded prefix, shared by all
+ * its forms; an occurrence is then read word by word, in order and adjacent, as a phrase is.
+ */
+import { expandName } from '../language/names.js';
+import { termLanguage } from '../language/detect.js';
+import { stemmerFor, type Stemmer } from '../language/stem.js';
+import { foldPhrase, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
+import type { TermNode, TextField } from './query.js';
+
+export interface FlexWord {
+  /** A word of the text, folded and as written (soft hyphens and all), belongs to the term. */
+  accepts(folded: string, written: string): boolean;
+}
+
+export interface FlexTerm {
+  words: FlexWord[];
+  /** The word the presearcher looks for. */
+  anchor: number;
+  /** For a name: the name, as configured, the variant stands for. */
+  name?: string;
+  /** For a name: the folded forms of the anchor word, so a presearch hit inside another word is let go at once. */
+  anchorForms?: ReadonlySet<string>;
+}
+
+const MIN_ANCHOR = 3;
+const UPPER_START = /^[\p{Lu}\p{Lt}]/u;
+
+/**
+ * A name as terms, ORed by the caller: one per prefix the presearcher looks for. Each word of each
+ * term accepts the forms of that word in every variant (all variants spell a name word by word), so
+ * a text that mixes two romanizations ("Wolodymyr Zelensky") still names the person.
+ */
+export function nameTerms(name: string, fields: TextField[] | null): TermNode[] {
+  const variants = expandName(name);
+  const folded = variants.map((v) => v.words.map((w) => [...new Set(w.forms.map(foldPhrase))]));
+  const forms = variants[0].words.map((_, i) => new Set(folded.flatMap((f) => f[i])));
+  const words: FlexWord[] = variants[0].words.map((w, i) => ({
+    accepts: (f, written) => forms[i].has(f) && (!w.capital || UPPER_START.test(written)),
+  }));
+  // The anchor is the word with the longest prefix shared by its forms, as the name is written.
+  const anchor = longest(folded[0].map(commonPrefix));
+  const prefixes = [...new Set(folded.map((f) => commonPrefix(f[anchor])))];
+  const flex: FlexTerm = { words, anchor, name, anchorForms: forms[anchor] };
+  return prefixes.map((prefix, k) => flexTerm(k === 0 ? name.trim() : variants.find((_, j) => commonPrefix(folded[j][anchor]) === prefix)!.spelling, prefix, flex, fields));
+}
+
+/** A term that matches its inflected forms, in `lang` or the language it is written in. */
+export function inflectedTerm(text: string, lang: string | undefined, fields: TextField[] | null): TermNode {
+  const language = lang ?? termLanguage(text);
+  const stem: Stemmer = stemmerFor(language) ?? ((w) => w);
+  const lower = foldPhrase(text) === '' ? [] : text.trim().toLowerCase().split(/[\s\-\u2010-\u2013]+/u).filter((w) => w !== '');
+  const stems = lower.map((w) => stem(w));
+  const words: FlexWord[] = stems.map((s) => ({ accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s }));
+  const prefixes = lower.map((w, i) => {
+    const prefix = commonPrefix([foldPhrase(w), foldPhrase(stems[i])]);
+    return prefix.length >= MIN_ANCHOR ? prefix : foldPhrase(w);
+  });
+  const anchor = longest(prefixes);
+  return flexTerm(text.trim(), prefixes[anchor], { words, anchor }, fields);
+}
+
+function flexTerm(text: string, anchorPrefix: string, flex: FlexTerm, fields: TextField[] | null): TermNode {
+  return { kind: 'term', text, folded: anchorPrefix, wildcard: false, caseText: null, fields, flex };
+}
+
+/**
+ * The occurrence of `flex` whose anchor word starts at folded position `at`, as [start, end) in
+ * folded coordinates, or null when the words around it do not make the term.
+ */
+export function readFlex(flex: FlexTerm, original: string, folded: FoldedText, at: number): [number, number] | null {
+  const text = folded.text;
+  const accepts = (k: number, start: number, end: number) =>
+    start < end && flex.words[k].accepts(text.slice(start, end), original.slice(originalStart(folded, start), originalEnd(folded, end)));
+  let end = at;
+  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
+  if (!accepts(flex.anchor, at, end)) return null;
+  let first = at;
+  for (let k = flex.anchor - 1; k >= 0; k--) {
+    let e = first;
+    if (e === 0 || !SPACE_UNIT[text.charCodeAt(e - 1)]) return null;
+    while (e > 0 && SPACE_UNIT[text.charCodeAt(e - 1)]) e--;
+    let s = e;
+    while (s > 0 && WORD_UNIT[text.charCodeAt(s - 1)] === 1) s--;
+    if (!accepts(k, s, e)) return null;
+    first = s;
+  }
+  let last = end;
+  for (let k = flex.anchor + 1; k < flex.words.length; k++) {
+    let s = last;
+    if (s >= text.length || !SPACE_UNIT[text.charCodeAt(s)]) return null;
+    while (s < text.length && SPACE_UNIT[text.charCodeAt(s)]) s++;
+    let e = s;
+    while (e < text.length && WORD_UNIT[text.charCodeAt(e)] === 1) e++;
+    if (!accepts(k, s, e)) return null;
+    last = e;
+  }
+  return [first, last];
+}
+
+/** The word of `text` that starts at `start`. */
+export function wordFrom(text: string, start: number): string {
+  let end = start;
+  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
+  return text.slice(start, end);
+}
+
+function commonPrefix(words: string[]): string {
+  let prefix = words[0] ?? '';
+  for (const w of words) while (!w.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+function longest(prefixes: string[]): number {
+  let best = 0;
+  prefixes.forEach((p, i) => (p.length > prefixes[best].length ? (best = i) : undefined));
+  return best;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { compileWatches } from '../../../src/match/index.js';
+
+const matcher = compileWatches([
+  { id: 'macron', label: 'Emmanuel Macron', names: ['Emmanuel Macron', 'Macron'] },
+  { id: 'putin', label: 'Vladimir Putin', names: ['Putin'] },
+  { id: 'zelensky', label: 'Volodymyr Zelensky', names: ['Volodymyr Zelensky', 'Zelensky'] },
+  { id: 'nato', label: 'NATO', names: ['NATO'] },
+  { id: 'guarantees', label: 'security guarantees', terms: ['security guarantee'], inflect: true },
+]);
+
+const hits = (content: string) => matcher.match({ title: '', summary: '', content });
+
+describe('names', () => {
+  it.each([
+    ['Встреча с Макроном прошла в Париже.', 'macron', 'Макроном'],
+    ['Зустріч Путіна і Макрона.', 'putin', 'Путіна'],
+    ['Kanzler trifft Selenskyj in Kyjiw.', 'zelensky', 'Selenskyj'],
+    ['Spotkanie z Zełenskim w Warszawie.', 'zelensky', 'Zełenskim'],
+    ['Η ΝΑΤΟ και ο Μακρόν.', 'nato', 'ΝΑΤΟ'],
+    ['Macrons Rede in Berlin.', 'macron', 'Macrons'],
+    ['Ma\u00adcron spoke.', 'macron', 'Ma\u00adcron'],
+  ])('%s finds %s as %s', (text, id, term) => {
+    const m = hits(text).find((w) => w.id === id);
+    expect(m?.matches.map((h) => h.term)).toContain(term);
+  });
+
+  it('says which name a variant stands for', () => {
+    const m = hits('Путина спросили о переговорах.').find((w) => w.id === 'putin')!;
+    expect(m.matches[0]).toMatchObject({ term: 'Путина', name: 'Putin' });
+  });
+
+  it.each(['путина в разгаре', 'il bambino è nato ieri', 'a macron over the vowel'])('ignores the lower-case word in %s', (text) => {
+    expect(hits(text)).toEqual([]);
+  });
+});
+
+describe('inflect', () => {
+  it.each(['new security guarantees for Kyiv', 'security-guarantees', 'security\u2010guarantees'])('%s', (text) => {
+    expect(hits(text).map((w) => w.id)).toEqual(['guarantees']);
+  });
+});
+
+describe('names and inflection in queries', () => {
+  const queried = compileWatches([
+    { id: 'q-macron', label: 'Macron, not his wife', query: 'name:"Emmanuel Macron" OR name:Macron', exclude: ['Brigitte Macron'] },
+    { id: 'q-talks', label: 'Putin and peace talks', query: 'name:Putin NEAR/5 inflect:"peace talk"' },
+  ]);
+  const ids = (content: string) => queried.match({ title: '', summary: '', content }).map((w) => w.id);
+
+  it.each([
+    ['Эммануэль Макрон прибыл в Берлин.', ['q-macron']],
+    ['Brigitte Macron a visité Lyon.', []],
+    ['Путин отверг мирные переговоры, but peace talks with Putin went on.', ['q-talks']],
+    ['Putin spoke; much later, after the budget, the trade figures and the weather, peace talks began.', []],
+  ])('%s', (text, expected) => {
+    expect(ids(text)).toEqual(expected);
+  });
+
+  it('rejects a wildcard in name: and inflect:', () => {
+    expect(() => compileWatches([{ id: 'w', label: 'w', query: 'name:Macr*' }])).toThrow(/name: takes no wildcard/);
+  });
+});
