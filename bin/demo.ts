@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../src/adapters/logger.js';
+import type { AlertPayload } from '../src/contracts/webhook.js';
 import { verify } from '../src/deliver/sign.js';
 import { ROLES } from '../src/service/roles.js';
 import { runService } from '../src/service/runtime.js';
@@ -41,8 +42,8 @@ const receiver = http.createServer((req, res) => {
     const body = Buffer.concat(chunks).toString('utf8');
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     const ok = verify(secret, headers, body, Math.floor(Date.now() / 1000));
-    const { data } = JSON.parse(body);
-    const watches = data.watches.map((w: { id: string; matches: { snippet: string }[] }) => `${w.id} — ${w.matches[0]?.snippet ?? ''}`);
+    const { data } = JSON.parse(body) as { data: AlertPayload['data'] };
+    const watches = data.watches.map((w) => `${w.id} — ${w.matches[0]?.snippet ?? ''}`);
     process.stdout.write(`\n[receiver] ${ok ? 'signature OK' : 'SIGNATURE INVALID'}  ${headers['webhook-id']}\n  ${data.item.title}\n  ${data.item.url}\n  ${watches.join('\n  ')}\n`);
     res.writeHead(ok ? 204 : 401).end();
   });
@@ -92,5 +93,5 @@ const stop = async () => {
   receiver.close();
   process.exit(0);
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -66,7 +66,7 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
     });
   };
   const stopAll = async () => {
-    await Promise.all(tasks.map((t) => t.destroy()));
+    await Promise.all(tasks.map(async (t) => t.destroy()));
     tasks = [];
   };
   build();

@@ -5,7 +5,7 @@ const MAX_CHARS = 240;
 const SIDE_CHARS = 100;
 const SPACES = /\s+/g;
 /** Whitespace other than lone plain spaces: only then does the snippet need its spaces collapsed. */
-const UNTIDY_SPACE = /[^\S ]|  /;
+const UNTIDY_SPACE = /[^\S ]| {2}/;
 const INVISIBLE = /[\u00ad\u200b]/g;
 
 /** All offsets are UTF-16 indexes into `original`; [sentStart, sentEnd) must contain the hit. */

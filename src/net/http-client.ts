@@ -176,13 +176,12 @@ function policyLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
-      const list = addresses as dns.LookupAddress[];
-      for (const a of list) {
+      for (const a of addresses) {
         const checked = policy.check(hostname, a.address);
-        if (!checked.ok) return callback(new BlockedLookup(checked.error) as NodeJS.ErrnoException, '', 0);
+        if (!checked.ok) return callback(new BlockedLookup(checked.error), '', 0);
       }
-      if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
-      else callback(null, list[0].address, list[0].family);
+      if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0].address, addresses[0].family);
     });
   };
 }
@@ -203,7 +202,7 @@ function classify(err: unknown, url: string): MediawatchError {
 }
 
 function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(raw)) {
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
@@ -237,7 +236,6 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
     const lib = secure ? https : http;
     let settled = false;
     let responded = false;
-    let connectTimer: NodeJS.Timeout | undefined;
     const streams: Readable[] = [];
 
     /** `complete`: the response was read to its end, so a kept-alive socket can serve the next request. */
@@ -268,7 +266,7 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
       ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
     });
     const totalTimer = setTimeout(() => finish(fail(timeoutError(url.href, totalBudgetMs))), req.totalTimeoutMs);
-    connectTimer = setTimeout(() => finish(fail(timeoutError(url.href, req.connectTimeoutMs, 'connect'))), req.connectTimeoutMs);
+    const connectTimer = setTimeout(() => finish(fail(timeoutError(url.href, req.connectTimeoutMs, 'connect'))), req.connectTimeoutMs);
     if (req.signal?.aborted) return onAbort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -19,7 +19,7 @@ import Parser from 'rss-parser';
 import rssUtils from 'rss-parser/lib/utils.js';
 import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
 
-(rssUtils as { getSnippet: (s: string) => string }).getSnippet = () => '';
+rssUtils.getSnippet = () => '';
 
 /** What rss-parser hands back, as far as we read it; every field may be missing or oddly shaped. */
 export interface WireItem {
