@@ -6,12 +6,8 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
 import { loadConfigFile } from '../config/load.js';
-import { configSchema } from '../config/schema.js';
 import { checkFeed, importOpml, listFeedHealth } from '../fetch/index.js';
-import { createAddressPolicy } from '../net/address-policy.js';
-import { createHttpClient } from '../net/http-client.js';
-import { USER_AGENT } from '../net/user-agent.js';
-import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
+import { CONFIG_OPTION, configPathOf, connectOperator, operatorHttp } from './connect.js';
 
 export async function feedsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: CONFIG_OPTION });
@@ -40,10 +36,7 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
 }
 
 async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
-  // The config's network rules apply when there is a config; without one, the safe defaults.
-  const config = fs.existsSync(configPath) ? loadConfigFile(configPath, env).config : configSchema.parse({ watches: [{ id: 'none', terms: ['none'] }] });
-  const { network } = config;
-  const http = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] }), userAgent: config.fetch.userAgent ?? USER_AGENT });
+  const { http, config } = operatorHttp(configPath, env);
   const report = await checkFeed(url, { http, config: config.fetch, clock: Date.now });
   if (!report.ok) {
     console.error(`${url}: ${report.error.code}: ${report.error.message}`);

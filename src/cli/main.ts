@@ -90,6 +90,19 @@ The outlets that carried one story, and when.
 
 ${CONFIG_OPTION}`,
   },
+  extract: {
+    command: async () => (await import('./extract.js')).extractCommand,
+    help: `usage: mediawatch extract <url|file.html> [--url U] [--config <path>]
+       mediawatch extract --jsonl
+
+Prints the title, metadata and article text mediawatch reads in a page (a URL, fetched through the
+feed client and its address policy, or a saved file). With --jsonl, {"id","url","html"} lines in,
+one article line out each.
+
+${CONFIG_OPTION}
+  --url <url>       the address a saved page came from (for its links and canonical URL)
+  --jsonl           read JSON lines, write one JSON result per line`,
+  },
 };
 
 export const USAGE = `usage: mediawatch <command> [options]
@@ -105,6 +118,8 @@ export const USAGE = `usage: mediawatch <command> [options]
   feeds check <url>                             fetch a feed once and report what mediawatch sees
   feeds import <file.opml>                      add an OPML subscription list to the config
   stories show <storyId>                        the outlets and times of one story
+  extract <url|file.html> [--url U]             the title, metadata and article text mediawatch reads in a page
+  extract --jsonl                               {"id","url","html"} lines in, article lines out
 
 Every command takes --config <path>; \`mediawatch <command> --help\` tells more; --version prints the version.
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;

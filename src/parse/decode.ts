@@ -89,7 +89,7 @@ function classifyMime(mime: string | undefined): MimeClass {
   return 'other';
 }
 
-function fromBom(b: Buffer): { encoding: string; length: number } | undefined {
+export function fromBom(b: Buffer): { encoding: string; length: number } | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
   if (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff) return { encoding: 'utf-32be', length: 4 };
   if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00) return { encoding: 'utf-32le', length: 4 };
@@ -170,7 +170,16 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
         ? ['us-ascii']
         : [bom?.encoding, layout, prolog];
   const fallbacks = [bom?.encoding, layout, prolog, 'utf-8'];
+  return decodeFirstFitting(body, [...announced, ...fallbacks]);
+}
 
+/**
+ * Decodes with the first candidate encoding that fits the bytes without loss; failing all, under
+ * the BOM's encoding, chardet's guess, and finally windows-1252. Shared by feeds and HTML pages,
+ * which differ only in the candidates and their order.
+ */
+export function decodeFirstFitting(body: Buffer, candidates: (string | undefined)[]): Decoded {
+  const bom = fromBom(body);
   const tried = new Set<string>();
   const attempt = (name: string | undefined): Decoded | undefined => {
     if (name === undefined || tried.has(name)) return undefined;
@@ -178,7 +187,7 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
     const text = tryDecode(body, name);
     return text === undefined ? undefined : { text: text.replace(/^\uFEFF/, ''), encoding: name };
   };
-  for (const name of [...announced, ...fallbacks]) {
+  for (const name of candidates) {
     const decoded = attempt(name);
     if (decoded) return decoded;
   }
