@@ -20,6 +20,10 @@ export interface FeedItem {
   author?: string;
   /** BCP 47 language tag from the item or the feed, when known. */
   lang?: string;
+  /** The text of the item's page, when mediawatch read it (fullText). */
+  article?: string;
+  /** The page's canonical URL, when it names one: what stories are joined by. */
+  canonicalUrl?: string;
 }
 
 /**
