@@ -29,7 +29,7 @@ export function createArticles({ redis, http, limiter, config, clock }: Articles
   const prefix = config().redisPrefix;
   const robots = createRobotsStore({
     redis, prefix, http, now: clock,
-    timeoutMs: config().fullText.timeout,
+    timeoutMs: () => config().fullText.timeout,
     acquire: (host) => limiter.acquire(host),
   });
   const { fetch } = config();

@@ -36,7 +36,8 @@ export interface RobotsStoreOptions {
   redis: Redis;
   prefix: string;
   http: HttpClient;
-  timeoutMs: number;
+  /** The page timeout (fullText.timeout), read on each request. */
+  timeoutMs(): number;
   /** Takes a slot of the host's politeness limiter for the robots.txt request. */
   acquire(host: string): Promise<() => void>;
   now(): number;
@@ -48,7 +49,8 @@ type Cached = { kind: 'rules'; text: string } | { kind: 'allow-all' } | { kind: 
 export const robotsKey = (prefix: string, origin: string) => `${prefix}:robots:${origin}`;
 
 export function createRobotsStore(opts: RobotsStoreOptions): RobotsStore {
-  const memo = new Map<string, { at: number; verdictOf: (url: string) => RobotsVerdict }>();
+  // Per origin, the rules being read or read lately: pages read side by side ask for robots.txt once.
+  const memo = new Map<string, { at: number; verdictOf: Promise<(url: string) => RobotsVerdict> }>();
 
   async function load(origin: string): Promise<Cached> {
     const key = robotsKey(opts.prefix, origin);
@@ -64,8 +66,8 @@ export function createRobotsStore(opts: RobotsStoreOptions): RobotsStore {
     try {
       const r = await opts.http.request(`${origin}/robots.txt`, {
         headers: { accept: 'text/plain' },
-        connectTimeoutMs: opts.timeoutMs,
-        totalTimeoutMs: opts.timeoutMs,
+        connectTimeoutMs: opts.timeoutMs(),
+        totalTimeoutMs: opts.timeoutMs(),
         maxBytes: ROBOTS_MAX_BYTES,
         maxRedirects: 5,
       });
@@ -89,11 +91,15 @@ export function createRobotsStore(opts: RobotsStoreOptions): RobotsStore {
   return {
     async check(url) {
       const { origin } = new URL(url);
-      const hit = memo.get(origin);
-      if (hit && opts.now() - hit.at < MEMO_MS) return hit.verdictOf(url);
-      const verdictOf = judge(origin, await load(origin));
-      memo.set(origin, { at: opts.now(), verdictOf });
-      return verdictOf(url);
+      let entry = memo.get(origin);
+      if (!entry || opts.now() - entry.at >= MEMO_MS) {
+        entry = { at: opts.now(), verdictOf: load(origin).then((cached) => judge(origin, cached)) };
+        memo.set(origin, entry);
+        // A failed read (Redis down) is not remembered: the next page asks again.
+        const failed = entry;
+        entry.verdictOf.catch(() => memo.get(origin) === failed && memo.delete(origin));
+      }
+      return (await entry.verdictOf)(url);
     },
   };
 }
