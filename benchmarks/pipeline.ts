@@ -56,12 +56,20 @@ const names = Array.from({ length: WATCHES }, (_, i) => {
 interface Item { url: string; xml: string }
 
 /** One RSS item; distinct enough from every other that no two join one story. */
-function makeItem(feed: string, n: number, mention: string | undefined): Item {
+function makeItem(feed: string, n: number, mention: string | undefined, base = 'https://bench.example.com'): Item {
   const r = prng(n * 7_919 + feed.length * 104_729 + [...feed].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
   const text = Array.from({ length: 60 }, () => `${word(r)}${Math.floor(r() * 1e6)}`).join(' ');
-  const url = `https://bench.example.com/${feed}/${n}`;
+  const url = `${base}/${feed}/${n}`;
   const title = `${mention ?? 'Local'} ${word(r)} ${Math.floor(r() * 1e9)}`;
   return { url, xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>` };
+}
+
+/** The article page behind an item's link: its text three times over, in page markup around it. */
+function makePage(item: Item): string {
+  const text = /<description>([^<]*)<\/description>/.exec(item.xml)?.[1] ?? '';
+  const title = /<title>([^<]*)<\/title>/.exec(item.xml)?.[1] ?? '';
+  const paragraphs = [text, text.split(' ').reverse().join(' '), text].map((p) => `<p>${p}</p>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header><nav><a href="/">Home</a></nav></header><main><article><h1>${title}</h1>\n${paragraphs}</article></main><footer>© bench</footer></body></html>`;
 }
 
 const rss = (items: Item[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>b</title><link>https://bench.example.com</link><description>b</description>${items.map((i) => i.xml).join('')}</channel></rss>`;
@@ -90,7 +98,8 @@ async function startRedisServer(): Promise<TestRedis & { redis: Redis }> {
 /** Polls often: waits here end timed phases, so a coarse poll would add to the measured time. */
 const waitUntil = (fn: () => Promise<boolean>, ms: number, what: string) => waitFor(fn, ms, what, 20);
 
-function writeConfig(feedUrls: string[], hookUrl: string): string {
+/** `fullText` is the mode every feed gets: `never` except in the run that reads article pages. */
+function writeConfig(feedUrls: string[], hookUrl: string, fullText: 'never' | 'always' = 'never'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-config-'));
   const file = path.join(dir, 'mediawatch.yaml');
   fs.writeFileSync(file, `
@@ -102,6 +111,8 @@ network:
 fetch:
   perHostConcurrency: 64
   perHostGap: 0
+fullText:
+  mode: ${fullText}
 feeds:
 ${feedUrls.map((u, i) => `  - id: f${i}\n    url: ${u}`).join('\n')}
 watches:
@@ -274,23 +285,32 @@ function percentile(sorted: number[], p: number): number {
 /**
  * STEADY_RATE new items a second, every one alerted, from `feeds` feeds polled every second: with
  * many feeds the scheduler spreads their polls over the second, so items arrive steadily; with one
- * feed they arrive as one burst a second, which the last of them waits behind.
+ * feed they arrive as one burst a second, which the last of them waits behind. With `pages`, every
+ * item links to a loopback article page that is read before matching (fullText: always).
  */
-async function latency(workers: number, feeds: number): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
+async function latency(workers: number, feeds: number, pages = false): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
   const rs = await startRedisServer();
   const fetchedAt = new Map<string, number>();
   const latencies: number[] = [];
   const perFeed = STEADY_RATE / feeds;
   let start = 0;
   const published: Item[][] = Array.from({ length: feeds }, () => []);
+  const pageOf = new Map<string, string>();
   const feedServer = await listen((req, res) => {
+    const page = pageOf.get(req.url ?? '');
+    if (page !== undefined) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    if (req.url === '/robots.txt') return void res.writeHead(404).end();
     const now = performance.now();
     start ||= now;
     const f = Number(/^\/s(\d+)\.xml$/.exec(req.url ?? '')?.[1]);
     const all = published[f];
     if (!all) return void res.writeHead(404).end();
     const due = Math.min(perFeed * STEADY_SECONDS, Math.floor(((now - start) / 1000) * perFeed));
-    while (all.length < due) all.push(makeItem(`steady${f}`, all.length, names[(all.length * feeds + f) % WATCHES]));
+    while (all.length < due) {
+      const item = makeItem(`steady${f}`, all.length, names[(all.length * feeds + f) % WATCHES], pages ? `${feedServer.url}/p` : undefined);
+      if (pages) pageOf.set(new URL(item.url).pathname, makePage(item));
+      all.push(item);
+    }
     const window = all.slice(-perFeed * 2);
     for (const i of window) if (!fetchedAt.has(i.url)) fetchedAt.set(i.url, now);
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(window));
@@ -304,10 +324,11 @@ async function latency(workers: number, feeds: number): Promise<{ p50Ms: number;
       res.writeHead(204).end();
     });
   });
-  const config = writeConfig(published.map((_, f) => `${feedServer.url}/s${f}.xml`), `${receiver.url}/hook`);
-  const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
+  const config = writeConfig(published.map((_, f) => `${feedServer.url}/s${f}.xml`), `${receiver.url}/hook`, pages ? 'always' : 'never');
+  const procs = Array.from({ length: workers }, () => service(config, rs.url, pages ? 'fetch,article,match,deliver' : 'fetch,match,deliver'));
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
+    if (pages) await workersReady(rs.redis, QUEUES.article, workers);
     procs.push(service(config, rs.url, 'scheduler'));
     await waitUntil(async () => latencies.length >= STEADY_RATE * STEADY_SECONDS - STEADY_RATE, (STEADY_SECONDS + 30) * 1000, 'steady deliveries');
     const sorted = latencies.slice(STEADY_RATE).sort((a, b) => a - b); // the first second warms up
@@ -364,6 +385,7 @@ export async function run(): Promise<void> {
   }
   const lat = await latency(1, STEADY_FEEDS);
   const burst = await latency(1, 1);
+  const withPages = await latency(1, STEADY_FEEDS, true);
   const mem = await bytesPerAlert();
 
   console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`);
@@ -375,6 +397,7 @@ export async function run(): Promise<void> {
   console.log(`fetch→delivery at ${STEADY_RATE} items/s, 1 worker process, every item alerted:`);
   console.log(`  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
   console.log(`  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`);
+  console.log(`  ${STEADY_FEEDS} feeds, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`);
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'pipeline', ...r }));
@@ -382,6 +405,8 @@ export async function run(): Promise<void> {
   for (const [feeds, l] of [[STEADY_FEEDS, lat], [1, burst]] as const) {
     console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds, p50Ms: Number(l.p50Ms.toFixed(1)), p99Ms: Number(l.p99Ms.toFixed(1)), samples: l.samples }));
   }
+  const pagesLine = { bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds: STEADY_FEEDS, fullText: 'always' };
+  console.log(JSON.stringify({ ...pagesLine, p50Ms: Number(withPages.p50Ms.toFixed(1)), p99Ms: Number(withPages.p99Ms.toFixed(1)), samples: withPages.samples }));
   console.log(JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }));
 }
 

@@ -19,20 +19,29 @@ import { roleStarters } from '../workers/index.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const feedDir = path.join(root, 'demo', 'feeds');
+const articleDir = path.join(root, 'demo', 'articles');
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+// Feeds, and the article pages their teasers link to ({{base}} in a feed is this server's address).
 const feeds = http.createServer((req, res) => {
-  const file = path.join(feedDir, path.basename(req.url ?? ''));
+  const url = req.url ?? '';
+  if (url.startsWith('/articles/')) return void servePage(path.join(articleDir, path.basename(url)), res);
+  const file = path.join(feedDir, path.basename(url));
   if (!fs.existsSync(file)) return void res.writeHead(404).end();
-  const body = fs.readFileSync(file);
+  const body = fs.readFileSync(file, 'utf8').replaceAll('{{base}}', feedBase);
   const etag = `"${crypto.createHash('sha1').update(body).digest('hex')}"`;
   if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
   res.writeHead(200, { 'content-type': file.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml', etag }).end(body);
 });
+
+function servePage(file: string, res: http.ServerResponse): void {
+  if (!fs.existsSync(file)) return void res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fs.readFileSync(file));
+}
 
 const secret = `whsec_${crypto.randomBytes(32).toString('base64')}`;
 const receiver = http.createServer((req, res) => {
@@ -43,7 +52,7 @@ const receiver = http.createServer((req, res) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     const ok = verify(secret, headers, body, Math.floor(Date.now() / 1000));
     const { data } = JSON.parse(body) as { data: AlertPayload['data'] };
-    const watches = data.watches.map((w) => `${w.id} — ${w.matches[0]?.snippet ?? ''}`);
+    const watches = data.watches.map((w) => `${w.id} (${w.matches[0]?.field}) — ${w.matches[0]?.snippet ?? ''}`);
     process.stdout.write(`\n[receiver] ${ok ? 'signature OK' : 'SIGNATURE INVALID'}  ${headers['webhook-id']}\n  ${data.item.title}\n  ${data.item.url}\n  ${watches.join('\n  ')}\n`);
     res.writeHead(ok ? 204 : 401).end();
   });
@@ -64,6 +73,7 @@ feeds:
     url: ${feedBase}/world.rss
   - id: europe
     url: ${feedBase}/europe.atom
+    fullText: never   # its items are all there is; the world feed's teaser has its page read
 watches:
   - id: macron
     label: Emmanuel Macron

@@ -1,5 +1,6 @@
 /** The starter of each role, for the entrypoints to hand to the composition root. */
 import type { RoleStarters } from '../src/service/roles.js';
+import { startArticleWorker } from './article.js';
 import { startDeliverWorker } from './deliver.js';
 import { startFetchWorker } from './fetch.js';
 import { startMatchWorker } from './match.js';
@@ -7,6 +8,7 @@ import { startScheduler } from './scheduler.js';
 
 export const roleStarters: RoleStarters = {
   fetch: startFetchWorker,
+  article: startArticleWorker,
   match: startMatchWorker,
   deliver: startDeliverWorker,
   scheduler: startScheduler,

@@ -54,6 +54,7 @@ export function createMetrics(opts: { labelCap?: number } = {}) {
     registry,
     polls: new Counter({ name: 'mediawatch_polls_total', help: 'Feed polls by outcome (parsed, not-modified, unchanged, failed, skipped-backoff, skipped-not-due); not-modified / all is the 304 ratio', labelNames: ['outcome'], registers: r }),
     fetchErrors: cappedCounter(new Counter({ name: 'mediawatch_fetch_errors_total', help: 'Failed feed polls by feed and error class', labelNames: ['feed', 'code'], registers: r }), 'feed', feed),
+    articles: new Counter({ name: 'mediawatch_article_reads_total', help: 'Article pages by outcome: read, or why not (robots, http-status, timeout, too-large, not-html, too-little-text, paywalled, blocked, …); an unread item is matched on its feed text', labelNames: ['outcome'], registers: r }),
     fetchBytes: new Counter({ name: 'mediawatch_fetch_bytes_total', help: 'Feed body bytes received (after decompression)', registers: r }),
     fetchDuration: new Histogram({ name: 'mediawatch_fetch_duration_seconds', help: 'Feed fetch duration', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: r }),
     itemsFetched: cappedCounter(new Counter({ name: 'mediawatch_items_fetched_total', help: 'Items parsed from feeds', labelNames: ['feed'], registers: r }), 'feed', feed),

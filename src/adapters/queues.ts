@@ -1,5 +1,5 @@
 /**
- * The three BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
+ * The BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
  * key of a queue lands in one slot, as BullMQ needs on Redis Cluster.
  */
 import { Queue, type DefaultJobOptions } from 'bullmq';
@@ -11,6 +11,9 @@ const DAY_S = 86_400;
 export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // A failed poll is retried by the next tick, with the feed's own backoff.
   poll: { attempts: 1, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: DAY_S, count: 2_000 } },
+  // An article job holds one item; a failed page read does not fail the job (the item goes on with
+  // its feed text), so retries are for Redis trouble only.
+  article: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
   // A completed items job holds its items' text (up to ~17 KB): 2,000 of them bound that memory at
   // high rates. One re-queued after it was removed is matched again, but raises the same alert ids,
   // so the same deliver job ids, which the kept deliver jobs turn into no new delivery.
@@ -27,6 +30,7 @@ export type TypedQueue<N extends QueueName> = Queue<JobPayloads[N], unknown, str
 
 export interface Queues {
   poll: TypedQueue<'poll'>;
+  article: TypedQueue<'article'>;
   items: TypedQueue<'items'>;
   deliver: TypedQueue<'deliver'>;
   close(): Promise<void>;
@@ -36,6 +40,6 @@ export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const prefix = bullPrefix(redisPrefix);
   const open = <N extends QueueName>(name: N): TypedQueue<N> =>
     new Queue<JobPayloads[N], unknown, string>(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  const queues = { poll: open('poll'), items: open('items'), deliver: open('deliver') };
+  const queues = { poll: open('poll'), article: open('article'), items: open('items'), deliver: open('deliver') };
   return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
 }

@@ -1,6 +1,7 @@
 /** `mediawatch check-config [path]`: validate, lint, and print what the config will do. */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/load.js';
+import type { FullTextConfig } from '../config/schema.js';
 import { commonWordCollisions } from '../language/common-words.js';
 import { expandName } from '../language/names.js';
 import { lintWatch } from '../match/index.js';
@@ -12,7 +13,11 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   const file = positionals[0] ?? configPathOf(values.config, env);
   const { config } = loadConfigFile(file, env); // throws a ConfigError naming every problem
   const lines = [`${file}: OK`, `  schedule: ${config.schedule}`, `  feeds (${config.feeds.length}):`];
-  for (const f of config.feeds) lines.push(`    ${f.id}  ${f.url}${f.schedule ? `  (${f.schedule})` : ''}`);
+  for (const f of config.feeds) {
+    const fullText = f.fullText ? `  fullText: ${f.fullText}` : '';
+    lines.push(`    ${f.id}  ${f.url}${f.schedule ? `  (${f.schedule})` : ''}${fullText}`);
+  }
+  lines.push(`  fullText: ${describeFullText(config.fullText)}`);
   lines.push(`  watches (${config.watches.length}):`);
   const warnings: string[] = [];
   for (const w of config.watches) {
@@ -32,4 +37,11 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   console.log(lines.join('\n'));
   for (const w of warnings) console.warn(`warning: ${w}`);
   return 0;
+}
+
+/** What fullText will do, in words: which items have their page read, and within what limits. */
+function describeFullText(f: FullTextConfig): string {
+  const which = { never: 'article pages are not read', always: 'the page of every new item is read', auto: `the page is read when an item has under ${f.minChars} characters of text` }[f.mode];
+  const robots = f.robots ? 'robots.txt obeyed' : 'robots.txt NOT obeyed';
+  return `${f.mode} (${which}; ${robots}; ${f.timeout / 1000} s, ${(f.maxBytes / 1048576).toFixed(1)} MB a page)`;
 }

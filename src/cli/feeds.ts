@@ -26,13 +26,18 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
     const { config } = ctx.loaded;
     const rows = await listFeedHealth(ctx.redis, config.redisPrefix, config.feeds);
     for (const r of rows) {
-      const error = r.lastError ? `\n  last error: ${r.lastError.code}: ${r.lastError.message}${r.lastError.at ? ` (${r.lastError.at})` : ''}` : '';
-      console.log(`${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}`);
+      const error = problemLine('last error', r.lastError);
+      const article = problemLine('last article not read', r.lastArticleError);
+      console.log(`${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}${article}`);
     }
     return 0;
   } finally {
     await ctx.close();
   }
+}
+
+function problemLine(label: string, p: { code: string; message: string; at?: string } | undefined): string {
+  return p ? `\n  ${label}: ${p.code}: ${p.message}${p.at ? ` (${p.at})` : ''}` : '';
 }
 
 async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {

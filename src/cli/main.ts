@@ -22,7 +22,7 @@ const CONFIG_OPTION = '  --config <path>   the config file (default: $MEDIAWATCH
 const COMMANDS: Record<string, { command: () => Promise<Command>; help: string }> = {
   run: {
     command: async () => (await import('./run.js')).runCommand,
-    help: `usage: mediawatch run [--roles scheduler,fetch,match,deliver] [--config <path>]
+    help: `usage: mediawatch run [--roles scheduler,fetch,article,match,deliver] [--config <path>]
 
 Runs the service: all roles by default, or the ones named (also MEDIAWATCH_ROLES). Serves /healthz,
 /readyz and /metrics on PORT (8080). SIGTERM or SIGINT stops it once in-flight jobs are done.
@@ -114,7 +114,7 @@ the common words of a language any of them collides with.`,
 
 export const USAGE = `usage: mediawatch <command> [options]
 
-  run [--roles scheduler,fetch,match,deliver]   run the service (all roles by default)
+  run [--roles <list>]                         run the service (all roles by default)
   check-config [path]                           validate a config and print a summary
   match [file|-]                                print the watches and matches found in a text
   match --jsonl                                 back-test: {"id","title","text"} lines in, results out

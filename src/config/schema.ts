@@ -39,6 +39,20 @@ const secret = z.string().superRefine((s, ctx) => {
   else if (bytes < 24 || bytes > 64) ctx.addIssue({ code: 'custom', message: `decodes to ${bytes} bytes; use 24 to 64 random bytes` });
 });
 
+/** never: the feed's text only; auto: read the page when the item's text is short; always: read every page. */
+const fullTextMode = z.enum(['never', 'auto', 'always']);
+
+const fullText = z.strictObject({
+  mode: fullTextMode.default('auto'),
+  /** In auto mode, an item whose own text (summary and content) is shorter than this has its page read. */
+  minChars: z.number().int().nonnegative().default(600),
+  /** Obey robots.txt (RFC 9309, and Crawl-delay) for our user agent. */
+  robots: z.boolean().default(true),
+  timeout: duration.default(20_000),
+  /** Largest page, counted after decompression. */
+  maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+});
+
 const feed = z.strictObject({
   id,
   url: httpUrl,
@@ -47,6 +61,8 @@ const feed = z.strictObject({
   conditional: z.boolean().default(true),
   /** Poll as often as the feed publishes, within fetch.adaptive bounds. */
   adaptive: z.boolean().optional(),
+  /** Overrides fullText.mode for this feed. */
+  fullText: fullTextMode.optional(),
 });
 
 const watch = z
@@ -134,6 +150,8 @@ export const configSchema = z
     network: network.prefault({}),
     fetch: fetchOptions.prefault({}),
     dedupe: dedupe.prefault({}),
+    /** Reading the article page of items whose feed gives only a teaser. */
+    fullText: fullText.prefault({}),
     backtest: backtest.prefault({}),
     /** The bull-board queue dashboard at /admin/queues. */
     dashboard: dashboard.prefault({}),
@@ -172,3 +190,4 @@ export type WatchConfig = Config['watches'][number];
 export type WebhookConfig = Config['webhooks'][number];
 export type NetworkConfig = Config['network'];
 export type FetchConfig = Config['fetch'];
+export type FullTextConfig = Config['fullText'];

@@ -23,6 +23,10 @@ export interface FeedItem {
    * detected from the text (ISO 639-1), if the detector is confident.
    */
   lang?: string;
+  /** The text of the item's page, when mediawatch read it (fullText). */
+  article?: string;
+  /** The page's canonical URL, when it names one: what stories are joined by. */
+  canonicalUrl?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AlertPayload } from './webhook.js';
 
 export const QUEUES = {
   poll: 'poll',
+  article: 'article',
   items: 'items',
   deliver: 'deliver',
 } as const;
@@ -34,6 +35,18 @@ export interface ItemsJob {
     /** 'new' for a first sighting, 'changed' when the same item came back with other text. */
     sighting: 'new' | 'changed';
   }[];
+}
+
+/**
+ * One new or changed item whose page is to be read before it is matched: one job per item, so a
+ * slow or failing page holds up only its own item.
+ */
+export interface ArticleJob {
+  feedId: string;
+  feedUrl: string;
+  fetchedAt: number;
+  item: JobItem;
+  sighting: 'new' | 'changed';
 }
 
 /**
@@ -88,6 +101,7 @@ export type DeliverJob =
 
 export interface JobPayloads {
   poll: PollJob;
+  article: ArticleJob;
   items: ItemsJob;
   deliver: DeliverJob;
 }

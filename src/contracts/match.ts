@@ -1,12 +1,14 @@
 /** What the matcher takes and gives; shared by the pipeline, the CLI and the backtest. */
 
-export type MatchField = 'title' | 'summary' | 'content' | 'url' | 'feed';
+export type MatchField = 'title' | 'summary' | 'content' | 'article' | 'url' | 'feed';
 
 /** The text of an item as the matcher sees it: plain text per field. */
 export interface MatchInput {
   title: string;
   summary: string;
   content: string;
+  /** The text of the item's page, when it was read (fullText). */
+  article?: string;
   url?: string;
   feedId?: string;
   lang?: string;

@@ -24,10 +24,14 @@ export interface FeedState {
   nextPollAt?: number;
   /** The adaptive interval last chosen, in ms. */
   intervalMs?: number;
+  /** The last article page of this feed that could not be read (fullText): when, why, and its message. */
+  lastArticleErrorAt?: number;
+  lastArticleErrorCode?: string;
+  lastArticleErrorMessage?: string;
 }
 
 const NUMERIC = new Set<keyof FeedState>([
-  'lastPollAt', 'lastSuccessAt', 'lastErrorAt', 'lastHttpStatus', 'lastItemCount', 'consecutiveFailures', 'nextPollAt', 'intervalMs',
+  'lastPollAt', 'lastSuccessAt', 'lastErrorAt', 'lastHttpStatus', 'lastItemCount', 'consecutiveFailures', 'nextPollAt', 'intervalMs', 'lastArticleErrorAt',
 ]);
 
 export const feedStateKey = (prefix: string, feedId: string) => `${prefix}:feed-state:${feedId}`;

@@ -14,6 +14,8 @@ export interface FeedHealth {
   lastHttpStatus?: number;
   lastItemCount?: number;
   lastError?: { code: string; message: string; at?: string };
+  /** The last article page that could not be read; its item was matched on its feed text. */
+  lastArticleError?: { code: string; message: string; at?: string };
   consecutiveFailures: number;
   nextPollAt?: string;
 }
@@ -42,6 +44,9 @@ export async function listFeedHealth(redis: Redis, prefix: string, feeds: readon
       lastItemCount: s.lastItemCount,
       nextPollAt: iso(s.nextPollAt),
       lastError: s.lastErrorCode ? { code: s.lastErrorCode, message: s.lastErrorMessage ?? '', at: iso(s.lastErrorAt) } : undefined,
+      lastArticleError: s.lastArticleErrorCode
+        ? { code: s.lastArticleErrorCode, message: s.lastArticleErrorMessage ?? '', at: iso(s.lastArticleErrorAt) }
+        : undefined,
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (health as unknown as Record<string, unknown>)[k] = v;
     return health;

@@ -3,13 +3,17 @@
  * request starts. Each host has its own queue, so a slow host only delays its own feeds.
  */
 export interface HostLimiter {
-  /** Resolves when a request to `host` may start; call the returned function when it ends. */
-  acquire(host: string): Promise<() => void>;
+  /**
+   * Resolves when a request to `host` may start; call the returned function when it ends.
+   * `minGapMs` widens the host's gap (a robots.txt Crawl-delay) for as long as the host is known.
+   */
+  acquire(host: string, minGapMs?: number): Promise<() => void>;
 }
 
 interface HostQueue {
   active: number;
   lastStart: number;
+  gapMs: number;
   started: boolean;
   waiting: (() => void)[];
   timer?: NodeJS.Timeout;
@@ -24,7 +28,7 @@ export function createHostLimiter(opts: { concurrency: number; gapMs: number }):
   const pump = (host: string, q: HostQueue) => {
     if (q.timer) return;
     while (q.waiting.length > 0 && q.active < opts.concurrency) {
-      const wait = q.lastStart + opts.gapMs - monotonic();
+      const wait = q.lastStart + q.gapMs - monotonic();
       if (wait > 0 && q.started) {
         q.timer = setTimeout(() => {
           q.timer = undefined;
@@ -37,16 +41,17 @@ export function createHostLimiter(opts: { concurrency: number; gapMs: number }):
       q.lastStart = monotonic();
       q.waiting.shift()!();
     }
-    if (q.active === 0 && q.waiting.length === 0 && monotonic() - q.lastStart >= opts.gapMs) hosts.delete(host);
+    if (q.active === 0 && q.waiting.length === 0 && monotonic() - q.lastStart >= q.gapMs) hosts.delete(host);
   };
 
   return {
-    acquire(host) {
+    acquire(host, minGapMs = 0) {
       let q = hosts.get(host);
       if (!q) {
-        q = { active: 0, lastStart: 0, started: false, waiting: [] };
+        q = { active: 0, lastStart: 0, gapMs: opts.gapMs, started: false, waiting: [] };
         hosts.set(host, q);
       }
+      q.gapMs = Math.max(q.gapMs, minGapMs);
       const queue = q;
       return new Promise((resolve) => {
         queue.waiting.push(() => {

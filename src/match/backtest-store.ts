@@ -16,6 +16,8 @@ export interface BacktestEntry {
   title: string;
   summary: string;
   content: string;
+  /** The text of the item's page, when it was read. */
+  article?: string;
   publishedAt?: string;
   lang?: string;
   /** When the item was seen (ms since epoch); also the stream id's time part. */
@@ -119,7 +121,7 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
           if (entry.at < sinceMs || entry.at > now) continue;
           itemsScanned++;
           const matched = matcher
-            .match({ title: entry.title, summary: entry.summary, content: entry.content, url: entry.url, feedId: entry.feedId, lang: entry.lang })
+            .match({ title: entry.title, summary: entry.summary, content: entry.content, article: entry.article, url: entry.url, feedId: entry.feedId, lang: entry.lang })
             .filter((m) => wanted === undefined || wanted.has(m.id));
           if (matched.length === 0) continue;
           for (const m of matched) counts[m.id] = (counts[m.id] ?? 0) + 1;

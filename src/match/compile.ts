@@ -13,9 +13,9 @@ import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
 import { buildSnippet } from './snippet.js';
 
-const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'url', 'feed'];
-const URL_FIELD = 3;
-const FEED_FIELD = 4;
+const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'article', 'url', 'feed'];
+const URL_FIELD = 4;
+const FEED_FIELD = 5;
 
 interface CompiledWatch {
   id: string;

@@ -8,7 +8,7 @@
  *   near     := primary [("NEAR/n" | "ONEAR/n") primary]
  *   primary  := "(" or ")" | scope ":" primary | "case:" word | filter ":" word | word | "phrase"
  *
- * scope is title, summary or content; filter is url, feed or lang. A word may end in `*`
+ * scope is title, summary, content or article (the item's page, when read); filter is url, feed or lang. A word may end in `*`
  * (a prefix, at least three letters). Operators are upper-case; "and"/"or" in lower case are words.
  *
  * Meanings worth knowing:
@@ -27,8 +27,9 @@ import { foldKeepCase, foldPhrase, isWordUnit } from './fold.js';
 import { inflectedTerm, nameTerms, type FlexTerm } from './flex.js';
 import { QueryError } from './query-error.js';
 
-export type TextField = 'title' | 'summary' | 'content';
-export const TEXT_FIELDS: readonly TextField[] = ['title', 'summary', 'content'];
+/** `article` is the text of the item's page, when mediawatch read it (fullText). */
+export type TextField = 'title' | 'summary' | 'content' | 'article';
+export const TEXT_FIELDS: readonly TextField[] = ['title', 'summary', 'content', 'article'];
 
 export interface TermNode {
   kind: 'term';
@@ -67,7 +68,8 @@ type Token =
   | { type: 'field'; col: number; text: string; name: FieldName };
 
 type FieldName = TextField | 'url' | 'feed' | 'lang' | 'case' | 'name' | 'inflect';
-const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'url', 'feed', 'lang', 'case', 'name', 'inflect']);
+const isTextField = (name: string): name is TextField => (TEXT_FIELDS as readonly string[]).includes(name);
+const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'article', 'url', 'feed', 'lang', 'case', 'name', 'inflect']);
 const NEAR = /^(O?)NEAR\/(\d+)$/;
 const OPEN_QUOTES = '"\u201c\u201e';
 const CLOSE_QUOTES = '"\u201d\u201c';
@@ -150,7 +152,7 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       case 'phrase':
         return term(t, scope, false);
       case 'field': {
-        if (t.name === 'title' || t.name === 'summary' || t.name === 'content') return parsePrimary([t.name]);
+        if (isTextField(t.name)) return parsePrimary([t.name]);
         const v = next();
         if (v.type !== 'word' && v.type !== 'phrase') {
           return fail(v.col, `${t.name}: needs a word or a "phrase" right after it`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
@@ -212,7 +214,7 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
 }
 
 const FIELD_EXAMPLE: Record<FieldName, string> = {
-  title: 'Macron', summary: 'Macron', content: 'Macron', url: 'reuters.com', feed: 'my-feed', lang: 'fr', case: 'NATO',
+  title: 'Macron', summary: 'Macron', content: 'Macron', article: 'Macron', url: 'reuters.com', feed: 'my-feed', lang: 'fr', case: 'NATO',
   name: '"Emmanuel Macron"', inflect: '"security guarantee"',
 };
 

@@ -2,6 +2,7 @@
  * What the pipeline stages need, passed in once by the composition root (src/service/runtime.ts).
  * The config is read through a getter on every job, so a hot reload applies to the next job.
  */
+import type { Articles } from '../article/index.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Logger } from '../adapters/logger.js';
 import type { Metrics } from '../adapters/metrics.js';
@@ -25,6 +26,7 @@ export interface PipelineDeps {
   current(): Current;
   queues: Queues;
   poller: FeedPoller;
+  articles: Articles;
   seen: SeenStore;
   stories: StoryStore;
   backtest: BacktestStore;

@@ -74,8 +74,8 @@ function matchItems(job: ItemsJob, matcher: Matcher): ItemRecord[] {
   const { items, ...poll } = job;
   return items.map(({ item: carried, sighting }) => {
     const item = fromJobItem(carried);
-    const { title, summary, content, url, lang } = item;
-    const matches = matcher.match({ title, summary, content, url, lang, feedId: poll.feedId });
+    const { title, summary, content, article, url, lang } = item;
+    const matches = matcher.match({ title, summary, content, article, url, lang, feedId: poll.feedId });
     return { job: { ...poll, item, sighting }, matches, alerts: [] };
   });
 }
@@ -89,13 +89,14 @@ async function joinStories(records: ItemRecord[], deps: PipelineDeps, now: numbe
 
 function storyItemOf({ feedId, item }: ItemJob, at: number): StoryItem {
   // A feed without a separate summary repeats its content there; fingerprint that text once.
-  const text = item.summary === item.content ? item.content : `${item.summary}\n${item.content}`;
-  return { feedId, itemKey: item.key, url: item.url, title: item.title, text, at };
+  // The page's text, when it was read, is what the outlets' copies of a story have in common.
+  const text = item.article ?? (item.summary === item.content ? item.content : `${item.summary}\n${item.content}`);
+  return { feedId, itemKey: item.key, url: item.canonicalUrl ?? item.url, title: item.title, text, at };
 }
 
 async function recordForBacktest(records: ItemRecord[], deps: PipelineDeps, at: number): Promise<void> {
   await deps.backtest.record(records.map(({ job: { feedId, item } }) => ({
-    feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content,
+    feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content, article: item.article,
     publishedAt: item.publishedAt, lang: item.lang, at,
   })));
 }

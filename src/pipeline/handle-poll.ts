@@ -1,8 +1,10 @@
 /**
  * One poll job: fetch and parse the feed, keep the items not seen before (or changed), queue
- * them for matching. A failing feed is logged with its id and URL and left to its next tick.
+ * them for matching, or first for reading their page (fullText). A failing feed is logged with its id and URL and left to its next tick.
  */
 import crypto from 'node:crypto';
+import type { FeedConfig, FullTextConfig } from '../config/schema.js';
+import type { FeedItem } from '../contracts/item.js';
 import { toJobItem, type PollJob } from '../contracts/jobs.js';
 import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
@@ -38,18 +40,24 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
     const sighting = sightings[i];
     return sighting === 'seen' ? [] : [{ item, sighting, hash: hashes[i] }];
   });
-  const jobs = slices(fresh, ITEMS_PER_JOB).map((slice) => ({
+  const poll = { feedId: feed.id, feedUrl: feed.url, fetchedAt: now };
+  const toRead = fresh.filter(({ item }) => needsPage(item, feed, config.fullText));
+  const direct = fresh.filter((f) => !toRead.includes(f));
+  const jobs = slices(direct, ITEMS_PER_JOB).map((slice) => ({
     name: 'items',
-    data: {
-      feedId: feed.id, feedUrl: feed.url, fetchedAt: now,
-      items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })),
-    },
+    data: { ...poll, items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })) },
     opts: { jobId: itemsJobId(feed.id, slice.map((s) => s.hash)) },
+  }));
+  const reads = toRead.map(({ item, sighting, hash }) => ({
+    name: 'article',
+    data: { ...poll, item: toJobItem(item), sighting },
+    opts: { jobId: `article.${feed.id}.${hash}` },
   }));
   // Queue first, then remember the items, then the feed's validators: a crash anywhere in
   // between refetches and re-queues on the next poll, and the deterministic job ids make that
   // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
+  if (reads.length > 0) await deps.queues.article.addBulk(reads);
   await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
   await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
@@ -61,8 +69,18 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
 /** Items per match job: enough to make queue overhead small, few enough to retry cheaply. */
 export const ITEMS_PER_JOB = 25;
 
+/**
+ * Whether an item's page is read before it is matched: never, always, or (auto) when the feed gives
+ * less text than `minChars` (a headline and a teaser). An item without a link has no page.
+ */
+export function needsPage(item: FeedItem, feed: FeedConfig, fullText: FullTextConfig): boolean {
+  const mode = feed.fullText ?? fullText.mode;
+  if (mode === 'never' || !item.url) return false;
+  return mode === 'always' || Math.max(item.summary.length, item.content.length) < fullText.minChars;
+}
+
 /** The same items of the same feed give the same job id, so a re-queue after a crash is a no-op. */
-function itemsJobId(feedId: string, contentHashes: string[]): string {
+export function itemsJobId(feedId: string, contentHashes: string[]): string {
   const digest = crypto.createHash('sha256').update(contentHashes.join(',')).digest('base64url');
   return `items.${feedId}.${digest.slice(0, 22)}`;
 }

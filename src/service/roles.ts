@@ -3,7 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PipelineDeps } from '../pipeline/deps.js';
 
-export const ROLES = ['scheduler', 'fetch', 'match', 'deliver'] as const;
+export const ROLES = ['scheduler', 'fetch', 'article', 'match', 'deliver'] as const;
 export type RoleName = (typeof ROLES)[number];
 
 export interface Scheduler {
@@ -17,6 +17,7 @@ export interface Scheduler {
  */
 export interface RoleStarters {
   fetch(deps: PipelineDeps, connection: Redis): Worker;
+  article(deps: PipelineDeps, connection: Redis): Worker;
   match(deps: PipelineDeps, connection: Redis): Worker;
   deliver(deps: PipelineDeps, connection: Redis): Worker;
   scheduler(deps: PipelineDeps): Scheduler;

@@ -19,7 +19,8 @@ import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { createDigestStore } from '../deliver/digest.js';
 import { createSeenStore } from '../dedupe/seen-store.js';
 import { createStoryStore } from '../dedupe/story-store.js';
-import { createFeedHttpClient, createFeedPoller } from '../fetch/index.js';
+import { createArticles } from '../article/index.js';
+import { createFeedHttpClient, createFeedPoller, createHostLimiter } from '../fetch/index.js';
 import { createBacktestStore } from '../match/backtest-store.js';
 import { createAddressPolicy } from '../net/address-policy.js';
 import { createHttpClient } from '../net/http-client.js';
@@ -74,9 +75,13 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   // A poll's items, and a job's watch claims, 50 to a script call (a call blocks Redis for a few
   // ms at most), except on a Cluster, where their keys live on other nodes.
   const perCall = isCluster(client) ? 1 : 50;
+  // Feeds and article pages of one host share its politeness limits.
+  const { fetch } = loaded.config;
+  const limiter = createHostLimiter({ concurrency: fetch.perHostConcurrency, gapMs: fetch.perHostGap });
   const deps: PipelineDeps = {
     current, queues, metrics, logger, clock: systemClock, random: Math.random,
-    poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: loaded.config.fetch, clock: systemClock, logger }),
+    poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: fetch, clock: systemClock, logger, limiter }),
+    articles: createArticles({ redis: client, http: feedHttp, limiter, config: () => loaded.config, clock: systemClock }),
     seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: perCall }),
     stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: perCall }),
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
@@ -88,6 +93,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   const workers: Worker[] = [];
   let scheduler: Scheduler | undefined;
   if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
+  if (roles.includes('article')) workers.push(start.article(deps, workerConnection));
   if (roles.includes('match')) workers.push(start.match(deps, workerConnection));
   if (roles.includes('deliver')) workers.push(start.deliver(deps, workerConnection));
   for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
@@ -100,7 +106,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
     beforeScrape: async () => {
-      for (const [name, queue] of [['poll', queues.poll], ['items', queues.items], ['deliver', queues.deliver]] as const) {
+      for (const [name, queue] of [['poll', queues.poll], ['article', queues.article], ['items', queues.items], ['deliver', queues.deliver]] as const) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, n);
       }

@@ -11,7 +11,8 @@ import { createSeenStore } from '../../src/dedupe/seen-store.js';
 import { createStoryStore } from '../../src/dedupe/story-store.js';
 import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
 import { createDigestStore } from '../../src/deliver/digest.js';
-import { createFeedHttpClient, createFeedPoller } from '../../src/fetch/index.js';
+import { createArticles } from '../../src/article/index.js';
+import { createFeedHttpClient, createFeedPoller, createHostLimiter } from '../../src/fetch/index.js';
 import { createBacktestStore } from '../../src/match/backtest-store.js';
 import { createAddressPolicy } from '../../src/net/address-policy.js';
 import { createHttpClient } from '../../src/net/http-client.js';
@@ -26,12 +27,14 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
   const http = createFeedHttpClient(client.policy, client.userAgent);
   const webhookHttp = createHttpClient({ ...client, keepAlive: true });
   const queues = openQueues(redis, prefix);
+  const limiter = createHostLimiter({ concurrency: config.fetch.perHostConcurrency, gapMs: config.fetch.perHostGap });
   return {
     current: () => ({ config, matcher: loaded.matcher }),
     queues, clock, random: () => 0.5,
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
-    poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock }),
+    poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock, limiter }),
+    articles: createArticles({ redis, http, limiter, config: () => config, clock }),
     seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention, itemsPerCall: 50 }),
     stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow, claimsPerCall: 50 }),
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
