@@ -87,7 +87,8 @@ export function emailMessage(hook: EmailHook, id: string, payload: WebhookPayloa
     messageId: `<${id}@${domain}>`,
     text,
     html,
-    ...(email.listUnsubscribe ? { list: { unsubscribe: email.listUnsubscribe } } : {}),
+    // One field with every URL (RFC 2369); nodemailer's `list` option would write one field per URL.
+    ...(email.listUnsubscribe ? { headers: { 'List-Unsubscribe': email.listUnsubscribe.map((u) => `<${u}>`).join(', ') } } : {}),
   };
 }
 
