@@ -1,5 +1,5 @@
 /** Keeping channel credentials (bot tokens, access tokens, SMTP passwords) out of errors and logs. */
-import { MediawatchError } from '../contracts/errors.js';
+import { MediawatchError, type ErrorDetails } from '../contracts/errors.js';
 
 export const REDACTED = '[redacted]';
 
@@ -13,6 +13,8 @@ export function redactText(text: string, secrets: readonly string[]): string {
 /** The same error with every secret removed from its message and details. */
 export function scrub(error: MediawatchError, secrets: readonly string[]): MediawatchError {
   if (!secrets.some((s) => s.length >= 4)) return error;
-  const details = JSON.parse(redactText(JSON.stringify(error.details), secrets.map((s) => JSON.stringify(s).slice(1, -1))));
+  // In JSON a secret appears escaped; the cause (a raw error) is dropped: it may hold the secret too.
+  const inJson = secrets.map((s) => JSON.stringify(s).slice(1, -1));
+  const details = JSON.parse(redactText(JSON.stringify(error.details), inJson)) as ErrorDetails;
   return new MediawatchError(error.code, redactText(error.message, secrets), { retryable: error.retryable, details });
 }

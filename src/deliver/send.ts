@@ -90,10 +90,10 @@ export function jsonAnswer(body: Buffer): Answer {
   return typeof reason === 'string' ? { detail: reason.slice(0, 300) } : {};
 }
 
-export function parseJson(body: Buffer): Record<string, any> | undefined {
+export function parseJson(body: Buffer): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
-    return value !== null && typeof value === 'object' ? (value as Record<string, any>) : undefined;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

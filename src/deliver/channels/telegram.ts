@@ -45,12 +45,13 @@ function entryHtml(e: Entry): string {
 
 /** `{"ok":false,"description":…,"parameters":{"retry_after":N,"migrate_to_chat_id":M}}` */
 export function telegramAnswer(body: Buffer): Answer {
-  const params = parseJson(body)?.parameters;
+  const params = parseJson(body)?.parameters as Record<string, unknown> | undefined;
   const { detail } = jsonAnswer(body);
   const retryAfter = Number(params?.retry_after);
   const moved = params?.migrate_to_chat_id;
+  const movedTo = typeof moved === 'number' || typeof moved === 'string' ? String(moved) : undefined;
   return {
     ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-    ...(detail ? { detail: moved ? `${detail} (the chat is now ${moved}: set telegram.chatId)` : detail } : {}),
+    ...(detail ? { detail: movedTo ? `${detail} (the chat is now ${movedTo}: set telegram.chatId)` : detail } : {}),
   };
 }
