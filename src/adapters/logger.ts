@@ -6,7 +6,9 @@ export type { Logger };
 const REDACT = [
   'secret', '*.secret', '*.*.secret', 'secrets', '*.secrets',
   'headers.authorization', '*.headers.authorization', 'headers["webhook-signature"]', '*.headers["webhook-signature"]',
-  'redisUrl', '*.redisUrl', 'token', '*.token',
+  'redisUrl', '*.redisUrl', 'token', '*.token', '*.*.token', '*.*.*.token',
+  // channel credentials (webhooks[].telegram.token, .matrix.accessToken, .email.pass)
+  'accessToken', '*.accessToken', '*.*.accessToken', '*.*.*.accessToken', 'pass', '*.pass', '*.*.pass', '*.*.*.pass',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {

@@ -5,6 +5,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { STEMMED_LANGUAGES } from '../language/stem.js';
+import { channelBlocks, checkChannel, FORMATS } from './channels.js';
 import { parseDuration } from './duration.js';
 
 const ID = /^[a-z0-9_-]+$/;
@@ -81,14 +82,24 @@ const watch = z
   })
   .transform((w) => ({ ...w, label: w.label ?? w.id }));
 
+/** A webhook's URL, or for format email its SMTP server (smtp:// or smtps://). */
+const sinkUrl = z.string().superRefine((s, ctx) => {
+  if (!URL.canParse(s) || !['http:', 'https:', 'smtp:', 'smtps:'].includes(new URL(s).protocol)) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not an http(s) URL (or, for format email, smtp(s))` });
+  } else if (new URL(s).password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'put no password in the URL (it would be logged); use the format\'s block' });
+  }
+});
+
 const webhook = z.strictObject({
   id,
   /** Empty (e.g. an unset environment variable) disables the webhook, with a log line. */
-  url: z.union([z.literal(''), httpUrl]),
-  /** One secret, or two during a rotation (both signatures are sent). */
-  secret: z.union([z.literal(''), secret, z.array(secret).min(1).max(2)]),
+  url: z.union([z.literal(''), sinkUrl]),
+  /** One secret, or two during a rotation (both signatures are sent); only signed formats have one. */
+  secret: z.union([z.literal(''), secret, z.array(secret).min(1).max(2)]).default(''),
   watches: z.array(id).optional(),
-  format: z.enum(['standard', 'slack', 'discord']).default('standard'),
+  format: z.enum(FORMATS).default('standard'),
+  ...channelBlocks,
   timeout: duration.default(15_000),
   /** Delays between tries, after the first; the Standard Webhooks recommendation by default. */
   retry: z.array(duration).min(0).max(20).default(['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
@@ -170,9 +181,7 @@ export const configSchema = z
       h.watches?.forEach((w, j) => {
         if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'watches', j], message: `no watch has the id "${w}"` });
       });
-      if (h.url !== '' && (h.secret === '' || (Array.isArray(h.secret) && h.secret.length === 0))) {
-        ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'secret'], message: 'a webhook with a URL needs a secret' });
-      }
+      checkChannel(h, ['webhooks', i], ctx);
     });
   });
 

@@ -172,7 +172,8 @@ function timeoutError(url: string, ms: number, phase = 'total'): MediawatchError
   return new MediawatchError('timeout', `${phase} timeout of ${ms} ms reached for ${url}`, { retryable: true, details: { url, phase } });
 }
 
-function policyLookup(policy: AddressPolicy): LookupFunction {
+/** A DNS lookup that refuses every answer the address policy does not allow (for sockets of other protocols too). */
+export function policyLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
@@ -186,7 +187,8 @@ function policyLookup(policy: AddressPolicy): LookupFunction {
   };
 }
 
-function classify(err: unknown, url: string): MediawatchError {
+/** A socket or TLS error as a MediawatchError naming `url`. */
+export function classify(err: unknown, url: string): MediawatchError {
   if (err instanceof MediawatchError) return err;
   if (err instanceof BlockedLookup) return withUrl(err.error, url);
   const e = err as NodeJS.ErrnoException;

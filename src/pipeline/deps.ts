@@ -10,6 +10,7 @@ import type { Queues } from '../adapters/queues.js';
 import type { Config } from '../config/schema.js';
 import type { Matcher } from '../contracts/match.js';
 import type { CircuitBreaker } from '../deliver/circuit-breaker.js';
+import type { Mailer } from '../deliver/channels/email.js';
 import type { DigestStore } from '../deliver/digest.js';
 import type { SeenStore } from '../dedupe/seen-store.js';
 import type { StoryStore } from '../dedupe/story-store.js';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   breaker: CircuitBreaker;
   digests: DigestStore;
   webhookHttp: HttpClient;
+  /** SMTP for webhooks of format email. */
+  mailer: Mailer;
   logger: Logger;
   metrics: Metrics;
   clock: Clock;

@@ -14,7 +14,8 @@ import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
 import { buildDigest } from '../deliver/digest.js';
 import { nextRetryDelay, triesFor } from '../deliver/retry-policy.js';
-import { sendWebhook, type SendOutcome, type WebhookTarget } from '../deliver/send.js';
+import { sendPayload } from '../deliver/channels/index.js';
+import type { SendOutcome } from '../deliver/send.js';
 import type { DeliverJobSpec } from './deliver-jobs.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -63,14 +64,11 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
   }
   const payload = await payloadOf(jobId, job, deps);
   if (!payload) return DELIVERED; // an empty digest window: nothing to say
-  const outcome = await sendWebhook(deps.webhookHttp, targetOf(hook), jobId, payload, deps.clock);
+  const outcome = await sendPayload(channelsOf(deps), hook, jobId, payload, deps.clock);
   return settle(jobId, job, outcome, hook, gate.clean, deps);
 }
 
-function targetOf(hook: WebhookConfig): WebhookTarget {
-  const secrets = Array.isArray(hook.secret) ? hook.secret : [hook.secret];
-  return { id: hook.id, url: hook.url, secrets, format: hook.format, timeoutMs: hook.timeout };
-}
+const channelsOf = (deps: PipelineDeps) => ({ http: deps.webhookHttp, mailer: deps.mailer });
 
 async function payloadOf(
   jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps,
@@ -87,14 +85,14 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
     await handOver(job, job.payloads.map((payload) => ({ payload, tried: undefined })), hook, deps);
     return DELIVERED;
   }
-  const target = targetOf(hook);
+  const channels = channelsOf(deps);
   const left: Undelivered[] = [];
   let next = 0;
   let stop = false;
   const lane = async () => {
     while (!stop && next < job.payloads.length) {
       const payload = job.payloads[next++];
-      const outcome = await sendWebhook(deps.webhookHttp, target, payload.data.alertId, payload, deps.clock);
+      const outcome = await sendPayload(channels, hook, payload.data.alertId, payload, deps.clock);
       stop ||= outcome.kind !== 'delivered';
       const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
       const result = await settle(payload.data.alertId, single, outcome, hook, true, deps);

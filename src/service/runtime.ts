@@ -23,6 +23,7 @@ import { createArticles } from '../article/index.js';
 import { createFeedHttpClient, createFeedPoller, createHostLimiter } from '../fetch/index.js';
 import { createBacktestStore } from '../match/backtest-store.js';
 import { createAddressPolicy } from '../net/address-policy.js';
+import { createMailer } from '../deliver/channels/email.js';
 import { createHttpClient } from '../net/http-client.js';
 import { USER_AGENT } from '../net/user-agent.js';
 import type { Current, PipelineDeps } from '../pipeline/deps.js';
@@ -88,6 +89,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     breaker: createCircuitBreaker(client, { prefix }),
     digests: createDigestStore(client, { prefix }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
+    mailer: createMailer(policy),
   };
 
   const workers: Worker[] = [];

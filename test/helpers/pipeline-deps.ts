@@ -10,6 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { createSeenStore } from '../../src/dedupe/seen-store.js';
 import { createStoryStore } from '../../src/dedupe/story-store.js';
 import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
+import { createMailer } from '../../src/deliver/channels/email.js';
 import { createDigestStore } from '../../src/deliver/digest.js';
 import { createArticles } from '../../src/article/index.js';
 import { createFeedHttpClient, createFeedPoller, createHostLimiter } from '../../src/fetch/index.js';
@@ -41,6 +42,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     breaker: createCircuitBreaker(redis, { prefix }),
     digests: createDigestStore(redis, { prefix }),
     webhookHttp,
+    mailer: createMailer(client.policy),
     close: async () => {
       http.close();
       webhookHttp.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, type WebhookTarget } from '../../../src/deliver/send.js';
 
-const TARGET: WebhookTarget = { id: 'newsroom', url: 'https://hooks.example.org/mw', secrets: ['whsec_x'], format: 'standard', timeoutMs: 15_000 };
+const TARGET: WebhookTarget = { id: 'newsroom', url: 'https://hooks.example.org/mw', timeoutMs: 15_000 };
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 describe('what a receiver answer means', () => {

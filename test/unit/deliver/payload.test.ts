@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../../src/deliver/digest.js';
-import { buildPayload, renderBody } from '../../../src/deliver/payload.js';
+import { webhookRequest } from '../../../src/deliver/channels/webhook.js';
+import { buildPayload } from '../../../src/deliver/payload.js';
+import type { WebhookPayload } from '../../../src/contracts/webhook.js';
+
+const renderBody = (payload: WebhookPayload, format: 'standard' | 'slack' | 'discord') =>
+  webhookRequest({ url: 'https://hooks.example.org/mw', format, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'msg_1', payload, 0).body;
 
 const ALERT = buildPayload({
   alertId: 'msg_1',
