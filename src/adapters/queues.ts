@@ -1,5 +1,5 @@
 /**
- * The three BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
+ * The BullMQ queues with their job options. The prefix is wrapped in a hash tag so every
  * key of a queue lands in one slot, as BullMQ needs on Redis Cluster.
  */
 import { Queue, type DefaultJobOptions } from 'bullmq';
@@ -17,6 +17,8 @@ export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
   // Completed alerts are kept a week: their job ids are what makes a re-enqueue a no-op.
   deliver: { backoff: { type: 'webhook' }, removeOnComplete: { age: 7 * DAY_S, count: 100_000 }, removeOnFail: { age: 30 * DAY_S } },
+  // One job per hour; kept a day so several schedulers enqueue each hour's evaluation once.
+  signals: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: DAY_S }, removeOnFail: { age: 7 * DAY_S } },
 };
 
 export function bullPrefix(redisPrefix: string): string {
@@ -29,6 +31,7 @@ export interface Queues {
   poll: TypedQueue<'poll'>;
   items: TypedQueue<'items'>;
   deliver: TypedQueue<'deliver'>;
+  signals: TypedQueue<'signals'>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,6 @@ export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const prefix = bullPrefix(redisPrefix);
   const open = <N extends QueueName>(name: N): TypedQueue<N> =>
     new Queue<JobPayloads[N], unknown, string>(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  const queues = { poll: open('poll'), items: open('items'), deliver: open('deliver') };
+  const queues = { poll: open('poll'), items: open('items'), deliver: open('deliver'), signals: open('signals') };
   return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
 }

@@ -46,6 +46,8 @@ const feed = z.strictObject({
   conditional: z.boolean().default(true),
   /** Poll as often as the feed publishes, within fetch.adaptive bounds. */
   adaptive: z.boolean().optional(),
+  /** The outlet its items count for in story pickup (default: the feed URL's host). */
+  outlet: z.string().trim().min(1).optional(),
 });
 
 const watch = z
@@ -60,6 +62,30 @@ const watch = z
     message: 'a watch needs "terms" (a list) or a "query"',
   })
   .transform((w) => ({ ...w, label: w.label ?? w.id }));
+
+/** Thresholds of distinct outlets, each sent once per story, in ascending order. */
+const outletCounts = z
+  .union([z.number().int().min(2), z.array(z.number().int().min(2)).min(1)])
+  .transform((v) => [...new Set(Array.isArray(v) ? v : [v])].sort((a, b) => a - b));
+
+/** Story pickup and mention spikes, sent to the webhook as events of their own (docs/signals.md). */
+const signal = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('pickup'),
+    /** Stories that mention one of these watches (default: the webhook's watches, else all). */
+    watches: z.array(id).optional(),
+    outlets: outletCounts,
+    within: duration.pipe(z.number().int().min(60_000, 'a pickup window is at least 1m')).default(3_600_000),
+  }),
+  z.strictObject({
+    type: z.literal('spike'),
+    watches: z.array(id).optional(),
+    /** How many robust deviations above the usual count an hour must be to start a spike. */
+    sensitivity: z.number().positive().default(4),
+    /** Fewer mentions in an hour are never a spike. */
+    minCount: z.number().int().positive().default(5),
+  }),
+]);
 
 const webhook = z.strictObject({
   id,
@@ -78,6 +104,7 @@ const webhook = z.strictObject({
   digest: duration.pipe(z.number().int().min(60_000, 'a digest window is at least 1m')).optional(),
   /** Alerts past this many in an hour are batched into one POST at the end of the hour. */
   maxPerHour: z.number().int().positive().optional(),
+  signals: z.array(signal).default([]),
 });
 
 const network = z.strictObject({
@@ -148,6 +175,9 @@ export const configSchema = z
       h.watches?.forEach((w, j) => {
         if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'watches', j], message: `no watch has the id "${w}"` });
       });
+      h.signals.forEach((sig, k) => sig.watches?.forEach((w, j) => {
+        if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'signals', k, 'watches', j], message: `no watch has the id "${w}"` });
+      }));
       if (h.url !== '' && (h.secret === '' || (Array.isArray(h.secret) && h.secret.length === 0))) {
         ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'secret'], message: 'a webhook with a URL needs a secret' });
       }
@@ -166,5 +196,8 @@ export type Config = z.output<typeof configSchema>;
 export type FeedConfig = Config['feeds'][number];
 export type WatchConfig = Config['watches'][number];
 export type WebhookConfig = Config['webhooks'][number];
+export type SignalConfig = WebhookConfig['signals'][number];
+export type PickupSignalConfig = Extract<SignalConfig, { type: 'pickup' }>;
+export type SpikeSignalConfig = Extract<SignalConfig, { type: 'spike' }>;
 export type NetworkConfig = Config['network'];
 export type FetchConfig = Config['fetch'];

@@ -3,12 +3,14 @@
  * worker cannot be wired to the wrong queue without the compiler noticing.
  */
 import { withoutRepeatedSummary, type FeedItem, type StoredTexts } from './item.js';
+import type { SignalPayload } from './signals.js';
 import type { AlertPayload } from './webhook.js';
 
 export const QUEUES = {
   poll: 'poll',
   items: 'items',
   deliver: 'deliver',
+  signals: 'signals',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -79,6 +81,12 @@ export type DeliverJob =
       fetchedAt: number;
     }
   | {
+      /** A story pickup or mention spike; the job id is the signal id. */
+      kind: 'signal';
+      webhookId: string;
+      payload: SignalPayload;
+    }
+  | {
       kind: 'digest';
       webhookId: string;
       /** The Redis hash that collects the window's alerts. */
@@ -86,8 +94,15 @@ export type DeliverJob =
       window: { start: number; end: number };
     };
 
+/** The evaluation of one closed hour for mention spikes; the job id names the hour. */
+export interface SpikeHourJob {
+  /** Hours since the epoch. */
+  hour: number;
+}
+
 export interface JobPayloads {
   poll: PollJob;
   items: ItemsJob;
   deliver: DeliverJob;
+  signals: SpikeHourJob;
 }

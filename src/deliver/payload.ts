@@ -5,6 +5,8 @@
 import type { FeedItem } from '../contracts/item.js';
 import type { WatchMatch } from '../contracts/match.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
+import { escapeSlack } from '../lib/escape-slack.js';
+import { isSignal, renderSignal } from '../signals/render.js';
 
 export interface AlertInput {
   alertId: string;
@@ -42,6 +44,7 @@ export type WebhookFormat = 'standard' | 'slack' | 'discord';
 /** The request body for a webhook's format. Chat formats carry title, link, watches and a snippet. */
 export function renderBody(payload: WebhookPayload, format: WebhookFormat): string {
   if (format === 'standard') return JSON.stringify(payload);
+  if (isSignal(payload)) return renderSignal(payload, format);
   const alerts = payload.type === 'mention.digest' ? payload.data.alerts : [payload.data];
   const lines = alerts.map(chatLine);
   const heading = payload.type === 'mention.digest'
@@ -78,8 +81,4 @@ function chatLine(alert: AlertPayload['data']) {
       footer: { text: `feed ${item.feed.id}` },
     },
   };
-}
-
-function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
