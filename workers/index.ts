@@ -4,10 +4,12 @@ import { startDeliverWorker } from './deliver.js';
 import { startFetchWorker } from './fetch.js';
 import { startMatchWorker } from './match.js';
 import { startScheduler } from './scheduler.js';
+import { startSignalsWorker } from './signals.js';
 
 export const roleStarters: RoleStarters = {
   fetch: startFetchWorker,
   match: startMatchWorker,
   deliver: startDeliverWorker,
   scheduler: startScheduler,
+  signals: startSignalsWorker,
 };

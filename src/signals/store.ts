@@ -53,6 +53,11 @@ export interface SignalStore {
   history(watch: string, from: number, to: number): Promise<(number | undefined)[]>;
 }
 
+/** A story's pickup record outlives the window in which copies can join it (and so the story's own record). */
+export function storyRetention(storyWindowMs: number): number {
+  return 2 * storyWindowMs;
+}
+
 export interface SignalStoreOptions {
   prefix: string;
   /** How long a story's pickup record is kept after its last sighting: longer than copies can join. */
