@@ -15,7 +15,7 @@ export interface PickupClaimRequest {
 export interface PickupRequest {
   key: string;
   at: number;
-  expireAt: number;
+  ttlMs: number;
   outlet: string;
   feedId: string;
   url?: string;
@@ -47,7 +47,7 @@ export const pickupScript = loadScript(new URL('./lua/pickup.lua', import.meta.u
   encode: (r: PickupRequest) => ({
     keys: [r.key],
     args: [
-      r.at, r.expireAt, r.outlet, r.feedId, r.url ?? '', r.title, r.watches.length, ...r.watches,
+      r.at, r.ttlMs, r.outlet, r.feedId, r.url ?? '', r.title, r.watches.length, ...r.watches,
       ...r.claims.flatMap((c) => [c.name, c.signalId, c.threshold, c.withinMs, c.watches.length, ...c.watches]),
     ],
   }),
@@ -73,11 +73,11 @@ export interface CountRequest {
   key: string;
   field: string;
   mentions: number;
-  expireAt: number;
+  ttlMs: number;
 }
 
 export const countScript = loadScript(new URL('./lua/count-mentions.lua', import.meta.url), {
-  encode: (r: CountRequest) => ({ keys: [r.key], args: [r.field, r.mentions, r.expireAt] }),
+  encode: (r: CountRequest) => ({ keys: [r.key], args: [r.field, r.mentions, r.ttlMs] }),
   decode: () => undefined,
 });
 
@@ -88,7 +88,7 @@ export interface CloseHourRequest {
   slots: number;
   step: number;
   weeks: number;
-  expireAt: number;
+  ttlMs: number;
 }
 
 export interface ClosedHour {
@@ -100,7 +100,7 @@ export interface ClosedHour {
 export const closeHourScript = loadScript(new URL('./lua/close-hour.lua', import.meta.url), {
   encode: (r: CloseHourRequest) => ({
     keys: [r.openKey, r.ringKey],
-    args: [r.hour, r.slots, r.step, r.weeks, r.expireAt],
+    args: [r.hour, r.slots, r.step, r.weeks, r.ttlMs],
   }),
   decode: (reply): ClosedHour => {
     const [count, ...past] = reply as number[];
@@ -116,7 +116,7 @@ export interface SpikeStateRequest {
   starts: boolean;
   /** Whether the hour carries on a spike that is on. */
   carriesOn: boolean;
-  expireAt: number;
+  ttlMs: number;
 }
 
 export interface SpikeState {
@@ -130,7 +130,7 @@ export interface SpikeState {
 export const spikeStateScript = loadScript(new URL('./lua/spike-state.lua', import.meta.url), {
   encode: (r: SpikeStateRequest) => ({
     keys: [r.key],
-    args: [r.webhookId, r.hour, r.starts ? '1' : '0', r.carriesOn ? '1' : '0', r.expireAt],
+    args: [r.webhookId, r.hour, r.starts ? '1' : '0', r.carriesOn ? '1' : '0', r.ttlMs],
   }),
   decode: (reply): SpikeState => {
     const [changed, on, start] = reply as number[];

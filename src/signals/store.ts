@@ -69,7 +69,8 @@ export function createSignalStore(redis: Redis, opts: SignalStoreOptions): Signa
   const watchTag = (watch: string) => `{${prefix}:watch:${watch}}`;
   const ringKey = (watch: string) => `${prefix}:mentions:${watchTag(watch)}:ring`;
   const openKey = (watch: string, hour: number) => `${prefix}:mentions:${watchTag(watch)}:${hour}`;
-  const ringExpireAt = (hour: number) => (hour + RING_SLOTS) * HOUR_MS;
+  // Time to live, not expiry times: hours replayed from the past (tests, the benchmark's year) are kept.
+  const ringTtl = RING_SLOTS * HOUR_MS;
   const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -80,23 +81,23 @@ export function createSignalStore(redis: Redis, opts: SignalStoreOptions): Signa
 
   return {
     pickup: (sightings) => call('pickup record failed', () => Promise.all(sightings.map((s) => pickupScript.run(redis, {
-      key: `${prefix}:pickup:{${s.storyId}}`, at: s.at, expireAt: s.at + opts.storyRetentionMs,
+      key: `${prefix}:pickup:{${s.storyId}}`, at: s.at, ttlMs: opts.storyRetentionMs,
       outlet: s.outlet, feedId: s.feedId, url: s.url, title: s.title, watches: s.watches, claims: s.claims,
     })))),
 
     count: (counts) => call('mention count failed', async () => {
       await Promise.all(counts.map((c) => countScript.run(redis, {
-        key: openKey(c.watch, c.hour), field: c.job, mentions: c.mentions, expireAt: (c.hour + 1) * HOUR_MS + OPEN_GRACE_MS,
+        key: openKey(c.watch, c.hour), field: c.job, mentions: c.mentions, ttlMs: HOUR_MS + OPEN_GRACE_MS,
       })));
     }),
 
     closeHour: (watch, hour) => call('closing an hour of mentions failed', () => closeHourScript.run(redis, {
       openKey: openKey(watch, hour), ringKey: ringKey(watch), hour, slots: RING_SLOTS,
-      step: HOURS_PER_WEEK, weeks: BASELINE_WEEKS, expireAt: ringExpireAt(hour),
+      step: HOURS_PER_WEEK, weeks: BASELINE_WEEKS, ttlMs: ringTtl,
     })),
 
     decide: (watch, webhookId, hour, verdict) => call('spike state failed', () => spikeStateScript.run(redis, {
-      key: `${prefix}:spike:${watchTag(watch)}`, webhookId, hour, ...verdict, expireAt: ringExpireAt(hour),
+      key: `${prefix}:spike:${watchTag(watch)}`, webhookId, hour, ...verdict, ttlMs: ringTtl,
     })),
 
     history: (watch, from, to) => call('reading mention history failed', async () => {

@@ -10,7 +10,7 @@
   ARGV[1]  the hour (hours since the epoch)
   ARGV[2]  slots in the ring
   ARGV[3]  hours between baseline hours (a week), ARGV[4] baseline hours to read
-  ARGV[5]  expiry of the ring (ms since epoch)
+  ARGV[5]  time to live of the ring (ms)
 
   Returns {count, past...}: per baseline hour (a week back, two weeks back, ...) its count, or -1.
 ]]
@@ -29,7 +29,7 @@ if count < 0 then
   redis.call('BITFIELD', KEYS[2], 'SET', 'u32', '#' .. (hour % slots), (hour % 65536) * 65536 + count)
   redis.call('DEL', KEYS[1])
 end
-redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
 local out = {count}
 for k = 1, weeks do out[#out + 1] = read(hour - k * step) end
 return out

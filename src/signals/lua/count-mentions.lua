@@ -3,8 +3,8 @@
   under a field of its own, so a retried or raced job counts once.
 
   KEYS[1]  the hour's open count: a hash, per job a field whose value is its mentions
-  ARGV[1]  the job's field, ARGV[2] its mentions, ARGV[3] expiry of the hash (ms since epoch)
+  ARGV[1]  the job's field, ARGV[2] its mentions, ARGV[3] time to live of the hash (ms)
 ]]
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1

@@ -8,7 +8,7 @@
            item), per watch the story matched 'w:<watch>' = '1', per claimed threshold 'f:<name>' =
            the signal id
   ARGV[1]  time of the sighting (ms since epoch)
-  ARGV[2]  expiry of the hash (ms since epoch)
+  ARGV[2]  time to live of the hash (ms)
   ARGV[3]  outlet, ARGV[4] feed, ARGV[5] item URL ('' for none), ARGV[6] item title
   ARGV[7]  number of watches the item matched, then their ids
   then per claim: name, signal id, threshold, window (ms), number of watches (0: any), their ids
@@ -22,7 +22,7 @@ redis.call('HSETNX', key, 't:', ARGV[6])
 local at = 7
 for i = 1, tonumber(ARGV[at]) do redis.call('HSET', key, 'w:' .. ARGV[at + i], '1') end
 at = at + tonumber(ARGV[at]) + 1
-redis.call('PEXPIREAT', key, ARGV[2])
+redis.call('PEXPIRE', key, ARGV[2])
 
 local all = redis.call('HGETALL', key)
 local times, watched, entries = {}, {}, {}

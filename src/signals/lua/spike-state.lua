@@ -8,7 +8,7 @@
   ARGV[1]  the webhook, ARGV[2] the hour
   ARGV[3]  '1' when the hour starts a spike (none is on), else '0'
   ARGV[4]  '1' when the hour carries on a spike (one is on), else '0'
-  ARGV[5]  expiry of the hash (ms since epoch)
+  ARGV[5]  time to live of the hash (ms)
 
   Returns {changed, on, start}: changed 1 when the hour starts or ends a spike; the state after it.
 ]]
@@ -24,11 +24,11 @@ local spiking = tonumber(on == 1 and ARGV[4] or ARGV[3])
 if hour <= decided or spiking == on then
   if hour > decided then
     redis.call('HSET', KEYS[1], field, on .. '\t' .. start .. '\t' .. changed .. '\t' .. hour)
-    redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+    redis.call('PEXPIRE', KEYS[1], ARGV[5])
   end
   return {0, on, start}
 end
 if spiking == 1 then start = hour end
 redis.call('HSET', KEYS[1], field, spiking .. '\t' .. start .. '\t' .. hour .. '\t' .. hour)
-redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {1, spiking, start}
