@@ -29,6 +29,7 @@ const BASE_RATES = [0.2, 0.5, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80];
 const SPIKES_PER_WATCH = 20;
 const MIN_COUNT = 5;
 const STORIES = 300;
+const SYLLABLES = 'ka ri to mel an sor vin da lu pe gra tis on bel mar ko fen sa ul dor ne ti'.split(' ');
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 interface Spike {
@@ -155,9 +156,11 @@ feeds:
 ${[0, 1, 2, 3, 4].map((i) => `  - id: f${i}\n    url: https://outlet${i}.example/rss`).join('\n')}
 ${configYaml(['macron'])}`);
   const ms: number[] = [];
+  const rand = prng(18);
+  const word = () => Array.from({ length: 3 }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join('');
   try {
     for (let s = 0; s < STORIES; s++) {
-      const text = `Macron statement ${s} on security guarantees for partner ${s * 7}, said officials in capital ${s * 13} after meeting ${s * 31}.`;
+      const text = `Macron ${Array.from({ length: 30 }, word).join(' ')}.`;
       const item = (i: number) => ({ key: `s${s}:${i}`, title: `Macron statement ${s}`, summary: text, content: `${text} Story ${s}.` });
       for (let i = 0; i < 5; i++) {
         const job = { feedId: `f${i}`, feedUrl: `https://outlet${i}.example/rss`, fetchedAt: Date.now(), items: [{ item: item(i), sighting: 'new' as const }] };

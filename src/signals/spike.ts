@@ -1,9 +1,11 @@
 /**
  * When an hour's mention count is a spike: far above the counts of the same hour of the week in
- * past weeks, measured with robust statistics (median and median absolute deviation), so one
- * earlier spike in the baseline does not raise the bar. The spread has a floor of the square root of
- * the median (the spread of a count of independent mentions), so a watch that is always quiet does
- * not spike on one extra mention, and an hour under `minCount` mentions is never a spike.
+ * past weeks. The baseline is robust (median and median absolute deviation), so one earlier spike in
+ * it does not raise the bar. Counts of independent mentions vary like a Poisson count, whose square
+ * root (Anscombe's transform, 2·√(x + 3/8)) has a spread of about 1 whatever the rate: an hour must
+ * be `sensitivity` such units above the median, and as far above it as `sensitivity` robust
+ * deviations of the baseline itself (for news that comes in waves). A watch that is always quiet
+ * does not spike on a few extra mentions, and an hour under `minCount` mentions is never a spike.
  */
 
 export const HOUR_MS = 3_600_000;
@@ -51,15 +53,19 @@ export function baselineOf(past: readonly (number | undefined)[]): Baseline {
 }
 
 /**
- * Whether the hour is a spike. A spike in progress goes on while the count stays above half the
- * distance to the threshold (and half the minimum), so a spike that wavers near its threshold
- * starts and ends once.
+ * Whether the hour is a spike. A spike in progress goes on while the count stays above the bar of
+ * half the sensitivity (and half the minimum), so a spike that wavers near its threshold starts and
+ * ends once.
  */
 export function judgeHour(count: number, past: readonly (number | undefined)[], rule: SpikeRule, inSpike: boolean): SpikeVerdict {
   const baseline = baselineOf(past);
-  const spread = Math.max(MAD_TO_SD * baseline.mad, Math.sqrt(Math.max(baseline.median, 1)));
-  const threshold = Math.max(rule.minCount, Math.ceil(baseline.median + rule.sensitivity * spread));
-  const bar = inSpike ? Math.max(rule.minCount / 2, baseline.median + (rule.sensitivity / 2) * spread) : threshold;
+  const threshold = Math.ceil(barOf(baseline, rule.sensitivity, rule.minCount));
+  const bar = inSpike ? barOf(baseline, rule.sensitivity / 2, rule.minCount / 2) : threshold;
   const spiking = baseline.weeks >= MIN_BASELINE_WEEKS && count >= bar;
   return { spiking, baseline, threshold };
+}
+
+function barOf({ median: m, mad }: Baseline, sensitivity: number, minCount: number): number {
+  const poisson = (Math.sqrt(m + 3 / 8) + sensitivity / 2) ** 2 - 3 / 8;
+  return Math.max(minCount, poisson, m + sensitivity * MAD_TO_SD * mad);
 }

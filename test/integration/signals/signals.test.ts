@@ -172,7 +172,7 @@ describe('mention spikes', () => {
     await evaluate(H0 + 14);
     expect(await spikes()).toEqual([['start', 0, 14], ['end', 2, 2]]);
     const [start, end] = (await signalJobs()).map((j) => j.payload as SpikePayload);
-    expect(start.data).toMatchObject({ watch: { id: 'nato', label: 'nato' }, baseline: { median: 2, mad: 0, weeks: 4 }, threshold: 8 });
+    expect(start.data).toMatchObject({ watch: { id: 'nato', label: 'nato' }, baseline: { median: 2, mad: 0, weeks: 4 }, threshold: 13 });
     expect(end.data.spikeStartedAt).toBe(start.data.hour.start);
   });
 
@@ -185,13 +185,13 @@ describe('mention spikes', () => {
     const text = (k: number) => `NATO burst item ${k} about air defence deliveries number ${k} and ${k * 3}.`;
     const job = {
       feedId: 'bbc', feedUrl: feedUrl('bbc'), fetchedAt: now,
-      items: [1, 2, 3, 4, 5, 6].map((k) => ({ item: { key: `b:${k}`, title: `NATO burst ${k}`, summary: text(k), content: text(k) }, sighting: 'new' as const })),
+      items: Array.from({ length: 12 }, (_, i) => i + 1).map((k) => ({ item: { key: `b:${k}`, title: `NATO burst ${k}`, summary: text(k), content: text(k) }, sighting: 'new' as const })),
     };
     await handleItems(job, deps);
     now += 20 * MIN;
     await handleItems(job, deps);
     await Promise.all([evaluate(H0), evaluate(H0)]);
     await evaluate(H0);
-    expect(await spikes()).toEqual([['start', 0, 6]]);
+    expect(await spikes()).toEqual([['start', 0, 12]]);
   });
 });

@@ -23,7 +23,9 @@ describe('judging an hour', () => {
     ['far above a steady baseline', 60, [20, 22, 18, 21, 19, 20, 23, 20], true],
     ['within the usual spread', 30, [20, 22, 18, 21, 19, 20, 23, 20], false],
     ['below the minimum count, however quiet the hour usually is', 3, [0, 0, 0, 0, 0, 0, 0, 0], false],
-    ['at the minimum count over a silent hour', 5, [0, 0, 0, 0, 0, 0, 0, 0], true],
+    ['at the minimum count over a silent hour', 5, [0, 0, 0, 0, 0, 0, 0, 0], false],
+    ['well above a silent hour', 7, [0, 0, 0, 0, 0, 0, 0, 0], true],
+    ['a few mentions over an hour that has one or two', 6, [1, 2, 0, 1, 1, 2, 1, 0], false],
     ['with fewer than three known weeks', 60, [20, 20, undefined, undefined], false],
     ['over a noisy baseline, by its own spread', 60, [10, 40, 15, 35, 20, 30, 25, 45], false],
   ])('an hour %s: spike %s', (_, count, past, spiking) => {
@@ -33,10 +35,10 @@ describe('judging an hour', () => {
   it('carries on a spike that eases below the threshold but stays well above the usual count', () => {
     const past = [20, 22, 18, 21, 19, 20, 23, 20];
     const { threshold } = judgeHour(0, past, RULE, false);
-    expect(threshold).toBe(38);
+    expect(threshold).toBe(43);
     expect(judgeHour(32, past, RULE, false).spiking).toBe(false);
     expect(judgeHour(32, past, RULE, true).spiking).toBe(true);
-    expect(judgeHour(25, past, RULE, true).spiking).toBe(false);
+    expect(judgeHour(28, past, RULE, true).spiking).toBe(false);
   });
 
   it('takes a lower sensitivity as a lower threshold', () => {
