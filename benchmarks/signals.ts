@@ -13,7 +13,6 @@
  */
 import type { Redis } from 'ioredis';
 import { parseConfig } from '../src/config/load.js';
-import type { DeliverJob } from '../src/contracts/jobs.js';
 import { handleItems } from '../src/pipeline/handle-item.js';
 import { HOUR_MS, HOURS_PER_WEEK } from '../src/signals/spike.js';
 import { evaluateHour } from '../src/signals/spikes.js';
@@ -81,7 +80,10 @@ function score(starts: number[], spikes: Spike[]): { precision: number; recall: 
   const inSpike = (h: number) => spikes.some((s) => h >= s.start && h < s.start + s.hours);
   const truePositives = starts.filter(inSpike).length;
   const found = spikes.filter((s) => starts.some((h) => h >= s.start && h < s.start + s.hours)).length;
-  return { precision: starts.length === 0 ? 1 : truePositives / starts.length, recall: found / spikes.length };
+  return {
+    precision: starts.length === 0 ? 1 : truePositives / starts.length,
+    recall: found / spikes.length,
+  };
 }
 
 /** The plain peak detector: 3× the mean of the last 24 hours, at least the minimum count; starts only. */
@@ -123,16 +125,23 @@ async function spikeYear(redis: Redis) {
   const began = performance.now();
   for (let h = 0; h < HOURS; h++) {
     const hour = first + h;
-    await store.count(watches.flatMap((watch, w) =>
-      years[w].counts[h] > 0 ? [{ watch, hour, job: `h${h}`, mentions: years[w].counts[h] }] : []));
+    await store.count(
+      watches.flatMap((watch, w) =>
+        years[w].counts[h] > 0 ? [{ watch, hour, job: `h${h}`, mentions: years[w].counts[h] }] : [],
+      ),
+    );
     const events = await evaluateHour(hour, config, store, (hour + 1) * HOUR_MS);
-    for (const e of events) if (e.payload.type === 'mention.spike' && e.payload.data.phase === 'start') {
-      starts[watches.indexOf(e.payload.data.watch.id)].push(h);
-    }
+    for (const e of events)
+      if (e.payload.type === 'mention.spike' && e.payload.data.phase === 'start') {
+        starts[watches.indexOf(e.payload.data.watch.id)].push(h);
+      }
   }
   const seconds = (performance.now() - began) / 1000;
   const total = (detect: (w: number) => number[]) => {
-    let tp = 0, detected = 0, found = 0, spikes = 0;
+    let tp = 0,
+      detected = 0,
+      found = 0,
+      spikes = 0;
     years.forEach((y, w) => {
       const s = detect(w);
       const sc = score(s, y.spikes);
@@ -145,32 +154,49 @@ async function spikeYear(redis: Redis) {
   };
   const mine = total((w) => starts[w]);
   const peak = total((w) => peakStarts(years[w].counts));
-  const ringBytes = await redis.memory('USAGE', `bench:mentions:{bench:watch:${watches[0]}}:ring`) as number;
-  const stateBytes = await redis.memory('USAGE', `bench:spike:{bench:watch:${watches[0]}}`) as number;
+  const ringBytes = (await redis.memory(
+    'USAGE',
+    `bench:mentions:{bench:watch:${watches[0]}}:ring`,
+  )) as number;
+  const stateBytes = (await redis.memory('USAGE', `bench:spike:{bench:watch:${watches[0]}}`)) as number;
   return { mine, peak, ringBytes, stateBytes, seconds, watches: watches.length };
 }
 
 async function pickupLatency(redis: Redis) {
-  const deps = pipelineDeps(redis, `
+  const deps = pipelineDeps(
+    redis,
+    `
 feeds:
 ${[0, 1, 2, 3, 4].map((i) => `  - id: f${i}\n    url: https://outlet${i}.example/rss`).join('\n')}
-${configYaml(['macron'])}`);
+${configYaml(['macron'])}`,
+  );
   const ms: number[] = [];
   const rand = prng(18);
-  const word = () => Array.from({ length: 3 }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join('');
+  const word = () =>
+    Array.from({ length: 3 }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join('');
   try {
     for (let s = 0; s < STORIES; s++) {
       const text = `Macron ${Array.from({ length: 30 }, word).join(' ')}.`;
-      const item = (i: number) => ({ key: `s${s}:${i}`, title: `Macron statement ${s}`, summary: text, content: `${text} Story ${s}.` });
+      const item = (i: number) => ({
+        key: `s${s}:${i}`,
+        title: `Macron statement ${s}`,
+        summary: text,
+        content: `${text} Story ${s}.`,
+      });
       for (let i = 0; i < 5; i++) {
-        const job = { feedId: `f${i}`, feedUrl: `https://outlet${i}.example/rss`, fetchedAt: Date.now(), items: [{ item: item(i), sighting: 'new' as const }] };
+        const job = {
+          feedId: `f${i}`,
+          feedUrl: `https://outlet${i}.example/rss`,
+          fetchedAt: Date.now(),
+          items: [{ item: item(i), sighting: 'new' as const }],
+        };
         const t = performance.now();
         await handleItems(job, deps);
         if (i === 4) ms.push(performance.now() - t);
       }
     }
     const jobs = await deps.queues.deliver.getJobs(['waiting']);
-    const pickups = jobs.filter((j) => (j.data as DeliverJob).kind === 'signal').length;
+    const pickups = jobs.filter((j) => j.data.kind === 'signal').length;
     if (pickups !== STORIES) throw new Error(`expected ${STORIES} pickup signals, found ${pickups}`);
   } finally {
     await deps.close();
@@ -187,13 +213,42 @@ try {
   const pickup = await pickupLatency(redis);
   const r = (x: number, d = 3) => Number(x.toFixed(d));
   const yearBytes = HOURS * 4;
-  console.log(`spike year               ${year.watches} watches × ${HOURS} hours, ${year.mine.spikes} injected spikes, in ${year.seconds.toFixed(0)} s`);
-  console.log(`spike starts             precision ${year.mine.precision.toFixed(3)}, recall ${year.mine.recall.toFixed(3)} (${year.mine.detected} starts) (goal ≥ 0.9 both)`);
-  console.log(`  baseline: peak detector precision ${year.peak.precision.toFixed(3)}, recall ${year.peak.recall.toFixed(3)} (${year.peak.detected} starts)`);
-  console.log(`memory per watch         ring ${year.ringBytes} bytes (${RING_SLOTS} hours, MEMORY USAGE), spike state ${year.stateBytes} bytes; a year of buckets at 4 bytes an hour: ${yearBytes} bytes`);
-  console.log(`pickup signal queued     p50 ${pickup.p50.toFixed(2)} ms, p99 ${pickup.p99.toFixed(2)} ms after the fifth outlet's items job starts (goal < 1000 ms)`);
-  console.log(JSON.stringify({ bench: 'signals', watches: year.watches, spikes: year.mine.spikes, precision: r(year.mine.precision), recall: r(year.mine.recall), baselinePrecision: r(year.peak.precision), baselineRecall: r(year.peak.recall), ringBytesPerWatch: year.ringBytes, yearBytesPerWatch: yearBytes }));
-  console.log(JSON.stringify({ bench: 'signals-pickup', stories: STORIES, p50Ms: r(pickup.p50, 2), p99Ms: r(pickup.p99, 2) }));
+  console.log(
+    `spike year               ${year.watches} watches × ${HOURS} hours, ${year.mine.spikes} injected spikes, in ${year.seconds.toFixed(0)} s`,
+  );
+  console.log(
+    `spike starts             precision ${year.mine.precision.toFixed(3)}, recall ${year.mine.recall.toFixed(3)} (${year.mine.detected} starts) (goal ≥ 0.9 both)`,
+  );
+  console.log(
+    `  baseline: peak detector precision ${year.peak.precision.toFixed(3)}, recall ${year.peak.recall.toFixed(3)} (${year.peak.detected} starts)`,
+  );
+  console.log(
+    `memory per watch         ring ${year.ringBytes} bytes (${RING_SLOTS} hours, MEMORY USAGE), spike state ${year.stateBytes} bytes; a year of buckets at 4 bytes an hour: ${yearBytes} bytes`,
+  );
+  console.log(
+    `pickup signal queued     p50 ${pickup.p50.toFixed(2)} ms, p99 ${pickup.p99.toFixed(2)} ms after the fifth outlet's items job starts (goal < 1000 ms)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'signals',
+      watches: year.watches,
+      spikes: year.mine.spikes,
+      precision: r(year.mine.precision),
+      recall: r(year.mine.recall),
+      baselinePrecision: r(year.peak.precision),
+      baselineRecall: r(year.peak.recall),
+      ringBytesPerWatch: year.ringBytes,
+      yearBytesPerWatch: yearBytes,
+    }),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'signals-pickup',
+      stories: STORIES,
+      p50Ms: r(pickup.p50, 2),
+      p99Ms: r(pickup.p99, 2),
+    }),
+  );
 } finally {
   await server.stop();
 }

@@ -9,7 +9,9 @@ import { timed, workerOptions } from './options.js';
 export function startSignalsWorker(deps: PipelineDeps, connection: Redis): Worker<SpikeHourJob> {
   return new Worker<SpikeHourJob>(
     QUEUES.signals,
-    timed(deps.metrics, QUEUES.signals, async (job: Job<SpikeHourJob>) => ({ events: await handleSpikeHour(job.data, deps) })),
+    timed(deps.metrics, QUEUES.signals, async (job: Job<SpikeHourJob>) => ({
+      events: await handleSpikeHour(job.data, deps),
+    })),
     workerOptions(connection, deps.current().config.redisPrefix, 1),
   );
 }

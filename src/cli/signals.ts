@@ -12,9 +12,13 @@ import { createSignalStore, storyRetention } from '../signals/store.js';
 import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function signalsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...CONFIG_OPTION, since: { type: 'string', default: '7d' } } });
+  const { values } = parseArgs({
+    args,
+    options: { ...CONFIG_OPTION, since: { type: 'string', default: '7d' } },
+  });
   const sinceSpan = parseDuration(values.since);
-  if (sinceSpan === undefined) throw new MediawatchError('config', `--since "${values.since}" is not a duration (e.g. 6h, 7d)`);
+  if (sinceSpan === undefined)
+    throw new MediawatchError('config', `--since "${values.since}" is not a duration (e.g. 6h, 7d)`);
   const ctx = connectOperator(env, configPathOf(values.config, env));
   try {
     const { config } = ctx.loaded;
@@ -23,7 +27,10 @@ export async function signalsCommand(args: string[], env: NodeJS.ProcessEnv): Pr
       console.log(`no webhook in ${ctx.loaded.path} has a spike signal`);
       return 0;
     }
-    const store = createSignalStore(ctx.redis, { prefix: config.redisPrefix, storyRetentionMs: storyRetention(config.dedupe.storyWindow) });
+    const store = createSignalStore(ctx.redis, {
+      prefix: config.redisPrefix,
+      storyRetentionMs: storyRetention(config.dedupe.storyWindow),
+    });
     const to = hourOf(Date.now());
     const from = to - Math.ceil(sinceSpan / HOUR_MS);
     let fired = 0;
@@ -32,10 +39,14 @@ export async function signalsCommand(args: string[], env: NodeJS.ProcessEnv): Pr
       for (const c of replaySpikes(history, from, to, signal)) {
         fired++;
         const when = new Date(c.hour * HOUR_MS).toISOString();
-        console.log(`${when}  ${hook.id}  mention.spike ${c.phase.padEnd(5)}  ${watch}: ${c.count} mentions (a spike from ${c.threshold})`);
+        console.log(
+          `${when}  ${hook.id}  mention.spike ${c.phase.padEnd(5)}  ${watch}: ${c.count} mentions (a spike from ${c.threshold})`,
+        );
       }
     }
-    console.log(`${fired} spike signal(s) since ${new Date(from * HOUR_MS).toISOString()}; story pickup is not replayed`);
+    console.log(
+      `${fired} spike signal(s) since ${new Date(from * HOUR_MS).toISOString()}; story pickup is not replayed`,
+    );
     return 0;
   } finally {
     await ctx.close();

@@ -14,7 +14,10 @@ export async function handleSpikeHour(job: SpikeHourJob, deps: PipelineDeps): Pr
   const specs = events.map(({ hook, payload }) => signalDelivery(hook, payload).spec);
   for (const { payload } of events) {
     const { watch, phase, count, hour } = payload.data;
-    deps.logger.info({ signal: payload.data.signalId, watch: watch.id, phase, count, hour: hour.start }, 'mention spike');
+    deps.logger.info(
+      { signal: payload.data.signalId, watch: watch.id, phase, count, hour: hour.start },
+      'mention spike',
+    );
   }
   if (specs.length > 0) await deps.queues.deliver.addBulk(specs);
   return events.length;

@@ -22,8 +22,17 @@ export interface ItemsJobMentions {
   sightings: (StorySighting & { sighting: 'new' | 'changed' })[];
 }
 
-export async function signalsOfItems(job: ItemsJobMentions, config: Config, store: SignalStore, now: number): Promise<SignalEvent[]> {
-  const counts = mentionCounts(config, job, job.sightings.filter((s) => s.sighting === 'new'));
+export async function signalsOfItems(
+  job: ItemsJobMentions,
+  config: Config,
+  store: SignalStore,
+  now: number,
+): Promise<SignalEvent[]> {
+  const counts = mentionCounts(
+    config,
+    job,
+    job.sightings.filter((s) => s.sighting === 'new'),
+  );
   const [events] = await Promise.all([
     pickupEvents(job.sightings, config, (s) => store.pickup(s), now),
     counts.length > 0 ? store.count(counts) : undefined,

@@ -39,26 +39,42 @@ export function outletOf(config: Config, feedId: string, feedUrl: string): strin
 }
 
 function thresholdsOf(config: Config): Threshold[] {
-  return config.webhooks.filter((h) => h.url !== '').flatMap((hook) => hook.signals.flatMap((signal) =>
-    signal.type === 'pickup' ? signal.outlets.map((outlets) => ({ hook, signal, outlets })) : []));
+  return config.webhooks
+    .filter((h) => h.url !== '')
+    .flatMap((hook) =>
+      hook.signals.flatMap((signal) =>
+        signal.type === 'pickup' ? signal.outlets.map((outlets) => ({ hook, signal, outlets })) : [],
+      ),
+    );
 }
 
 /** Records the sightings in their stories and returns the pickup events they raise. */
 export async function pickupEvents(
-  sightings: StorySighting[], config: Config, record: (s: PickupSighting[]) => Promise<PickupReply[]>, now: number,
+  sightings: StorySighting[],
+  config: Config,
+  record: (s: PickupSighting[]) => Promise<PickupReply[]>,
+  now: number,
 ): Promise<PickupEvent[]> {
   const thresholds = thresholdsOf(config);
   if (thresholds.length === 0 || sightings.length === 0) return [];
   const requests = sightings.map((s) => ({
-    storyId: s.storyId, at: now, outlet: outletOf(config, s.feedId, s.feedUrl), feedId: s.feedId, url: s.url,
-    title: s.title, watches: s.watches, claims: thresholds.map((t) => claimOf(t, s)),
+    storyId: s.storyId,
+    at: now,
+    outlet: outletOf(config, s.feedId, s.feedUrl),
+    feedId: s.feedId,
+    url: s.url,
+    title: s.title,
+    watches: s.watches,
+    claims: thresholds.map((t) => claimOf(t, s)),
   }));
   const replies = await record(requests);
-  return replies.flatMap((reply, i) => thresholds.flatMap((t, k) => {
-    if (!reply.claimed[k]) return [];
-    const claim = requests[i].claims[k];
-    return [{ hook: t.hook, payload: pickupPayload(t, claim, requests[i].storyId, reply, config, now) }];
-  }));
+  return replies.flatMap((reply, i) =>
+    thresholds.flatMap((t, k) => {
+      if (!reply.claimed[k]) return [];
+      const claim = requests[i].claims[k];
+      return [{ hook: t.hook, payload: pickupPayload(t, claim, requests[i].storyId, reply, config, now) }];
+    }),
+  );
 }
 
 /** The crossing item is part of the id: a later item of the same story cannot claim the threshold again. */
@@ -73,10 +89,16 @@ function claimOf({ hook, signal, outlets }: Threshold, s: StorySighting): Pickup
 }
 
 function pickupPayload(
-  t: Threshold, claim: PickupClaimRequest, storyId: string, reply: PickupReply, config: Config, now: number,
+  t: Threshold,
+  claim: PickupClaimRequest,
+  storyId: string,
+  reply: PickupReply,
+  config: Config,
+  now: number,
 ): PickupPayload {
   const inWindow = reply.outlets.filter((o) => o.at >= now - t.signal.within && o.at <= now);
-  const wanted = claim.watches.length > 0 ? reply.watches.filter((w) => claim.watches.includes(w)) : reply.watches;
+  const wanted =
+    claim.watches.length > 0 ? reply.watches.filter((w) => claim.watches.includes(w)) : reply.watches;
   const labels = new Map(config.watches.map((w) => [w.id, w.label]));
   return {
     type: 'story.pickup',
@@ -87,7 +109,12 @@ function pickupPayload(
       title: reply.title,
       threshold: t.outlets,
       withinSeconds: t.signal.within / 1000,
-      outlets: inWindow.map((o) => ({ outlet: o.outlet, feed: o.feedId, url: o.url ?? null, at: new Date(o.at).toISOString() })),
+      outlets: inWindow.map((o) => ({
+        outlet: o.outlet,
+        feed: o.feedId,
+        url: o.url ?? null,
+        at: new Date(o.at).toISOString(),
+      })),
       watches: wanted.map((id) => ({ id, label: labels.get(id) ?? id })),
     },
   };

@@ -11,9 +11,16 @@ export function renderSignal(payload: SignalPayload, format: 'slack' | 'discord'
   const { heading, lines } = describe(payload);
   if (format === 'slack') {
     const text = `${heading}\n${lines.join('\n')}`;
-    return JSON.stringify({ text: text.slice(0, 3000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(text).slice(0, 2900) } }] });
+    return JSON.stringify({
+      text: text.slice(0, 3000),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(text).slice(0, 2900) } }],
+    });
   }
-  return JSON.stringify({ content: heading.slice(0, 2000), embeds: [{ description: lines.join('\n').slice(0, 4096) }], allowed_mentions: { parse: [] } });
+  return JSON.stringify({
+    content: heading.slice(0, 2000),
+    embeds: [{ description: lines.join('\n').slice(0, 4096) }],
+    allowed_mentions: { parse: [] },
+  });
 }
 
 function describe(payload: SignalPayload): { heading: string; lines: string[] } {
@@ -30,6 +37,8 @@ function describe(payload: SignalPayload): { heading: string; lines: string[] } 
   const what = data.phase === 'start' ? 'Mention spike' : 'Mention spike over';
   return {
     heading: `${what}: ${data.watch.label}, ${data.count} mentions from ${data.hour.start} to ${data.hour.end}`,
-    lines: [`usual for this hour: ${data.baseline.median} (over ${data.baseline.weeks} weeks); a spike from ${data.threshold}`],
+    lines: [
+      `usual for this hour: ${data.baseline.median} (over ${data.baseline.weeks} weeks); a spike from ${data.threshold}`,
+    ],
   };
 }

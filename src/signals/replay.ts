@@ -13,7 +13,12 @@ export interface ReplayedChange {
 }
 
 /** The history reaches back the baseline weeks before `from`: `history[i]` is hour `from - span + i`. */
-export function replaySpikes(history: readonly (number | undefined)[], from: number, to: number, rule: SpikeRule): ReplayedChange[] {
+export function replaySpikes(
+  history: readonly (number | undefined)[],
+  from: number,
+  to: number,
+  rule: SpikeRule,
+): ReplayedChange[] {
   const span = BASELINE_WEEKS * HOURS_PER_WEEK;
   const at = (hour: number) => history[hour - from + span];
   const changes: ReplayedChange[] = [];
@@ -23,7 +28,8 @@ export function replaySpikes(history: readonly (number | undefined)[], from: num
     if (count === undefined) continue;
     const past = Array.from({ length: BASELINE_WEEKS }, (_, k) => at(hour - (k + 1) * HOURS_PER_WEEK));
     const verdict = judgeHour(count, past, rule, on);
-    if (verdict.spiking !== on) changes.push({ hour, phase: verdict.spiking ? 'start' : 'end', count, threshold: verdict.threshold });
+    if (verdict.spiking !== on)
+      changes.push({ hour, phase: verdict.spiking ? 'start' : 'end', count, threshold: verdict.threshold });
     on = verdict.spiking;
   }
   return changes;

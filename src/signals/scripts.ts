@@ -47,8 +47,22 @@ export const pickupScript = loadScript(new URL('./lua/pickup.lua', import.meta.u
   encode: (r: PickupRequest) => ({
     keys: [r.key],
     args: [
-      r.at, r.ttlMs, r.outlet, r.feedId, r.url ?? '', r.title, r.watches.length, ...r.watches,
-      ...r.claims.flatMap((c) => [c.name, c.signalId, c.threshold, c.withinMs, c.watches.length, ...c.watches]),
+      r.at,
+      r.ttlMs,
+      r.outlet,
+      r.feedId,
+      r.url ?? '',
+      r.title,
+      r.watches.length,
+      ...r.watches,
+      ...r.claims.flatMap((c) => [
+        c.name,
+        c.signalId,
+        c.threshold,
+        c.withinMs,
+        c.watches.length,
+        ...c.watches,
+      ]),
     ],
   }),
   decode: (reply): PickupReply => {

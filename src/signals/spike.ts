@@ -57,7 +57,12 @@ export function baselineOf(past: readonly (number | undefined)[]): Baseline {
  * half the sensitivity (and half the minimum), so a spike that wavers near its threshold starts and
  * ends once.
  */
-export function judgeHour(count: number, past: readonly (number | undefined)[], rule: SpikeRule, inSpike: boolean): SpikeVerdict {
+export function judgeHour(
+  count: number,
+  past: readonly (number | undefined)[],
+  rule: SpikeRule,
+  inSpike: boolean,
+): SpikeVerdict {
   const baseline = baselineOf(past);
   const threshold = Math.ceil(barOf(baseline, rule.sensitivity, rule.minCount));
   const bar = inSpike ? barOf(baseline, rule.sensitivity / 2, rule.minCount / 2) : threshold;

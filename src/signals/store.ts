@@ -8,8 +8,14 @@ import type { Redis } from 'ioredis';
 import { redisError } from '../dedupe/redis-error.js';
 import { BASELINE_WEEKS, HOUR_MS, HOURS_PER_WEEK } from './spike.js';
 import {
-  closeHourScript, countScript, pickupScript, spikeStateScript,
-  type ClosedHour, type PickupClaimRequest, type PickupReply, type SpikeState,
+  closeHourScript,
+  countScript,
+  pickupScript,
+  spikeStateScript,
+  type ClosedHour,
+  type PickupClaimRequest,
+  type PickupReply,
+  type SpikeState,
 } from './scripts.js';
 
 export type { ClosedHour, PickupClaimRequest, PickupReply, SpikeState };
@@ -48,7 +54,12 @@ export interface SignalStore {
    * Records whether the hour is a spike for the webhook, by the verdict that fits the state it
    * finds (starting one, or carrying one on); says when that starts or ends a spike.
    */
-  decide(watch: string, webhookId: string, hour: number, verdict: { starts: boolean; carriesOn: boolean }): Promise<SpikeState>;
+  decide(
+    watch: string,
+    webhookId: string,
+    hour: number,
+    verdict: { starts: boolean; carriesOn: boolean },
+  ): Promise<SpikeState>;
   /** Closed hourly counts of a watch in [from, to), oldest first; undefined for an hour not known. */
   history(watch: string, from: number, to: number): Promise<(number | undefined)[]>;
 }
@@ -80,32 +91,70 @@ export function createSignalStore(redis: Redis, opts: SignalStoreOptions): Signa
   };
 
   return {
-    pickup: (sightings) => call('pickup record failed', () => Promise.all(sightings.map((s) => pickupScript.run(redis, {
-      key: `${prefix}:pickup:{${s.storyId}}`, at: s.at, ttlMs: opts.storyRetentionMs,
-      outlet: s.outlet, feedId: s.feedId, url: s.url, title: s.title, watches: s.watches, claims: s.claims,
-    })))),
+    pickup: (sightings) =>
+      call('pickup record failed', () =>
+        Promise.all(
+          sightings.map((s) =>
+            pickupScript.run(redis, {
+              key: `${prefix}:pickup:{${s.storyId}}`,
+              at: s.at,
+              ttlMs: opts.storyRetentionMs,
+              outlet: s.outlet,
+              feedId: s.feedId,
+              url: s.url,
+              title: s.title,
+              watches: s.watches,
+              claims: s.claims,
+            }),
+          ),
+        ),
+      ),
 
-    count: (counts) => call('mention count failed', async () => {
-      await Promise.all(counts.map((c) => countScript.run(redis, {
-        key: openKey(c.watch, c.hour), field: c.job, mentions: c.mentions, ttlMs: HOUR_MS + OPEN_GRACE_MS,
-      })));
-    }),
+    count: (counts) =>
+      call('mention count failed', async () => {
+        await Promise.all(
+          counts.map((c) =>
+            countScript.run(redis, {
+              key: openKey(c.watch, c.hour),
+              field: c.job,
+              mentions: c.mentions,
+              ttlMs: HOUR_MS + OPEN_GRACE_MS,
+            }),
+          ),
+        );
+      }),
 
-    closeHour: (watch, hour) => call('closing an hour of mentions failed', () => closeHourScript.run(redis, {
-      openKey: openKey(watch, hour), ringKey: ringKey(watch), hour, slots: RING_SLOTS,
-      step: HOURS_PER_WEEK, weeks: BASELINE_WEEKS, ttlMs: ringTtl,
-    })),
+    closeHour: (watch, hour) =>
+      call('closing an hour of mentions failed', () =>
+        closeHourScript.run(redis, {
+          openKey: openKey(watch, hour),
+          ringKey: ringKey(watch),
+          hour,
+          slots: RING_SLOTS,
+          step: HOURS_PER_WEEK,
+          weeks: BASELINE_WEEKS,
+          ttlMs: ringTtl,
+        }),
+      ),
 
-    decide: (watch, webhookId, hour, verdict) => call('spike state failed', () => spikeStateScript.run(redis, {
-      key: `${prefix}:spike:${watchTag(watch)}`, webhookId, hour, ...verdict, ttlMs: ringTtl,
-    })),
+    decide: (watch, webhookId, hour, verdict) =>
+      call('spike state failed', () =>
+        spikeStateScript.run(redis, {
+          key: `${prefix}:spike:${watchTag(watch)}`,
+          webhookId,
+          hour,
+          ...verdict,
+          ttlMs: ringTtl,
+        }),
+      ),
 
-    history: (watch, from, to) => call('reading mention history failed', async () => {
-      const ring = (await redis.getBuffer(ringKey(watch))) ?? Buffer.alloc(0);
-      const out: (number | undefined)[] = [];
-      for (let h = Math.max(from, to - RING_SLOTS + 1); h < to; h++) out.push(slotCount(ring, h));
-      return [...new Array<undefined>(Math.max(0, to - from - out.length)).fill(undefined), ...out];
-    }),
+    history: (watch, from, to) =>
+      call('reading mention history failed', async () => {
+        const ring = (await redis.getBuffer(ringKey(watch))) ?? Buffer.alloc(0);
+        const out: (number | undefined)[] = [];
+        for (let h = Math.max(from, to - RING_SLOTS + 1); h < to; h++) out.push(slotCount(ring, h));
+        return [...new Array<undefined>(Math.max(0, to - from - out.length)).fill(undefined), ...out];
+      }),
   };
 }
 

@@ -42,8 +42,14 @@ webhooks:
 logAlerts: false
 `;
 
-const LEAD = 'President Emmanuel Macron said security guarantees for Ukraine must be agreed before any ceasefire, in a television interview broadcast on Saturday as he left Washington after talks.';
-const STORY: FeedItem = { key: 'g:1', title: 'Macron says security guarantees come first', summary: LEAD, content: `${LEAD} Officials in Kyiv welcomed the remarks.` };
+const LEAD =
+  'President Emmanuel Macron said security guarantees for Ukraine must be agreed before any ceasefire, in a television interview broadcast on Saturday as he left Washington after talks.';
+const STORY: FeedItem = {
+  key: 'g:1',
+  title: 'Macron says security guarantees come first',
+  summary: LEAD,
+  content: `${LEAD} Officials in Kyiv welcomed the remarks.`,
+};
 // The story index expires in the injected clock's time, so the simulated clock starts at the next hour.
 const T0 = (Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS;
 const MIN = 60_000;
@@ -55,11 +61,20 @@ let deps: ReturnType<typeof pipelineDeps>;
 
 const feedUrl = (feedId: string) => deps.current().config.feeds.find((f) => f.id === feedId)!.url;
 const carry = (feedId: string, item: FeedItem = STORY) =>
-  handleItems({ feedId, feedUrl: feedUrl(feedId), fetchedAt: now, items: [{ item: { ...item, key: `${feedId}:${item.key}` }, sighting: 'new' }] }, deps);
-const signalJobs = async () => (await deps.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized']))
-  .filter((j) => (j.data as DeliverJob).kind === 'signal')
-  .map((j) => ({ id: j.id!, ...(j.data as Extract<DeliverJob, { kind: 'signal' }>) }))
-  .sort((a, b) => a.payload.timestamp.localeCompare(b.payload.timestamp) || a.id.localeCompare(b.id));
+  handleItems(
+    {
+      feedId,
+      feedUrl: feedUrl(feedId),
+      fetchedAt: now,
+      items: [{ item: { ...item, key: `${feedId}:${item.key}` }, sighting: 'new' }],
+    },
+    deps,
+  );
+const signalJobs = async () =>
+  (await deps.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized']))
+    .filter((j) => j.data.kind === 'signal')
+    .map((j) => ({ id: j.id!, ...(j.data as Extract<DeliverJob, { kind: 'signal' }>) }))
+    .sort((a, b) => a.payload.timestamp.localeCompare(b.payload.timestamp) || a.id.localeCompare(b.id));
 
 beforeAll(async () => {
   server = await startRedis();
@@ -87,14 +102,29 @@ describe('story pickup', () => {
     expect(fired).toEqual([0, 0, 1, 1, 2, 2]);
     const jobs = await signalJobs();
     const payloads = jobs.map((j) => j.payload as PickupPayload);
-    expect(jobs.map((j) => [j.webhookId, j.id === j.payload.data.signalId])).toEqual([['newsroom', true], ['newsroom', true]]);
-    expect(payloads.map((p) => [p.type, p.data.threshold, p.data.outlets.length])).toEqual([['story.pickup', 3, 3], ['story.pickup', 5, 5]]);
+    expect(jobs.map((j) => [j.webhookId, j.id === j.payload.data.signalId])).toEqual([
+      ['newsroom', true],
+      ['newsroom', true],
+    ]);
+    expect(payloads.map((p) => [p.type, p.data.threshold, p.data.outlets.length])).toEqual([
+      ['story.pickup', 3, 3],
+      ['story.pickup', 5, 5],
+    ]);
     expect(payloads[0].data.outlets).toEqual([
       { outlet: 'www.lemonde.example', feed: 'lemonde', url: null, at: new Date(T0).toISOString() },
       { outlet: 'www.figaro.example', feed: 'figaro', url: null, at: new Date(T0 + 5 * MIN).toISOString() },
-      { outlet: 'www.liberation.example', feed: 'liberation', url: null, at: new Date(T0 + 10 * MIN).toISOString() },
+      {
+        outlet: 'www.liberation.example',
+        feed: 'liberation',
+        url: null,
+        at: new Date(T0 + 10 * MIN).toISOString(),
+      },
     ]);
-    expect(payloads[0].data).toMatchObject({ title: STORY.title, withinSeconds: 3600, watches: [{ id: 'macron', label: 'Emmanuel Macron' }] });
+    expect(payloads[0].data).toMatchObject({
+      title: STORY.title,
+      withinSeconds: 3600,
+      watches: [{ id: 'macron', label: 'Emmanuel Macron' }],
+    });
     expect(payloads[0].timestamp).toBe(new Date(T0 + 10 * MIN).toISOString());
   });
 
@@ -105,8 +135,9 @@ describe('story pickup', () => {
     }
     expect(await signalJobs()).toEqual([]);
     await carry('bbc');
-    expect((await signalJobs()).map((j) => (j.payload as PickupPayload).data.outlets.map((o) => o.outlet)))
-      .toEqual([['www.lemonde.example', 'AFP', 'www.bbc.example']]);
+    expect(
+      (await signalJobs()).map((j) => (j.payload as PickupPayload).data.outlets.map((o) => o.outlet)),
+    ).toEqual([['www.lemonde.example', 'AFP', 'www.bbc.example']]);
   });
 
   it('does not fire for outlets spread wider than the window', async () => {
@@ -129,7 +160,14 @@ describe('story pickup', () => {
   });
 
   it('does not fire for a story that mentions no watch of the signal', async () => {
-    const nato: FeedItem = { ...STORY, title: 'NATO ministers meet in Brussels', summary: 'NATO defence ministers met in Brussels to discuss air defence and ammunition stocks for the coming winter months.', content: 'NATO defence ministers met in Brussels to discuss air defence and ammunition stocks for the coming winter months. No decisions were announced.' };
+    const nato: FeedItem = {
+      ...STORY,
+      title: 'NATO ministers meet in Brussels',
+      summary:
+        'NATO defence ministers met in Brussels to discuss air defence and ammunition stocks for the coming winter months.',
+      content:
+        'NATO defence ministers met in Brussels to discuss air defence and ammunition stocks for the coming winter months. No decisions were announced.',
+    };
     for (const feed of OUTLETS) await carry(feed, nato);
     expect(await signalJobs()).toEqual([]);
   });
@@ -144,7 +182,10 @@ describe('mention spikes', () => {
     const items = Array.from({ length: n }, () => {
       const k = ++serial;
       const text = `Report number ${k}: NATO officials discussed topic ${k} with partners ${k * 7} and ${k * 13} in meeting ${k * 31}.`;
-      return { item: { key: `nato:${k}`, title: `NATO report ${k}`, summary: text, content: text }, sighting: 'new' as const };
+      return {
+        item: { key: `nato:${k}`, title: `NATO report ${k}`, summary: text, content: text },
+        sighting: 'new' as const,
+      };
     });
     if (n > 0) await handleItems({ feedId: 'bbc', feedUrl: feedUrl('bbc'), fetchedAt: now, items }, deps);
   };
@@ -152,8 +193,14 @@ describe('mention spikes', () => {
     now = (hour + 1) * HOUR_MS + 30_000;
     await handleSpikeHour({ hour }, deps);
   };
-  const spikes = async () => (await signalJobs()).map((j) => j.payload as SpikePayload)
-    .map((p) => [p.data.phase, (Date.parse(p.data.hour.start) / HOUR_MS - H0) % HOURS_PER_WEEK, p.data.count]);
+  const spikes = async () =>
+    (await signalJobs())
+      .map((j) => j.payload as SpikePayload)
+      .map((p) => [
+        p.data.phase,
+        (Date.parse(p.data.hour.start) / HOUR_MS - H0) % HOURS_PER_WEEK,
+        p.data.count,
+      ]);
 
   it('fires a start for a burst over quiet weeks and an end when it is over, and nothing for a few mentions at night', async () => {
     for (let week = 4; week >= 1; week--) {
@@ -164,15 +211,27 @@ describe('mention spikes', () => {
       }
       await evaluate(H0 - week * HOURS_PER_WEEK + 14);
     }
-    for (const [h, n] of [[0, 14], [1, 9], [2, 2], [3, 2]]) {
+    for (const [h, n] of [
+      [0, 14],
+      [1, 9],
+      [2, 2],
+      [3, 2],
+    ]) {
       await mentions(H0 + h, n);
       await evaluate(H0 + h);
     }
     await mentions(H0 + 14, 3);
     await evaluate(H0 + 14);
-    expect(await spikes()).toEqual([['start', 0, 14], ['end', 2, 2]]);
+    expect(await spikes()).toEqual([
+      ['start', 0, 14],
+      ['end', 2, 2],
+    ]);
     const [start, end] = (await signalJobs()).map((j) => j.payload as SpikePayload);
-    expect(start.data).toMatchObject({ watch: { id: 'nato', label: 'nato' }, baseline: { median: 2, mad: 0, weeks: 4 }, threshold: 13 });
+    expect(start.data).toMatchObject({
+      watch: { id: 'nato', label: 'nato' },
+      baseline: { median: 2, mad: 0, weeks: 4 },
+      threshold: 13,
+    });
     expect(end.data.spikeStartedAt).toBe(start.data.hour.start);
   });
 
@@ -184,8 +243,13 @@ describe('mention spikes', () => {
     now = H0 * HOUR_MS + 5 * MIN;
     const text = (k: number) => `NATO burst item ${k} about air defence deliveries number ${k} and ${k * 3}.`;
     const job = {
-      feedId: 'bbc', feedUrl: feedUrl('bbc'), fetchedAt: now,
-      items: Array.from({ length: 12 }, (_, i) => i + 1).map((k) => ({ item: { key: `b:${k}`, title: `NATO burst ${k}`, summary: text(k), content: text(k) }, sighting: 'new' as const })),
+      feedId: 'bbc',
+      feedUrl: feedUrl('bbc'),
+      fetchedAt: now,
+      items: Array.from({ length: 12 }, (_, i) => i + 1).map((k) => ({
+        item: { key: `b:${k}`, title: `NATO burst ${k}`, summary: text(k), content: text(k) },
+        sighting: 'new' as const,
+      })),
     };
     await handleItems(job, deps);
     now += 20 * MIN;
