@@ -4,6 +4,8 @@
 
   KEYS[1]  the hour's open count: a hash, per job a field whose value is its mentions
   ARGV[1]  the job's field, ARGV[2] its mentions, ARGV[3] time to live of the hash (ms)
+
+  Returns 1.
 ]]
 redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
