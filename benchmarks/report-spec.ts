@@ -147,4 +147,28 @@ export const VIEWS: Record<string, View[]> = {
     summary: ([r]) =>
       `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
   }],
+  signals: [{
+    when: ['precision', 'ringBytesPerWatch'],
+    title: 'Mention spikes: a generated year of hourly counts with injected spikes, through the real stores',
+    columns: [
+      ['watches', 'watches'], ['spikes', 'injected spikes'], ['precision', 'precision of starts'], ['recall', 'recall of starts'],
+      ['baselinePrecision', 'peak detector precision'], ['baselineRecall', 'peak detector recall'],
+      ['ringBytesPerWatch', 'Redis bytes a watch (9 weeks of hours)'], ['yearBytesPerWatch', 'bytes a year of hours would take'],
+    ],
+    baseline: 'a peak detector (3× the mean of the last 24 hours)',
+    goal: {
+      text: 'precision and recall of spike starts ≥ 0.9',
+      met: (r) => num(r, 'precision') >= 0.9 && num(r, 'recall') >= 0.9,
+    },
+    summary: ([r]) => `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} `
+      + `(peak detector: ${num(r, 'baselinePrecision').toFixed(3)}, ${num(r, 'baselineRecall').toFixed(3)}); `
+      + `${fmt(num(r, 'ringBytesPerWatch'))} bytes a watch`,
+  }],
+  'signals-pickup': [{
+    when: ['p99Ms'],
+    title: 'Story pickup: from the start of the fifth outlet\'s items job to its signal in the deliver queue',
+    columns: [['stories', 'stories'], ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms']],
+    goal: { text: 'the signal is queued < 1 s after the item is matched', met: (r) => num(r, 'p99Ms') < 1000 },
+    summary: ([r]) => `p50 ${num(r, 'p50Ms')} ms, p99 ${num(r, 'p99Ms')} ms`,
+  }],
 };

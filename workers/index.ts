@@ -5,6 +5,7 @@ import { startDeliverWorker } from './deliver.js';
 import { startFetchWorker } from './fetch.js';
 import { startMatchWorker } from './match.js';
 import { startScheduler } from './scheduler.js';
+import { startSignalsWorker } from './signals.js';
 
 export const roleStarters: RoleStarters = {
   fetch: startFetchWorker,
@@ -12,4 +13,5 @@ export const roleStarters: RoleStarters = {
   match: startMatchWorker,
   deliver: startDeliverWorker,
   scheduler: startScheduler,
+  signals: startSignalsWorker,
 };

@@ -8,10 +8,16 @@
  * node-cron drops a tick that fires more than a second late (a long GC, a big reload blocking
  * the event loop). Such a tick is counted, logged and polled late under its own tick time, so
  * its job ids are the ones an on-time scheduler would have used and no feed is polled twice.
+ *
+ * With spike signals configured, half a minute into each hour (and at start) it enqueues the
+ * evaluation of the hour before, with a job id naming that hour, so several schedulers evaluate it once.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PipelineDeps } from '../src/pipeline/deps.js';
+import { spikeHourJob } from '../src/pipeline/handle-spike-hour.js';
 import { cronLogger } from '../src/schedule/cron-logger.js';
+import { spikeWatches } from '../src/signals/spikes.js';
+import { hourOf } from '../src/signals/spike.js';
 import { groupBySchedule, pollJobsForTick, spreadWindow, tickOf } from '../src/schedule/poll-jobs.js';
 
 export interface Scheduler {
@@ -52,10 +58,21 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
     task.on('execution:overlap', () => deps.metrics.ticksMissed.inc({ reason: 'overlap' }));
     return task;
   };
+  const evaluateLastHour = (at: number) => {
+    if (spikeWatches(deps.current().config).length === 0) return;
+    const { name, data, opts } = spikeHourJob(hourOf(at) - 1);
+    deps.queues.signals.add(name, data, opts).catch((err: Error) => {
+      deps.logger.error({ err: err.message }, 'could not enqueue the mention spike evaluation (is Redis reachable?)');
+    });
+  };
   const build = () => {
     const { config } = deps.current();
     const groups = groupBySchedule(config.feeds, config.schedule);
     tasks = [...groups].map(([expr, feeds]) => schedule({ expr, feedIds: new Set(feeds.map((f) => f.id)) }));
+    const spikes = cron.schedule('30 0 * * * *', (ctx) => evaluateLastHour(ctx.date.getTime()), { name: 'spikes', logger });
+    spikes.on('execution:missed', (ctx) => evaluateLastHour(ctx.date.getTime()));
+    tasks.push(spikes);
+    evaluateLastHour(deps.clock());
     deps.logger.info({ schedules: groups.size, feeds: config.feeds.length }, 'scheduler started');
     // Poll every feed once now rather than at its first tick, which may be minutes away. The
     // tick is the current minute, so schedulers starting together (or a per-minute cron tick

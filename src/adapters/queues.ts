@@ -20,6 +20,8 @@ export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
   // Completed alerts are kept a week: their job ids are what makes a re-enqueue a no-op.
   deliver: { backoff: { type: 'webhook' }, removeOnComplete: { age: 7 * DAY_S, count: 100_000 }, removeOnFail: { age: 30 * DAY_S } },
+  // One job per hour; kept a day so several schedulers enqueue each hour's evaluation once.
+  signals: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: DAY_S }, removeOnFail: { age: 7 * DAY_S } },
 };
 
 export function bullPrefix(redisPrefix: string): string {
@@ -33,6 +35,7 @@ export interface Queues {
   article: TypedQueue<'article'>;
   items: TypedQueue<'items'>;
   deliver: TypedQueue<'deliver'>;
+  signals: TypedQueue<'signals'>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const prefix = bullPrefix(redisPrefix);
   const open = <N extends QueueName>(name: N): TypedQueue<N> =>
     new Queue<JobPayloads[N], unknown, string>(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  const queues = { poll: open('poll'), article: open('article'), items: open('items'), deliver: open('deliver') };
+  const queues = {
+    poll: open('poll'), article: open('article'), items: open('items'), deliver: open('deliver'), signals: open('signals'),
+  };
   return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
 }

@@ -55,5 +55,6 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
 function describe(job: DeliverJob): string {
   if (job.kind === 'alert') return job.payload.data.item.title;
   if (job.kind === 'alerts') return `${job.payloads.length} alerts: ${job.payloads.map((p) => p.data.item.title).join(' | ')}`;
+  if (job.kind === 'signal') return `${job.payload.type} ${job.payload.data.signalId}`;
   return `digest of ${new Date(job.window.start).toISOString()}–${new Date(job.window.end).toISOString()}`;
 }

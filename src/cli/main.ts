@@ -82,6 +82,16 @@ ${CONFIG_OPTION}
   --since <span>    how far back (default 7d)
   --limit <n>       hits printed at most (default 50)`,
   },
+  signals: {
+    command: async () => (await import('./signals.js')).signalsCommand,
+    help: `usage: mediawatch signals [--config <path>] [--since 7d]
+
+The mention spikes the configured spike signals would have fired in the recent past, judged from the
+hourly counts kept in Redis (the last 9 weeks).
+
+${CONFIG_OPTION}
+  --since <span>    how far back (default 7d)`,
+  },
   stories: {
     command: async () => (await import('./stories.js')).storiesCommand,
     help: `usage: mediawatch stories show <storyId> [--config <path>]
@@ -128,6 +138,7 @@ export const USAGE = `usage: mediawatch <command> [options]
   stories show <storyId>                        the outlets and times of one story
   extract <url|file.html> [--url U]             the title, metadata and article text mediawatch reads in a page
   extract --jsonl                               {"id","url","html"} lines in, article lines out
+  signals [--since 7d]                          the mention spikes that would have fired
 
 Every command takes --config <path>; \`mediawatch <command> --help\` tells more; --version prints the version.
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;

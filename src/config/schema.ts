@@ -64,6 +64,8 @@ const feed = z.strictObject({
   adaptive: z.boolean().optional(),
   /** Overrides fullText.mode for this feed. */
   fullText: fullTextMode.optional(),
+  /** The outlet its items count for in story pickup (default: the feed URL's host). */
+  outlet: z.string().trim().min(1).optional(),
 });
 
 const watch = z
@@ -91,6 +93,30 @@ const sinkUrl = z.string().superRefine((s, ctx) => {
   }
 });
 
+/** Thresholds of distinct outlets, each sent once per story, in ascending order. */
+const outletCounts = z
+  .union([z.number().int().min(2), z.array(z.number().int().min(2)).min(1)])
+  .transform((v) => [...new Set(Array.isArray(v) ? v : [v])].sort((a, b) => a - b));
+
+/** Story pickup and mention spikes, sent to the webhook as events of their own (docs/signals.md). */
+const signal = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('pickup'),
+    /** Stories that mention one of these watches (default: the webhook's watches, else all). */
+    watches: z.array(id).optional(),
+    outlets: outletCounts,
+    within: duration.pipe(z.number().int().min(60_000, 'a pickup window is at least 1m')).default(3_600_000),
+  }),
+  z.strictObject({
+    type: z.literal('spike'),
+    watches: z.array(id).optional(),
+    /** How many robust deviations above the usual count an hour must be to start a spike. */
+    sensitivity: z.number().positive().default(4),
+    /** Fewer mentions in an hour are never a spike. */
+    minCount: z.number().int().positive().default(5),
+  }),
+]);
+
 const webhook = z.strictObject({
   id,
   /** Empty (e.g. an unset environment variable) disables the webhook, with a log line. */
@@ -109,6 +135,7 @@ const webhook = z.strictObject({
   digest: duration.pipe(z.number().int().min(60_000, 'a digest window is at least 1m')).optional(),
   /** Alerts past this many in an hour are batched into one POST at the end of the hour. */
   maxPerHour: z.number().int().positive().optional(),
+  signals: z.array(signal).default([]),
 });
 
 const network = z.strictObject({
@@ -182,6 +209,9 @@ export const configSchema = z
         if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'watches', j], message: `no watch has the id "${w}"` });
       });
       checkChannel(h, ['webhooks', i], ctx);
+      h.signals.forEach((sig, k) => sig.watches?.forEach((w, j) => {
+        if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'signals', k, 'watches', j], message: `no watch has the id "${w}"` });
+      }));
     });
   });
 
@@ -197,6 +227,9 @@ export type Config = z.output<typeof configSchema>;
 export type FeedConfig = Config['feeds'][number];
 export type WatchConfig = Config['watches'][number];
 export type WebhookConfig = Config['webhooks'][number];
+export type SignalConfig = WebhookConfig['signals'][number];
+export type PickupSignalConfig = Extract<SignalConfig, { type: 'pickup' }>;
+export type SpikeSignalConfig = Extract<SignalConfig, { type: 'spike' }>;
 export type NetworkConfig = Config['network'];
 export type FetchConfig = Config['fetch'];
 export type FullTextConfig = Config['fullText'];

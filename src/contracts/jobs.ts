@@ -3,6 +3,7 @@
  * worker cannot be wired to the wrong queue without the compiler noticing.
  */
 import { withoutRepeatedSummary, type FeedItem, type StoredTexts } from './item.js';
+import type { SignalPayload } from './signals.js';
 import type { AlertPayload } from './webhook.js';
 
 export const QUEUES = {
@@ -10,6 +11,7 @@ export const QUEUES = {
   article: 'article',
   items: 'items',
   deliver: 'deliver',
+  signals: 'signals',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -92,6 +94,12 @@ export type DeliverJob =
       fetchedAt: number;
     }
   | {
+      /** A story pickup or mention spike; the job id is the signal id. */
+      kind: 'signal';
+      webhookId: string;
+      payload: SignalPayload;
+    }
+  | {
       kind: 'digest';
       webhookId: string;
       /** The Redis hash that collects the window's alerts. */
@@ -99,9 +107,16 @@ export type DeliverJob =
       window: { start: number; end: number };
     };
 
+/** The evaluation of one closed hour for mention spikes; the job id names the hour. */
+export interface SpikeHourJob {
+  /** Hours since the epoch. */
+  hour: number;
+}
+
 export interface JobPayloads {
   poll: PollJob;
   article: ArticleJob;
   items: ItemsJob;
   deliver: DeliverJob;
+  signals: SpikeHourJob;
 }

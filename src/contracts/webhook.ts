@@ -3,6 +3,7 @@
  * from internal types in src/deliver/payload.ts and is never the internal item type itself.
  */
 import type { MatchHit } from './match.js';
+import type { SignalPayload } from './signals.js';
 
 export interface AlertItemV1 {
   id: string;
@@ -47,4 +48,4 @@ export interface DigestPayload {
   };
 }
 
-export type WebhookPayload = AlertPayload | DigestPayload;
+export type WebhookPayload = AlertPayload | DigestPayload | SignalPayload;

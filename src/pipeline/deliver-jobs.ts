@@ -1,6 +1,7 @@
-/** The deliver queue's jobs for the alerts of one items job. */
+/** The deliver queue's jobs for the alerts and signals of one items job. */
 import crypto from 'node:crypto';
 import type { WebhookConfig } from '../config/schema.js';
+import type { SignalPayload } from '../contracts/signals.js';
 import type { AlertPayload } from '../contracts/webhook.js';
 import { triesFor } from '../deliver/retry-policy.js';
 import type { PipelineDeps } from './deps.js';
@@ -24,6 +25,12 @@ export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJ
   }
   for (const { hook, payloads } of byHook.values()) specs.push(webhookJob(hook, payloads, fetchedAt));
   return specs;
+}
+
+/** A signal's own job, its id the signal id: raised again by a retried or raced job, it is a no-op. */
+export function signalDelivery(hook: WebhookConfig, payload: SignalPayload): Extract<Delivery, { kind: 'job' }> {
+  const data = { kind: 'signal' as const, webhookId: hook.id, payload };
+  return { kind: 'job', spec: { name: 'deliver', data, opts: { attempts: triesFor(hook.retry), jobId: payload.data.signalId } } };
 }
 
 /** The job id is the alert's own, or for several derived from their ids: a re-queue is a no-op. */

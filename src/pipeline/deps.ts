@@ -17,6 +17,7 @@ import type { StoryStore } from '../dedupe/story-store.js';
 import type { FeedPoller } from '../fetch/index.js';
 import type { BacktestStore } from '../match/backtest-store.js';
 import type { HttpClient } from '../net/http-client.js';
+import type { SignalStore } from '../signals/store.js';
 
 export interface Current {
   config: Readonly<Config>;
@@ -33,6 +34,7 @@ export interface PipelineDeps {
   backtest: BacktestStore;
   breaker: CircuitBreaker;
   digests: DigestStore;
+  signals: SignalStore;
   webhookHttp: HttpClient;
   /** SMTP for webhooks of format email. */
   mailer: Mailer;

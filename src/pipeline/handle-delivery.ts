@@ -30,6 +30,7 @@ type Failed = Extract<DeliveryResult, { kind: 'retry' | 'give-up' }>;
 type AlertJob = Extract<DeliverJob, { kind: 'alert' }>;
 type AlertsJob = Extract<DeliverJob, { kind: 'alerts' }>;
 type DigestJob = Extract<DeliverJob, { kind: 'digest' }>;
+type SignalJob = Extract<DeliverJob, { kind: 'signal' }>;
 
 /** An alert of an 'alerts' job that did not go through, and what its try gave (none: not tried). */
 interface Undelivered {
@@ -71,9 +72,9 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
 const channelsOf = (deps: PipelineDeps) => ({ http: deps.webhookHttp, mailer: deps.mailer });
 
 async function payloadOf(
-  jobId: string, job: AlertJob | DigestJob, deps: PipelineDeps,
+  jobId: string, job: AlertJob | DigestJob | SignalJob, deps: PipelineDeps,
 ): Promise<WebhookPayload | undefined> {
-  if (job.kind === 'alert') return job.payload;
+  if (job.kind !== 'digest') return job.payload;
   const alerts = await deps.digests.read(job.key);
   return alerts.length === 0 ? undefined : buildDigest(jobId, job.window, alerts, deps.clock());
 }
@@ -130,7 +131,7 @@ function ownJob(job: AlertsJob, { payload, tried }: Undelivered, hook: WebhookCo
 
 /** What one POST's outcome means, with its bookkeeping: breaker, metrics, log. */
 async function settle(
-  jobId: string, job: AlertJob | DigestJob, outcome: SendOutcome,
+  jobId: string, job: AlertJob | DigestJob | SignalJob, outcome: SendOutcome,
   hook: WebhookConfig, clean: boolean, deps: PipelineDeps,
 ): Promise<Delivered | Failed> {
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };

@@ -17,7 +17,8 @@ import { contentHash } from '../dedupe/content-hash.js';
 import type { StoryAssignment, StoryItem, WatchClaim } from '../dedupe/story-store.js';
 import { buildPayload } from '../deliver/payload.js';
 import { triesFor } from '../deliver/retry-policy.js';
-import { deliverJobs, type Delivery } from './deliver-jobs.js';
+import { signalsOfItems } from '../signals/index.js';
+import { deliverJobs, signalDelivery, type Delivery } from './deliver-jobs.js';
 import type { PipelineDeps } from './deps.js';
 
 /** The log is a sink like a webhook: every alert is written there once. */
@@ -60,9 +61,9 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
   await Promise.all([joinStories(records, deps, now), recordForBacktest(records, deps, now)]);
   countMatches(records, deps.metrics);
   const alerts = records.flatMap((r) => planAlerts(r, config));
-  await claimWatches(alerts, deps);
+  const [signals] = await Promise.all([raiseSignals(job, records, deps, now), claimWatches(alerts, deps)]);
   const deliveries = await Promise.all(alerts.map((a) => raise(a, deps, now)));
-  await enqueue(deliveries.flatMap((d) => (d ? [d] : [])), job.fetchedAt, deps);
+  await enqueue([...deliveries.flatMap((d) => (d ? [d] : [])), ...signals], job.fetchedAt, deps);
   return records.map(({ story, matches, alerts }) => ({
     ...(story ? { storyId: story.storyId } : {}),
     watches: matches.map((m) => m.id),
@@ -106,6 +107,18 @@ function countMatches(records: ItemRecord[], metrics: Metrics): void {
     if (story && !story.isNew) metrics.duplicates.inc({ kind: 'story' });
     for (const m of matches) metrics.matched.inc({ watch: m.id });
   }
+}
+
+/** Story pickup and mention counts for the items that joined a story (src/signals/). */
+async function raiseSignals(job: ItemsJob, records: ItemRecord[], deps: PipelineDeps, now: number): Promise<Delivery[]> {
+  const sightings = records.flatMap(({ story, matches, job: { item, sighting } }) => story ? [{
+    storyId: story.storyId, feedId: job.feedId, feedUrl: job.feedUrl, itemKey: item.key, url: item.url, title: item.title,
+    watches: matches.map((m) => m.id), sighting,
+  }] : []);
+  const itemKeys = records.map((r) => r.job.item.key);
+  const mentions = { feedId: job.feedId, fetchedAt: job.fetchedAt, itemKeys, sightings };
+  const events = await signalsOfItems(mentions, deps.current().config, deps.signals, now);
+  return events.map(({ hook, payload }) => signalDelivery(hook, payload));
 }
 
 /** The alerts an item joined to its story would raise, one per sink that wants its watches. */

@@ -20,6 +20,8 @@ export interface RoleStarters {
   article(deps: PipelineDeps, connection: Redis): Worker;
   match(deps: PipelineDeps, connection: Redis): Worker;
   deliver(deps: PipelineDeps, connection: Redis): Worker;
+  /** Mention spike evaluations; run by the match role. */
+  signals(deps: PipelineDeps, connection: Redis): Worker;
   scheduler(deps: PipelineDeps): Scheduler;
 }
 

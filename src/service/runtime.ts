@@ -25,6 +25,7 @@ import { createBacktestStore } from '../match/backtest-store.js';
 import { createAddressPolicy } from '../net/address-policy.js';
 import { createMailer } from '../deliver/channels/email.js';
 import { createHttpClient } from '../net/http-client.js';
+import { createSignalStore, storyRetention } from '../signals/store.js';
 import { USER_AGENT } from '../net/user-agent.js';
 import type { Current, PipelineDeps } from '../pipeline/deps.js';
 import { createDashboard, DASHBOARD_PATH } from './dashboard.js';
@@ -88,6 +89,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
     breaker: createCircuitBreaker(client, { prefix }),
     digests: createDigestStore(client, { prefix }),
+    signals: createSignalStore(client, { prefix, storyRetentionMs: storyRetention(loaded.config.dedupe.storyWindow) }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
     mailer: createMailer(policy),
   };
@@ -96,7 +98,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   let scheduler: Scheduler | undefined;
   if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
   if (roles.includes('article')) workers.push(start.article(deps, workerConnection));
-  if (roles.includes('match')) workers.push(start.match(deps, workerConnection));
+  if (roles.includes('match')) workers.push(start.match(deps, workerConnection), start.signals(deps, workerConnection));
   if (roles.includes('deliver')) workers.push(start.deliver(deps, workerConnection));
   for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   if (roles.includes('scheduler')) scheduler = start.scheduler(deps);
@@ -108,7 +110,8 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
     beforeScrape: async () => {
-      for (const [name, queue] of [['poll', queues.poll], ['article', queues.article], ['items', queues.items], ['deliver', queues.deliver]] as const) {
+      const depths = [['poll', queues.poll], ['article', queues.article], ['items', queues.items], ['deliver', queues.deliver], ['signals', queues.signals]] as const;
+      for (const [name, queue] of depths) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, n);
       }

@@ -18,6 +18,7 @@ import { createBacktestStore } from '../../src/match/backtest-store.js';
 import { createAddressPolicy } from '../../src/net/address-policy.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
+import { createSignalStore, storyRetention } from '../../src/signals/store.js';
 
 export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = Date.now): PipelineDeps & { close(): Promise<void> } {
   const loaded = parseConfig(yaml, 'test.yaml', {});
@@ -41,6 +42,7 @@ export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = D
     backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
     breaker: createCircuitBreaker(redis, { prefix }),
     digests: createDigestStore(redis, { prefix }),
+    signals: createSignalStore(redis, { prefix, storyRetentionMs: storyRetention(config.dedupe.storyWindow) }),
     webhookHttp,
     mailer: createMailer(client.policy),
     close: async () => {

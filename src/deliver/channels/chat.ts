@@ -1,8 +1,11 @@
 /** Slack and Discord incoming-webhook bodies: title, link, watches and snippet of each alert. */
 import type { WebhookPayload } from '../../contracts/webhook.js';
+import { escapeSlack } from '../../lib/escape-slack.js';
+import { isSignal, renderSignal } from '../../signals/render.js';
 import { messageOf, type Entry } from './message.js';
 
 export function slackBody(payload: WebhookPayload): string {
+  if (isSignal(payload)) return renderSignal(payload, 'slack');
   const { heading, entries } = messageOf(payload);
   return JSON.stringify({
     text: `${heading}\n${entries.map(chatText).join('\n')}`.slice(0, 3000),
@@ -14,6 +17,7 @@ export function slackBody(payload: WebhookPayload): string {
 }
 
 export function discordBody(payload: WebhookPayload): string {
+  if (isSignal(payload)) return renderSignal(payload, 'discord');
   const { heading, entries } = messageOf(payload);
   return JSON.stringify({
     content: heading.slice(0, 2000),
@@ -38,8 +42,4 @@ function discordEmbed(e: Entry) {
     description: `${e.labels}${e.snippet ? `\n${e.snippet}` : ''}`.slice(0, 4096),
     footer: { text: `feed ${e.feed}` },
   };
-}
-
-function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

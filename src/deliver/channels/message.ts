@@ -3,6 +3,7 @@
  * plain-text and HTML forms of it that Telegram, ntfy, Matrix and e-mail build on.
  */
 import type { AlertPayload, WebhookPayload } from '../../contracts/webhook.js';
+import { describeSignal, isSignal } from '../../signals/render.js';
 
 export interface Entry {
   title: string;
@@ -22,6 +23,11 @@ export interface Message {
 }
 
 export function messageOf(payload: WebhookPayload): Message {
+  if (isSignal(payload)) {
+    // A signal has no items of its own: each line (an outlet, the counts) is an entry's title.
+    const { heading, lines } = describeSignal(payload);
+    return { heading, entries: lines.map((title) => ({ title, url: null, labels: '', snippet: '', feed: '' })), digest: false };
+  }
   if (payload.type === 'mention.digest') {
     const { alerts, window } = payload.data;
     const heading = `${alerts.length} mention(s) from ${window.start} to ${window.end}`;
