@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerConsole } from '../../../dist/src/console/plugin.js';
+import { registerConsole } from '../../../dist/src/console/index.js';
 import { launchBrowser, openPage } from './browser.js';
 
 let app: FastifyInstance;
@@ -57,7 +57,7 @@ describe('the console server part', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
   });
 
-  it.each(['/console/plugin.js', '/console/main.js.map', '/console/..%2Fplugin.js', '/console/%2e%2e%2f%2e%2e%2fpackage.json'])(
+  it.each(['/console/index.js', '/console/main.js.map', '/console/..%2Fplugin.js', '/console/%2e%2e%2f%2e%2e%2fpackage.json'])(
     'answers 404 for %s: only the bundle’s own files are served',
     async (path) => {
       const res = await fetch(`${base}${path}`);
