@@ -8,7 +8,7 @@ export async function watchesPage(main: HTMLElement, params: URLSearchParams): P
   if (edit !== null) return editor(main, edit === '' ? null : edit);
   const { body } = await api.get<List<Watch>>('watches');
   const rows = body.items.map((w) => [
-    h('a', { href: `#/watches?edit=${encodeURIComponent(w.id)}`, 'aria-label': `Edit ${w.id}` }, w.id),
+    h('a', { href: `#/watches?edit=${encodeURIComponent(w.id)}` }, w.id),
     w.label ?? w.id,
     describe(w),
   ]);

@@ -4,10 +4,12 @@
  * cookie is ever set, and the login form works from the keyboard.
  */
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerConsole } from '../../../dist/src/console/index.js';
+import { registerConsole } from '../../../src/console/index.js';
+import { ROOT } from '../../helpers/service.js';
 import { launchBrowser, openPage } from './browser.js';
 
 let app: FastifyInstance;
@@ -16,7 +18,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   app = Fastify();
-  await registerConsole(app);
+  // The bundle as built (test/global-setup.ts compiles it): browsers run its JavaScript.
+  await registerConsole(app, { assetsDir: path.join(ROOT, 'dist/src/console/assets') });
   // An API that refuses every token, as the real one does without the right one.
   app.get('/api/v1/whoami', (_req, reply) => reply.code(401).send({ error: { code: 'unauthorized', message: 'no valid token', path: '' } }));
   await app.listen({ port: 0, host: '127.0.0.1' });
