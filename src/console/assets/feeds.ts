@@ -25,14 +25,14 @@ export async function feedsPage(main: HTMLElement): Promise<void> {
 /** Check first (fetch and parse once, shown to the user), then add: a wrong URL never gets polled. */
 function addForm(): HTMLElement {
   const url = h('input', { type: 'url', inputmode: 'url', autocomplete: 'off', required: true }) as HTMLInputElement;
-  const id = h('input', { type: 'text', autocomplete: 'off', required: true }) as HTMLInputElement;
+  const id = h('input', { type: 'text', autocomplete: 'off' }) as HTMLInputElement;
   const urlField = field('feed-url', 'Feed URL', url, 'RSS, Atom or JSON Feed, http or https.');
-  const idField = field('feed-id', 'Id', id, 'Letters, digits, - and _; shown in logs and alerts.');
+  const idField = field('feed-id', 'Id', id, 'Letters, digits, - and _; suggested by the check.');
   const check = h('button', { type: 'submit' }, 'Check feed');
   const add = h('button', { type: 'button', disabled: true }, 'Add feed') as HTMLButtonElement;
   const result = h('div', { 'aria-live': 'polite' });
   let checked = '';
-  const form = h('form', { 'aria-labelledby': 'add-feed' }, urlField.wrap, idField.wrap, h('div', { class: 'row' }, check, add), result);
+  const form = h('form', { 'aria-labelledby': 'add-feed', novalidate: true }, urlField.wrap, idField.wrap, h('div', { class: 'row' }, check, add), result);
   url.addEventListener('input', () => {
     add.disabled = true;
     checked = '';
@@ -56,7 +56,8 @@ function addForm(): HTMLElement {
       });
   });
   add.addEventListener('click', () => {
-    setError(id, idField.error, undefined);
+    setError(id, idField.error, id.value.trim() ? undefined : 'Give the feed an id.');
+    if (!id.value.trim()) return id.focus();
     api
       .post('feeds', { id: id.value.trim(), url: checked })
       .then(() => {

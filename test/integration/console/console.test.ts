@@ -105,7 +105,7 @@ describe('the web console', () => {
     await page.getByRole('cell', { name: 'europe', exact: true }).waitFor();
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
-    await page.getByRole('cell', { name: 'newsroom' }).waitFor();
+    await page.getByRole('cell', { name: 'newsroom', exact: true }).waitFor();
     expect(await page.getByRole('cell', { name: 'set', exact: true }).count()).toBe(1);
     await shot(page, 'webhooks');
 
