@@ -52,8 +52,11 @@ export function handleApiErrors(app: FastifyInstance, logger: Logger): void {
     if (err instanceof ApiError) return sendError(reply, err);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
-      const path = fieldName((first.params.issue as { path: (string | number)[] }).path);
-      return sendError(reply, new ApiError(400, 'invalid', `${err.validationContext} ${path}: ${first.message}`, path));
+      const keys = first.params.keys as string[] | undefined;
+      const at = [...first.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), ...(keys?.slice(0, 1) ?? [])];
+      const path = fieldName(at);
+      const message = keys ? `unknown key "${keys[0]}"` : first.message;
+      return sendError(reply, new ApiError(400, 'invalid', `${err.validationContext} ${path}: ${message}`, path));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new ApiError(413, 'too-large', err.message));
     if (err.statusCode !== undefined && err.statusCode < 500) return sendError(reply, new ApiError(err.statusCode, 'invalid', err.message));

@@ -91,7 +91,8 @@ export function createLiveConfigStore(redis: Redis, opts: { prefix: string; audi
       return entries.map(([seq, fields]) => ({ seq, ...(JSON.parse(fields[1]) as AuditEntry) }));
     },
     async subscribe(onVersion) {
-      const sub = redis.duplicate();
+      // Queued until connected: the subscription is made once, at start.
+      const sub = redis.duplicate({ enableOfflineQueue: true });
       sub.on('error', () => undefined); // a lost subscription is covered by the periodic version check
       sub.on('message', (_channel: string, version: string) => onVersion(version));
       await sub.subscribe(keys.channel);
