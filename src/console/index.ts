@@ -42,7 +42,8 @@ async function loadAssets(dir: string): Promise<Map<string, Asset>> {
     const type = TYPES[path.extname(name)];
     if (type) assets.set(name, { type, body: await fs.readFile(path.join(dir, name)) });
   }
-  if (!assets.has('index.html')) throw new Error(`the console bundle in ${dir} has no index.html; run npm run build`);
+  if (!assets.has('index.html'))
+    throw new Error(`the console bundle in ${dir} has no index.html; run npm run build`);
   return assets;
 }
 
@@ -57,5 +58,7 @@ export async function registerConsole(app: FastifyInstance, opts: ConsoleOptions
   const assets = await loadAssets(dir);
   app.get('/console', (_req, reply) => reply.redirect('/console/'));
   app.get('/console/', (_req, reply) => send(reply, assets.get('index.html')));
-  app.get<{ Params: { file: string } }>('/console/:file', (req, reply) => send(reply, assets.get(req.params.file)));
+  app.get<{ Params: { file: string } }>('/console/:file', (req, reply) =>
+    send(reply, assets.get(req.params.file)),
+  );
 }

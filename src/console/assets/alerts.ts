@@ -6,9 +6,16 @@ import { announce, field, h, safeLink, show, table, when } from './dom.js';
 const STATES = ['', 'failed', 'pending', 'delivered'];
 
 export async function alertsPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
-  const [watches, webhooks] = await Promise.all([api.get<List<Watch>>('watches'), api.get<List<Webhook>>('webhooks')]);
+  const [watches, webhooks] = await Promise.all([
+    api.get<List<Watch>>('watches'),
+    api.get<List<Webhook>>('webhooks'),
+  ]);
   const select = (name: string, values: string[], any: string) => {
-    const s = h('select', { name }, values.map((v) => h('option', { value: v, selected: v === (params.get(name) ?? '') }, v || any)));
+    const s = h(
+      'select',
+      { name },
+      values.map((v) => h('option', { value: v, selected: v === (params.get(name) ?? '') }, v || any)),
+    );
     return s as HTMLSelectElement;
   };
   const filters = {
@@ -29,25 +36,52 @@ export async function alertsPage(main: HTMLElement, params: URLSearchParams): Pr
   // The filters live in the address, so a filtered view can be bookmarked and reloaded.
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const q = new URLSearchParams(Object.entries(filters).flatMap(([k, s]) => (s.value ? [[k, s.value]] : [])));
+    const q = new URLSearchParams(
+      Object.entries(filters).flatMap(([k, s]) => (s.value ? [[k, s.value]] : [])),
+    );
     location.hash = `#/alerts?${q.toString()}`;
   });
   const results = h('div', {});
   show(main, h('h1', {}, 'Alerts'), form, results);
-  await list(results, Object.fromEntries(Object.entries(filters).map(([k, s]) => [k, s.value || undefined])), []);
+  await list(
+    results,
+    Object.fromEntries(Object.entries(filters).map(([k, s]) => [k, s.value || undefined])),
+    [],
+  );
 }
 
-async function list(el: HTMLElement, query: Record<string, string | undefined>, shown: Alert[], cursor?: string): Promise<void> {
+async function list(
+  el: HTMLElement,
+  query: Record<string, string | undefined>,
+  shown: Alert[],
+  cursor?: string,
+): Promise<void> {
   const { body } = await api.get<List<Alert>>('alerts', { ...query, cursor });
   const alerts = [...shown, ...body.items];
-  const more = body.nextCursor ? h('button', { type: 'button', class: 'secondary' }, 'Show older alerts') : null;
+  const more = body.nextCursor
+    ? h('button', { type: 'button', class: 'secondary' }, 'Show older alerts')
+    : null;
   more?.addEventListener('click', () => void list(el, query, alerts, body.nextCursor ?? undefined));
   if (!alerts.length) return show(el, h('p', {}, 'No alerts match these filters.'));
-  show(el, table(`${alerts.length} alerts, newest first`, ['When', 'Item', 'Watches', 'Webhook', 'State', 'Tries', 'Last error', ''], alerts.map((a) => row(a, el, query))), more);
+  show(
+    el,
+    table(
+      `${alerts.length} alerts, newest first`,
+      ['When', 'Item', 'Watches', 'Webhook', 'State', 'Tries', 'Last error', ''],
+      alerts.map((a) => row(a, el, query)),
+    ),
+    more,
+  );
 }
 
 function row(a: Alert, el: HTMLElement, query: Record<string, string | undefined>): (Node | string)[] {
-  const replay = a.state === 'failed' && h('button', { type: 'button', class: 'secondary', 'aria-label': `Replay the alert on ${a.item.title}` }, 'Replay');
+  const replay =
+    a.state === 'failed' &&
+    h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-label': `Replay the alert on ${a.item.title}` },
+      'Replay',
+    );
   if (replay) {
     replay.addEventListener('click', () => {
       (replay as HTMLButtonElement).disabled = true;

@@ -64,7 +64,12 @@ export async function call<T>(method: string, path: string, opts: CallOptions = 
 
 function refusal(status: number, body: unknown, fromSession: boolean): ApiError {
   const e = (body as { error?: { code?: string; message?: string; path?: string } } | undefined)?.error;
-  const err = new ApiError(status, e?.code ?? 'http', e?.message ?? `the service answered ${status}`, e?.path);
+  const err = new ApiError(
+    status,
+    e?.code ?? 'http',
+    e?.message ?? `the service answered ${status}`,
+    e?.path,
+  );
   if (status === 401 && fromSession) {
     session.clear();
     window.dispatchEvent(new CustomEvent(LOGGED_OUT, { detail: err.message }));

@@ -33,15 +33,36 @@ export function show(el: Element, ...children: (Child | Child[])[]): void {
 
 /** A link only for http(s) URLs: a `javascript:` URL from a feed item stays plain text. */
 export function safeLink(url: string | undefined, text: string): Node {
-  if (url && /^https?:\/\//i.test(url)) return h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, text);
+  if (url && /^https?:\/\//i.test(url))
+    return h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, text);
   return document.createTextNode(text);
 }
 
 /** A table that a phone shows as one card per row, each cell labelled with its column. */
 export function table(caption: string, columns: string[], rows: Child[][]): HTMLElement {
-  const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)));
-  const body = rows.map((cells) => h('tr', {}, cells.map((cell, i) => h('td', { 'data-label': columns[i], class: 'wrap' }, cell))));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'cards' }, h('caption', { class: 'muted' }, caption), h('thead', {}, head), h('tbody', {}, body)));
+  const head = h(
+    'tr',
+    {},
+    columns.map((c) => h('th', { scope: 'col' }, c)),
+  );
+  const body = rows.map((cells) =>
+    h(
+      'tr',
+      {},
+      cells.map((cell, i) => h('td', { 'data-label': columns[i], class: 'wrap' }, cell)),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'cards' },
+      h('caption', { class: 'muted' }, caption),
+      h('thead', {}, head),
+      h('tbody', {}, body),
+    ),
+  );
 }
 
 /** A labelled form control with a hint and a place for its error, tied together for screen readers. */
@@ -55,7 +76,14 @@ export function field(
   const error = h('p', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' });
   const described = [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' ');
   control.setAttribute('aria-describedby', described);
-  const wrap = h('div', {}, h('label', { for: id }, label), control, hint && h('p', { class: 'hint', id: `${id}-hint` }, hint), error);
+  const wrap = h(
+    'div',
+    {},
+    h('label', { for: id }, label),
+    control,
+    hint && h('p', { class: 'hint', id: `${id}-hint` }, hint),
+    error,
+  );
   return { wrap, error };
 }
 

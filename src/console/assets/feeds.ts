@@ -17,14 +17,25 @@ export async function feedsPage(main: HTMLElement): Promise<void> {
   show(
     main,
     h('h1', {}, 'Feeds'),
-    rows.length ? table(`${rows.length} feeds`, ['Id', 'URL', 'Health', 'Last success', 'Last error', 'Failures in a row', 'Next poll'], rows) : h('p', {}, 'No feeds yet.'),
+    rows.length
+      ? table(
+          `${rows.length} feeds`,
+          ['Id', 'URL', 'Health', 'Last success', 'Last error', 'Failures in a row', 'Next poll'],
+          rows,
+        )
+      : h('p', {}, 'No feeds yet.'),
     addForm(),
   );
 }
 
 /** Check first (fetch and parse once, shown to the user), then add: a wrong URL never gets polled. */
 function addForm(): HTMLElement {
-  const url = h('input', { type: 'url', inputmode: 'url', autocomplete: 'off', required: true }) as HTMLInputElement;
+  const url = h('input', {
+    type: 'url',
+    inputmode: 'url',
+    autocomplete: 'off',
+    required: true,
+  }) as HTMLInputElement;
   const id = h('input', { type: 'text', autocomplete: 'off' }) as HTMLInputElement;
   const urlField = field('feed-url', 'Feed URL', url, 'RSS, Atom or JSON Feed, http or https.');
   const idField = field('feed-id', 'Id', id, 'Letters, digits, - and _; suggested by the check.');
@@ -32,7 +43,14 @@ function addForm(): HTMLElement {
   const add = h('button', { type: 'button', disabled: true }, 'Add feed') as HTMLButtonElement;
   const result = h('div', { 'aria-live': 'polite' });
   let checked = '';
-  const form = h('form', { 'aria-labelledby': 'add-feed', novalidate: true }, urlField.wrap, idField.wrap, h('div', { class: 'row' }, check, add), result);
+  const form = h(
+    'form',
+    { 'aria-labelledby': 'add-feed', novalidate: true },
+    urlField.wrap,
+    idField.wrap,
+    h('div', { class: 'row' }, check, add),
+    result,
+  );
   url.addEventListener('input', () => {
     add.disabled = true;
     checked = '';
@@ -65,7 +83,10 @@ function addForm(): HTMLElement {
         window.dispatchEvent(new HashChangeEvent('hashchange'));
       })
       .catch((err: unknown) => {
-        const target = err instanceof ApiError && err.path?.startsWith('url') ? [url, urlField.error] : [id, idField.error];
+        const target =
+          err instanceof ApiError && err.path?.startsWith('url')
+            ? [url, urlField.error]
+            : [id, idField.error];
         setError(target[0], target[1], (err as Error).message);
       });
   });
@@ -73,7 +94,10 @@ function addForm(): HTMLElement {
 }
 
 function suggestId(c: FeedCheck): string {
-  return new URL(c.finalUrl).hostname.replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  return new URL(c.finalUrl).hostname
+    .replace(/^www\./, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
 }
 
 function checkView(c: FeedCheck): HTMLElement {
@@ -82,6 +106,17 @@ function checkView(c: FeedCheck): HTMLElement {
     { class: 'notice ok' },
     h('p', {}, `${c.title ?? 'Untitled feed'}: ${c.format}, HTTP ${c.httpStatus}, ${c.itemCount} items.`),
     c.finalUrl !== c.url && h('p', {}, `Redirected to ${c.finalUrl}; that URL is the one added.`),
-    h('ul', {}, c.firstItems.map((i) => h('li', {}, safeLink(i.url, i.title), i.publishedAt && h('span', { class: 'muted' }, ` · ${when(i.publishedAt)}`)))),
+    h(
+      'ul',
+      {},
+      c.firstItems.map((i) =>
+        h(
+          'li',
+          {},
+          safeLink(i.url, i.title),
+          i.publishedAt && h('span', { class: 'muted' }, ` · ${when(i.publishedAt)}`),
+        ),
+      ),
+    ),
   );
 }

@@ -27,14 +27,33 @@ function setChrome(loggedIn: boolean, who = ''): void {
 function loginForm(reason?: string): void {
   setChrome(false);
   document.title = 'Log in · mediawatch console';
-  const token = h('input', { type: 'password', autocomplete: 'current-password', required: true }) as HTMLInputElement;
-  const { wrap, error } = field('token', 'API token', token, 'One of the tokens under api.tokens in the config.');
-  const form = h('form', { class: 'login', 'aria-labelledby': 'login-title' }, wrap, h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Log in')));
+  const token = h('input', {
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  }) as HTMLInputElement;
+  const { wrap, error } = field(
+    'token',
+    'API token',
+    token,
+    'One of the tokens under api.tokens in the config.',
+  );
+  const form = h(
+    'form',
+    { class: 'login', 'aria-labelledby': 'login-title' },
+    wrap,
+    h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Log in')),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void logIn(token, error);
   });
-  show(main(), h('h1', { id: 'login-title' }, 'Log in'), reason && h('p', { class: 'notice error', role: 'alert' }, reason), form);
+  show(
+    main(),
+    h('h1', { id: 'login-title' }, 'Log in'),
+    reason && h('p', { class: 'notice error', role: 'alert' }, reason),
+    form,
+  );
   token.focus();
 }
 
@@ -46,7 +65,8 @@ async function logIn(input: HTMLInputElement, error: HTMLElement): Promise<void>
     if (!location.hash || location.hash === '#/') location.hash = '#/watches';
     else void route();
   } catch (err) {
-    const message = err instanceof ApiError && err.status === 401 ? 'That token is not accepted.' : (err as Error).message;
+    const message =
+      err instanceof ApiError && err.status === 401 ? 'That token is not accepted.' : (err as Error).message;
     error.textContent = message;
     input.setAttribute('aria-invalid', 'true');
     input.focus();
@@ -68,7 +88,8 @@ async function route(): Promise<void> {
   setChrome(true, `${who.name} (${who.scope})`);
   document.body.dataset.scope = who.scope;
   for (const a of Array.from(document.querySelectorAll('#nav a'))) {
-    if (a.getAttribute('href') === `#/${PAGES[name] ? name : 'watches'}`) a.setAttribute('aria-current', 'page');
+    if (a.getAttribute('href') === `#/${PAGES[name] ? name : 'watches'}`)
+      a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   document.title = `${page.title} · mediawatch console`;
@@ -77,7 +98,11 @@ async function route(): Promise<void> {
   try {
     await page.render(el, new URLSearchParams(query));
   } catch (err) {
-    show(el, h('h1', {}, page.title), h('p', { class: 'notice error', role: 'alert' }, (err as Error).message));
+    show(
+      el,
+      h('h1', {}, page.title),
+      h('p', { class: 'notice error', role: 'alert' }, (err as Error).message),
+    );
   }
   el.focus();
 }

@@ -15,8 +15,14 @@ export async function watchesPage(main: HTMLElement, params: URLSearchParams): P
   show(
     main,
     h('h1', {}, 'Watches'),
-    h('div', { class: 'row' }, h('a', { href: '#/watches?edit=', class: 'button-link' }, h('span', {}, 'New watch'))),
-    rows.length ? table(`${rows.length} watches`, ['Id', 'Label', 'Matches'], rows) : h('p', {}, 'No watches yet.'),
+    h(
+      'div',
+      { class: 'row' },
+      h('a', { href: '#/watches?edit=', class: 'button-link' }, h('span', {}, 'New watch')),
+    ),
+    rows.length
+      ? table(`${rows.length} watches`, ['Id', 'Label', 'Matches'], rows)
+      : h('p', {}, 'No watches yet.'),
   );
 }
 
@@ -29,7 +35,10 @@ function describe(w: Watch): string {
 }
 
 const lines = (text: string): string[] | undefined => {
-  const list = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const list = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return list.length ? list : undefined;
 };
 
@@ -60,7 +69,9 @@ function watchOf(form: Form, original: Watch | null): Watch {
 /** The form field an API error names: `query`, `terms[2]`, `watch.exclude[0]` … */
 function fieldOf(path: string | undefined): keyof Form['errors'] | null {
   const first = (path ?? '').replace(/^watch\./, '').split(/[.[]/)[0];
-  return first === 'id' || first === 'label' || first === 'terms' || first === 'query' || first === 'exclude' ? first : null;
+  return first === 'id' || first === 'label' || first === 'terms' || first === 'query' || first === 'exclude'
+    ? first
+    : null;
 }
 
 async function editor(main: HTMLElement, id: string | null): Promise<void> {
@@ -81,7 +92,11 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
     i.value = value;
     return i;
   };
-  const since = h('select', {}, ['1d', '7d', '30d'].map((d) => h('option', { value: d, selected: d === '7d' }, `last ${d}`))) as HTMLSelectElement;
+  const since = h(
+    'select',
+    {},
+    ['1d', '7d', '30d'].map((d) => h('option', { value: d, selected: d === '7d' }, `last ${d}`)),
+  ) as HTMLSelectElement;
   const f = {
     id: input(original?.id),
     label: input(original?.label),
@@ -93,16 +108,39 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
   f.id.required = true;
   f.id.readOnly = original !== null;
   const parts = {
-    id: field('watch-id', 'Id', f.id, original ? 'The id cannot change.' : 'Letters, digits, - and _; referenced by webhooks.'),
+    id: field(
+      'watch-id',
+      'Id',
+      f.id,
+      original ? 'The id cannot change.' : 'Letters, digits, - and _; referenced by webhooks.',
+    ),
     label: field('watch-label', 'Label', f.label, 'Shown in alerts; the id when empty.'),
     terms: field('watch-terms', 'Terms', f.terms, 'One name or phrase per line; any of them matches.'),
     query: field('watch-query', 'Query', f.query, 'e.g. "Jane Doe" NEAR/5 (minister OR ministry)'),
-    exclude: field('watch-exclude', 'Exclude', f.exclude, 'One phrase per line; an item containing one does not match.'),
+    exclude: field(
+      'watch-exclude',
+      'Exclude',
+      f.exclude,
+      'One phrase per line; an item containing one does not match.',
+    ),
     since: field('watch-since', 'Preview over', f.since),
   };
-  const form: Form = { ...f, errors: { id: parts.id.error, label: parts.label.error, terms: parts.terms.error, query: parts.query.error, exclude: parts.exclude.error } };
+  const form: Form = {
+    ...f,
+    errors: {
+      id: parts.id.error,
+      label: parts.label.error,
+      terms: parts.terms.error,
+      query: parts.query.error,
+      exclude: parts.exclude.error,
+    },
+  };
   const formError = h('div', { role: 'alert' });
-  const preview = h('section', { class: 'preview', 'aria-labelledby': 'preview-title', 'aria-live': 'polite' });
+  const preview = h('section', {
+    class: 'preview',
+    'aria-labelledby': 'preview-title',
+    'aria-live': 'polite',
+  });
   const save = h('button', { type: 'submit' }, original ? 'Save changes' : 'Create watch');
   const remove = original && h('button', { type: 'button', class: 'danger' }, 'Delete');
   const el = h(
@@ -119,7 +157,8 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
   );
 
   const clearErrors = () => {
-    for (const key of Object.keys(form.errors) as (keyof Form['errors'])[]) setError(form[key], form.errors[key], undefined);
+    for (const key of Object.keys(form.errors) as (keyof Form['errors'])[])
+      setError(form[key], form.errors[key], undefined);
     show(formError);
   };
   const showError = (err: unknown) => {
@@ -133,7 +172,10 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
     const mine = ++asked;
     show(preview, h('h2', { id: 'preview-title' }, 'Preview'), h('p', { class: 'muted' }, 'Matching…'));
     try {
-      const { body } = await api.post<Preview>('watches/preview', { watch: watchOf(form, original), since: f.since.value });
+      const { body } = await api.post<Preview>('watches/preview', {
+        watch: watchOf(form, original),
+        since: f.since.value,
+      });
       if (mine !== asked) return;
       clearErrors();
       show(preview, ...previewView(body, f.since.value, original !== null));
@@ -141,7 +183,11 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
       if (mine !== asked) return;
       clearErrors();
       showError(err);
-      show(preview, h('h2', { id: 'preview-title' }, 'Preview'), h('p', { class: 'muted' }, 'Fix the watch to see what it matches.'));
+      show(
+        preview,
+        h('h2', { id: 'preview-title' }, 'Preview'),
+        h('p', { class: 'muted' }, 'Fix the watch to see what it matches.'),
+      );
     }
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -172,13 +218,20 @@ async function editor(main: HTMLElement, id: string | null): Promise<void> {
     void api
       .del(`watches/${seg(original.id)}`, etag)
       .then(() => {
-        announce(`Watch ${original!.id} deleted.`);
+        announce(`Watch ${original.id} deleted.`);
         location.hash = '#/watches';
       })
-      .catch((err: unknown) => (err instanceof ApiError && err.status === 412 ? staleNotice(formError) : showError(err)));
+      .catch((err: unknown) =>
+        err instanceof ApiError && err.status === 412 ? staleNotice(formError) : showError(err),
+      );
   });
   if (original) void runPreview();
-  else show(preview, h('h2', { id: 'preview-title' }, 'Preview'), h('p', { class: 'muted' }, 'Type terms or a query to see what they match.'));
+  else
+    show(
+      preview,
+      h('h2', { id: 'preview-title' }, 'Preview'),
+      h('p', { class: 'muted' }, 'Type terms or a query to see what they match.'),
+    );
   (original ? f.label : f.id).focus();
 }
 
@@ -188,20 +241,37 @@ function staleNotice(where: HTMLElement): void {
   reload.addEventListener('click', () => window.dispatchEvent(new HashChangeEvent('hashchange')));
   show(
     where,
-    h('div', { class: 'notice error' }, h('p', {}, 'Someone else changed this watch since you opened it; nothing was saved. Reloading shows their version (your edits here are lost).'), reload),
+    h(
+      'div',
+      { class: 'notice error' },
+      h(
+        'p',
+        {},
+        'Someone else changed this watch since you opened it; nothing was saved. Reloading shows their version (your edits here are lost).',
+      ),
+      reload,
+    ),
   );
   reload.focus();
 }
 
 function previewView(p: Preview, since: string, editing: boolean): Node[] {
   const item = (i: PreviewItem) =>
-    h('li', {}, safeLink(i.url, i.title || i.itemId), h('span', { class: 'muted' }, ` · ${when(i.publishedAt)}`), (i.snippets ?? []).map((s) => h('p', { class: 'snippet' }, s)));
+    h(
+      'li',
+      {},
+      safeLink(i.url, i.title || i.itemId),
+      h('span', { class: 'muted' }, ` · ${when(i.publishedAt)}`),
+      (i.snippets ?? []).map((s) => h('p', { class: 'snippet' }, s)),
+    );
   const counts = `${p.matched.length} items matched in the ${since === '1d' ? 'last day' : `last ${since}`}`;
   const delta = editing ? ` (${p.gained.length} more and ${p.lost.length} fewer than the saved watch)` : '';
   return [
     h('h2', { id: 'preview-title' }, 'Preview'),
     h('p', { 'data-testid': 'preview-count' }, counts + delta),
-    p.matched.length ? h('ol', {}, p.matched.slice(0, 50).map(item)) : h('p', { class: 'muted' }, 'Nothing matched.'),
+    p.matched.length
+      ? h('ol', {}, p.matched.slice(0, 50).map(item))
+      : h('p', { class: 'muted' }, 'Nothing matched.'),
     editing && p.lost.length > 0 && h('h2', {}, 'No longer matched'),
     editing && p.lost.length > 0 && h('ol', {}, p.lost.slice(0, 20).map(item)),
   ].filter((n): n is HTMLElement => n instanceof HTMLElement);

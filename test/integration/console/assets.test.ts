@@ -21,7 +21,9 @@ beforeAll(async () => {
   // The bundle as built (test/global-setup.ts compiles it): browsers run its JavaScript.
   await registerConsole(app, { assetsDir: path.join(ROOT, 'dist/src/console/assets') });
   // An API that refuses every token, as the real one does without the right one.
-  app.get('/api/v1/whoami', (_req, reply) => reply.code(401).send({ error: { code: 'unauthorized', message: 'no valid token', path: '' } }));
+  app.get('/api/v1/whoami', (_req, reply) =>
+    reply.code(401).send({ error: { code: 'unauthorized', message: 'no valid token', path: '' } }),
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await launchBrowser();
@@ -60,13 +62,15 @@ describe('the console server part', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
   });
 
-  it.each(['/console/index.js', '/console/main.js.map', '/console/..%2Fplugin.js', '/console/%2e%2e%2f%2e%2e%2fpackage.json'])(
-    'answers 404 for %s: only the bundle’s own files are served',
-    async (path) => {
-      const res = await fetch(`${base}${path}`);
-      expect(res.status).toBe(404);
-    },
-  );
+  it.each([
+    '/console/index.js',
+    '/console/main.js.map',
+    '/console/..%2Fplugin.js',
+    '/console/%2e%2e%2f%2e%2e%2fpackage.json',
+  ])('answers 404 for %s: only the bundle’s own files are served', async (path) => {
+    const res = await fetch(`${base}${path}`);
+    expect(res.status).toBe(404);
+  });
 });
 
 describe('the console in a browser without a valid token', () => {

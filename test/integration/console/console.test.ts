@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { AlertPayload } from '../../../src/contracts/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig } from '../../helpers/newsroom.js';
@@ -41,7 +42,8 @@ async function logIn(page: Page, svc: ServiceProcess): Promise<void> {
   await page.getByRole('heading', { name: 'Watches', level: 1 }).waitFor();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 describe('the web console', () => {
   it('logs in with a token, previews and saves a watch, and shows the alert the service raises on it', async () => {
@@ -50,7 +52,10 @@ describe('the web console', () => {
     const hook = await startReceiver(secret);
     teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 2).xml });
-    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }, API), redisUrl: testRedis().url });
+    const svc = await startService({
+      config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }, API),
+      redisUrl: testRedis().url,
+    });
     teardown.service(svc);
     // The first poll's items are recorded: the preview matches against them.
     await waitFor(() => hook.delivered().length >= 2, 45_000, 'the alerts of the first poll');
@@ -72,7 +77,9 @@ describe('the web console', () => {
     await expect.poll(() => queryError.textContent(), { timeout: 15_000 }).toMatch(/\S/);
     expect(await page.getByLabel('Query').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Query').fill('Macron AND visits');
-    await expect.poll(() => page.getByTestId('preview-count').textContent(), { timeout: 15_000 }).toMatch(/^2 items matched/);
+    await expect
+      .poll(() => page.getByTestId('preview-count').textContent(), { timeout: 15_000 })
+      .toMatch(/^2 items matched/);
     expect(await queryError.textContent()).toBe('');
     await shot(page, 'watch-editor');
     await page.setViewportSize(PHONE);
@@ -85,7 +92,11 @@ describe('the web console', () => {
     const next = macronFeed('world', 3);
     feeds.set('/world.xml', { body: next.xml });
     await waitFor(
-      () => hook.delivered().some((d) => d.json?.data?.item?.url === next.items[2].url && d.json.data.watches.some((w: { id: string }) => w.id === 'visits')),
+      () =>
+        hook.delivered().some((d) => {
+          const alert = (d.json as AlertPayload | null)?.data;
+          return alert?.item.url === next.items[2].url && alert.watches.some((w) => w.id === 'visits');
+        }),
       45_000,
       'an alert on the new watch for the new item',
     );
