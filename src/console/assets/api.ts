@@ -87,7 +87,9 @@ export const api = {
 /** The path segment for an id, escaped. */
 export const seg = (id: string): string => encodeURIComponent(id);
 
-// The shapes the pages read.
+// The shapes the pages read; type-only imports, erased from the browser's JavaScript.
+export type { FeedCheck } from '../../fetch/check-feed.js';
+export type { FeedHealth } from '../../fetch/health.js';
 export interface Watch {
   id: string;
   label?: string;
@@ -124,30 +126,6 @@ export interface Webhook {
   secret: 'set' | 'unset';
   format?: string;
   watches?: string[];
-}
-export interface Feed {
-  id: string;
-  url: string;
-  schedule?: string;
-}
-export interface FeedHealth {
-  id: string;
-  url: string;
-  status: 'ok' | 'failing' | 'never';
-  lastPollAt?: string;
-  lastSuccessAt?: string;
-  lastError?: { code: string; message: string; at?: string };
-  consecutiveFailures: number;
-  nextPollAt?: string;
-}
-export interface FeedCheck {
-  url: string;
-  finalUrl: string;
-  httpStatus: number;
-  format: string;
-  title?: string;
-  itemCount: number;
-  firstItems: { title: string; url?: string; publishedAt?: string }[];
 }
 export interface List<T> {
   items: T[];
