@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { MediawatchError } from '../contracts/errors.js';
+import { fail, MediawatchError, ok, type Result } from '../contracts/errors.js';
 import type { Matcher } from '../contracts/match.js';
 import { compileWatches, formatQueryError, QueryError } from '../match/index.js';
 import { interpolate } from './interpolate.js';
@@ -18,6 +18,16 @@ export interface LoadedConfig {
   path: string;
   config: Readonly<Config>;
   matcher: Matcher;
+  /** The config as written, with the environment filled in: what the live configuration combines with. */
+  raw: Record<string, unknown>;
+}
+
+/** One problem of a config object: the field path and what is wrong. */
+export interface ConfigIssue {
+  path: (string | number)[];
+  message: string;
+  /** Set when the last path element is a key the schema does not know. */
+  unknownKey?: boolean;
 }
 
 export class ConfigError extends MediawatchError {
@@ -49,16 +59,38 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (unreadable.length > 0) {
     throw new ConfigError(file, unreadable.map(({ path, message }) => `${where(doc, lines, path)}: ${message}`));
   }
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.flatMap((i) => describeIssue(doc, lines, i)));
+  const checked = checkConfig((doc.toJS() ?? {}) as Record<string, unknown>, file);
+  if (!checked.ok) throw new ConfigError(file, checked.error.map((i) => describeIssue(doc, lines, i)));
+  return checked.value;
+}
+
+/**
+ * Validates a config object (environment already filled in) and compiles its watches: the one
+ * check for the file and for the live configuration alike. Problems come back with their paths.
+ */
+export function checkConfig(raw: Record<string, unknown>, source: string): Result<LoadedConfig, ConfigIssue[]> {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) return fail(parsed.error.issues.flatMap(toIssues));
   const config = deepFreeze(parsed.data);
   try {
-    return { path: file, config, matcher: compileWatches(config.watches) };
+    return ok({ path: source, config, matcher: compileWatches(config.watches), raw: deepFreeze(structuredClone(raw)) });
   } catch (err: unknown) {
     if (!(err instanceof QueryError)) throw err;
     const index = config.watches.findIndex((w) => w.id === err.watchId);
-    throw new ConfigError(file, [`${where(doc, lines, ['watches', index, 'query'])}: ${formatQueryError(err)}`]);
+    return fail([{ path: ['watches', index, 'query'], message: formatQueryError(err) }]);
   }
+}
+
+/** One issue per zod issue, and one per unknown key. */
+function toIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
+  const path = issue.path as (string | number)[];
+  if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
+  return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"`, unknownKey: true }));
+}
+
+/** "webhooks[0].secret", or "(top level)". */
+export function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
 }
 
 /** Fills in `${...}` everywhere; a secret file that cannot be read is returned with its field. */
@@ -88,16 +120,16 @@ function fieldPath(chain: readonly unknown[]): (string | number)[] {
   return path;
 }
 
-/** One problem per issue, and one per unknown key, on the line of that key. */
-function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): string[] {
-  if (issue.code !== 'unrecognized_keys') return [`${where(doc, lines, issue.path)}: ${issue.message}`];
-  const map = issue.path.length === 0 ? doc.contents : doc.getIn(issue.path, true);
-  return issue.keys.map((key) => {
-    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-    const range = isScalar(pair?.key) ? pair.key.range : undefined;
-    const at = range ? `line ${lines.linePos(range[0]).line}, ${fieldName([...issue.path, key])}` : where(doc, lines, [...issue.path, key]);
-    return `${at}: unknown key "${key}"`;
-  });
+/** A problem on the line of its field; an unknown key on the line of that key. */
+function describeIssue(doc: Document, lines: LineCounter, issue: ConfigIssue): string {
+  if (!issue.unknownKey) return `${where(doc, lines, issue.path)}: ${issue.message}`;
+  const mapPath = issue.path.slice(0, -1);
+  const key = issue.path[issue.path.length - 1];
+  const map = mapPath.length === 0 ? doc.contents : doc.getIn(mapPath, true);
+  const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+  const range = isScalar(pair?.key) ? pair.key.range : undefined;
+  const at = range ? `line ${lines.linePos(range[0]).line}, ${fieldName(issue.path)}` : where(doc, lines, issue.path);
+  return `${at}: ${issue.message}`;
 }
 
 /** "line 12, webhooks[0].secret" — the deepest node of the path that exists gives the line. */
@@ -112,10 +144,6 @@ function where(doc: Document, lines: LineCounter, path: PropertyKey[]): string {
   return fieldName(path);
 }
 
-/** "webhooks[0].secret", or "(top level)". */
-function fieldName(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
-}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

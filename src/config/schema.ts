@@ -180,6 +180,24 @@ const dashboard = z
     if (d.enabled && d.token.length < 16) ctx.addIssue({ code: 'custom', path: ['token'], message: 'the dashboard needs a token of at least 16 characters' });
   });
 
+/** One API token; an empty one (an unset environment variable) is no token, and is logged. */
+const apiToken = z.strictObject({
+  /** Recorded in the audit log as who made a change. */
+  name: id,
+  token: z.union([z.literal(''), z.string().min(16, 'an API token has at least 16 characters')]),
+  /** read: GET only (and previews); write: changes too. */
+  scope: z.enum(['read', 'write']).default('read'),
+});
+
+const api = z.strictObject({
+  /** No token: the API and the console are off. */
+  tokens: z.array(apiToken).default([]),
+  /** Request bodies larger than this get 413. */
+  maxBodyBytes: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+  /** Changes kept in the audit log (a capped stream). */
+  auditMaxEntries: z.number().int().positive().default(10_000),
+});
+
 export const configSchema = z
   .strictObject({
     schedule: cronExpr.default('*/5 * * * *'),
@@ -193,6 +211,8 @@ export const configSchema = z
     backtest: backtest.prefault({}),
     /** The bull-board queue dashboard at /admin/queues. */
     dashboard: dashboard.prefault({}),
+    /** The HTTP API at /api/v1 and the web console; live watches, webhooks and feeds in Redis. */
+    api: api.prefault({}),
     /** Every alert is also written to the log. */
     logAlerts: z.boolean().default(true),
     feeds: z.array(feed).default([]),
@@ -203,6 +223,7 @@ export const configSchema = z
     uniqueIds(c.feeds, 'feeds', ctx);
     uniqueIds(c.watches, 'watches', ctx);
     uniqueIds(c.webhooks, 'webhooks', ctx);
+    uniqueIds(c.api.tokens.map((t) => ({ id: t.name })), 'api.tokens', ctx);
     const watchIds = new Set(c.watches.map((w) => w.id));
     c.webhooks.forEach((h, i) => {
       h.watches?.forEach((w, j) => {
@@ -217,11 +238,15 @@ export const configSchema = z
 
 function uniqueIds(list: { id: string }[], key: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
+  const at = key.split('.');
   list.forEach((x, i) => {
-    if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${x.id}"` });
+    if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [...at, i, at.length > 1 ? 'name' : 'id'], message: `duplicate id "${x.id}"` });
     seen.add(x.id);
   });
 }
+
+/** The items of the lists the API edits, validated as the config file's entries are. */
+export { feed as feedSchema, watch as watchSchema, webhook as webhookSchema };
 
 export type Config = z.output<typeof configSchema>;
 export type FeedConfig = Config['feeds'][number];
@@ -233,3 +258,4 @@ export type SpikeSignalConfig = Extract<SignalConfig, { type: 'spike' }>;
 export type NetworkConfig = Config['network'];
 export type FetchConfig = Config['fetch'];
 export type FullTextConfig = Config['fullText'];
+export type ApiConfig = Config['api'];

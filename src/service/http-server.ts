@@ -1,9 +1,15 @@
 /**
- * The operations endpoint: /healthz (the process runs), /readyz (Redis answers and the workers
- * run), /metrics (Prometheus text). Nothing else is served.
+ * The service's HTTP port (fastify): /healthz (the process runs), /readyz (Redis answers and the
+ * workers run), /metrics (Prometheus text), the optional dashboard, and, when tokens are set, the
+ * API under /api/v1 and the web console under /console.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifySchemaCompiler, type FastifySchemaValidationError } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
+import type { z } from 'zod';
+import { VERSION } from '../lib/version.js';
 
 export interface HttpServerOptions {
   port: number;
@@ -12,40 +18,67 @@ export interface HttpServerOptions {
   registry: Registry;
   /** Refreshes gauges that are read on demand (queue depths) before a scrape. */
   beforeScrape?: () => Promise<void>;
-  /** Extra handlers by path prefix (the optional dashboard). */
+  /** Extra handlers by path prefix (the optional dashboard), given the raw request. */
   mounts?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
+  /** Request bodies larger than this get 413. */
+  bodyLimit?: number;
+  /** Adds the API (and the console) to the server before it listens. */
+  extend?: (app: FastifyInstance) => Promise<void>;
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<http.Server> {
-  const server = http.createServer((req, res) => void respond(opts, req, res));
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+export async function startHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 256 * 1024, keepAliveTimeout: 5_000, forceCloseConnections: true });
+  app.setValidatorCompiler<z.ZodType>((route) => (route.httpPart === 'body' ? asSent(validatorCompiler(route)) : validatorCompiler(route)));
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'mediawatch API', version: VERSION }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
+    transform: jsonSchemaTransform,
   });
-  return server;
+  registerOperations(app, opts);
+  for (const [prefix, handler] of Object.entries(opts.mounts ?? {})) mountRaw(app, prefix, handler);
+  await opts.extend?.(app);
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain; charset=utf-8').send('not found\n'));
+  await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
+  return app;
 }
 
-/** Answers one request; a failure becomes a 500 naming it. */
-async function respond(opts: HttpServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  try {
-    const mount = Object.entries(opts.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
-    if (mount) return mount[1](req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
-    if (path === '/healthz') return send(res, 200, 'ok\n');
-    if (path === '/readyz') return (await opts.ready()) ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n');
-    if (path === '/metrics') {
-      await opts.beforeScrape?.().catch(() => undefined);
-      return send(res, 200, await opts.registry.metrics(), opts.registry.contentType);
+/**
+ * Validates a body against its schema but hands the handler the body as sent: the live
+ * configuration keeps entries as written (durations as "15m"), not as the schema's output.
+ */
+function asSent(validate: ReturnType<FastifySchemaCompiler<z.ZodType>>): ReturnType<FastifySchemaCompiler<z.ZodType>> {
+  return (data) => {
+    const result = validate(data) as { error?: FastifySchemaValidationError[] };
+    return result.error ? result : { value: data };
+  };
+}
+
+function registerOperations(app: FastifyInstance, opts: HttpServerOptions): void {
+  const text = 'text/plain; charset=utf-8';
+  const hide = { schema: { hide: true } };
+  app.addHook('onSend', async (_req, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.get('/healthz', hide, async (_req, reply) => reply.type(text).send('ok\n'));
+  app.get('/readyz', hide, async (_req, reply) => ((await opts.ready()) ? reply.type(text).send('ready\n') : reply.code(503).type(text).send('not ready\n')));
+  app.get('/metrics', hide, async (_req, reply) => {
+    await opts.beforeScrape?.().catch(() => undefined);
+    return reply.type(opts.registry.contentType).send(await opts.registry.metrics());
+  });
+}
+
+/** A handler that reads the raw request itself (the dashboard's own router), below `prefix`. */
+function mountRaw(app: FastifyInstance, prefix: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): void {
+  void app.register(async (scope) => {
+    // The body stays unread: the mounted handler reads it.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    const route = { method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const, schema: { hide: true } };
+    for (const url of [prefix, `${prefix}/*`]) {
+      scope.route({ ...route, method: [...route.method], url, handler: (req, reply) => {
+        reply.hijack();
+        handler(req.raw, reply.raw);
+      } });
     }
-    return send(res, 404, 'not found\n');
-  } catch (err) {
-    return send(res, 500, `error: ${(err as Error).message}\n`);
-  }
-}
-
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
+  });
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { systemClock } from '../adapters/clock.js';
 import { resolveRedis } from '../adapters/local-redis.js';
@@ -13,7 +14,10 @@ import type { Logger } from '../adapters/logger.js';
 import { createMetrics } from '../adapters/metrics.js';
 import { openQueues } from '../adapters/queues.js';
 import { assertNoEviction, connectRedis, describeRedisUrl, isCluster } from '../adapters/redis.js';
-import { DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { combine, loadLive } from '../config/live-config.js';
+import { createLiveConfigStore, type LiveConfigStore } from '../config/live-store.js';
+import { checkConfig, DEFAULT_CONFIG_PATH, loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { registerApi } from '../api/index.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { createDigestStore } from '../deliver/digest.js';
@@ -41,6 +45,8 @@ export interface RunOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 8_000;
+/** How often a process checks the live configuration's version, in case it missed an announcement. */
+const LIVE_CHECK_MS = 1_000;
 /** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
 const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest', 'dashboard'] as const;
 
@@ -94,6 +100,24 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     mailer: createMailer(policy),
   };
 
+  // The API is on when the config names a token at start; its tokens themselves reload live.
+  const live = loaded.config.api.tokens.some((t) => t.token !== '')
+    ? createLiveConfigStore(client, { prefix, auditMaxEntries: loaded.config.api.auditMaxEntries })
+    : undefined;
+  let liveVersion: string | undefined;
+  if (live) {
+    const first = await loadLive(live, loaded).catch(async (err: unknown) => {
+      client.disconnect();
+      workerConnection.disconnect();
+      await redisTarget.stop();
+      throw err;
+    });
+    ({ loaded, version: liveVersion } = first);
+    logger.info({ version: liveVersion }, 'API on: feeds, watches and webhooks come from the live configuration in Redis');
+  } else {
+    logger.info('API and console off: no API token is configured (api.tokens)');
+  }
+
   const workers: Worker[] = [];
   let scheduler: Scheduler | undefined;
   if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
@@ -104,8 +128,31 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   if (roles.includes('scheduler')) scheduler = start.scheduler(deps);
 
   const { dashboard } = loaded.config;
+  const reloaded = async (why: string) => {
+    const file = loadConfigFile(configPath, env);
+    if (!live) return file;
+    const next = await loadLive(live, file);
+    if (why === 'file changed' && next.fileDiffers) {
+      logger.warn('the file\'s feeds, watches and webhooks are not applied: the live configuration holds them (mediawatch config export)');
+    }
+    liveVersion = next.version;
+    return next.loaded;
+  };
+  let reloading = Promise.resolve();
+  const reload = (why: string) => (reloading = reloading.then(() => reloadNow(why)));
   const server = await startHttpServer({
     port,
+    bodyLimit: loaded.config.api.maxBodyBytes,
+    extend: live && (async (app) => {
+      await registerApi(app, {
+        store: live, current: () => loaded, redis: client, stories: deps.stories, backtest: deps.backtest, feedHttp, logger, clock: systemClock,
+        validate: (doc) => checkConfig(combine(loaded.raw, doc), 'the live configuration'),
+        applied: async (version) => {
+          if (version !== liveVersion) await reload('changed through the API');
+        },
+      });
+      await registerConsoleIfPresent(app); // console hook: src/console/index.ts registerConsole(app)
+    }),
     mounts: dashboard.enabled ? { [DASHBOARD_PATH]: await createDashboard(queues, dashboard.token) } : {},
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
@@ -119,9 +166,9 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   });
   logger.info({ roles, port, redis: describeRedisUrl(redisTarget.url), config: configPath }, 'mediawatch started');
 
-  const reload = (why: string) => {
+  async function reloadNow(why: string): Promise<void> {
     try {
-      const next = loadConfigFile(configPath, env);
+      const next = await reloaded(why);
       const fixed = RESTART_ONLY.filter((k) => JSON.stringify(next.config[k]) !== JSON.stringify(loaded.config[k]));
       if (fixed.length > 0) logger.warn({ sections: fixed }, 'these config sections take effect after a restart; the rest is applied now');
       loaded = next;
@@ -130,9 +177,10 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     } catch (err) {
       logger.error({ why, err: (err as Error).message }, 'config reload rejected; the previous config stays in force');
     }
-  };
-  const watcher = watchFile(configPath, () => reload('file changed'));
-  const onHup = () => reload('SIGHUP');
+  }
+  const watcher = watchFile(configPath, () => void reload('file changed'));
+  const stopFollowing = live && (await followLive(live, () => liveVersion, () => void reload('live configuration changed')));
+  const onHup = () => void reload('SIGHUP');
   process.on('SIGHUP', onHup);
 
   let stopping: Promise<void> | undefined;
@@ -140,6 +188,7 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     logger.info('shutting down: no new jobs, finishing the ones in flight');
     process.off('SIGHUP', onHup);
     watcher?.close();
+    await stopFollowing?.();
     await scheduler?.stop();
     // Workers finish in-flight jobs; past the grace period, a job is left to be picked up
     // again as stalled by the next process, never lost.
@@ -148,13 +197,32 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     await queues.close().catch(() => undefined);
     feedHttp.close();
     deps.webhookHttp.close();
-    await new Promise((r) => server.close(() => r(undefined)));
-    server.closeAllConnections();
+    await server.close();
     await Promise.all([quit(client), quit(workerConnection)]);
     await redisTarget.stop();
     logger.info('stopped');
   })());
   return { stop };
+}
+
+/** Calls `onChange` within a second or two of a new live version: announced, or seen by a periodic check. */
+async function followLive(live: LiveConfigStore, running: () => string | undefined, onChange: () => void): Promise<() => Promise<void>> {
+  const changed = (version: string | undefined) => version !== undefined && version !== running() && onChange();
+  const unsubscribe = await live.subscribe(changed);
+  const timer = setInterval(() => void live.version().then(changed, () => undefined), LIVE_CHECK_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await unsubscribe();
+  };
+}
+
+/** Serves the web console when its module is part of the build. */
+async function registerConsoleIfPresent(app: FastifyInstance): Promise<void> {
+  const module = '../console/index.js';
+  const missing = (err: { code?: string }) => (err.code === 'ERR_MODULE_NOT_FOUND' ? undefined : Promise.reject(err));
+  const consoleModule = (await import(module).catch(missing)) as { registerConsole?: (app: FastifyInstance) => Promise<void> | void } | undefined;
+  await consoleModule?.registerConsole?.(app);
 }
 
 async function waitForRedis(client: Redis, url: string, logger: Logger, timeoutMs = 30_000): Promise<void> {

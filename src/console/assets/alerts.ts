@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+/** Recent alerts: filter by watch, webhook and delivery state; replay one that failed. */
+import { api, seg, type Alert, type List, type Watch, type Webhook } from './api.js';
+import { announce, field, h, safeLink, show, table, when } from './dom.js';
+
+const STATES = ['', 'failed', 'pending', 'delivered'];
+
+export async function alertsPage(main: HTMLElement, params: URLSearchParams): Promise<void> {
+  const [watches, webhooks] = await Promise.all([
+    api.get<List<Watch>>('watches'),
+    api.get<List<Webhook>>('webhooks'),
+  ]);
+  const select = (name: string, values: string[], any: string) => {
+    const s = h(
+      'select',
+      { name },
+      values.map((v) => h('option', { value: v, selected: v === (params.get(name) ?? '') }, v || any)),
+    );
+    return s as HTMLSelectElement;
+  };
+  const filters = {
+    watch: select('watch', ['', ...watches.body.items.map((w) => w.id)], 'any watch'),
+    webhook: select('webhook', ['', ...webhooks.body.items.map((w) => w.id)], 'any webhook'),
+    state: select('state', STATES, 'any state'),
+    since: select('since', ['', '1h', '1d', '7d', '30d'], 'any time'),
+  };
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter alerts' },
+    field('alerts-watch', 'Watch', filters.watch).wrap,
+    field('alerts-webhook', 'Webhook', filters.webhook).wrap,
+    field('alerts-state', 'Delivery state', filters.state).wrap,
+    field('alerts-since', 'Since', filters.since).wrap,
+    h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Filter')),
+  );
+  // The filters live in the address, so a filtered view can be bookmarked and reloaded.
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams(
+      Object.entries(filters).flatMap(([k, s]) => (s.value ? [[k, s.value]] : [])),
+    );
+    location.hash = `#/alerts?${q.toString()}`;
+  });
+  const results = h('div', {});
+  show(main, h('h1', {}, 'Alerts'), form, results);
+  await list(
+    results,
+    Object.fromEntries(Object.entries(filters).map(([k, s]) => [k, s.value || undefined])),
+    [],
+  );
+}
+
+async function list(
+  el: HTMLElement,
+  query: Record<string, string | undefined>,
+  shown: Alert[],
+  cursor?: string,
+): Promise<void> {
+  const { body } = await api.get<List<Alert>>('alerts', { ...query, cursor });
+  const alerts = [...shown, ...body.items];
+  const more = body.nextCursor
+    ? h('button', { type: 'button', class: 'secondary' }, 'Show older alerts')
+    : null;
+  more?.addEventListener('click', () => void list(el, query, alerts, body.nextCursor ?? undefined));
+  if (!alerts.length) return show(el, h('p', {}, 'No alerts match these filters.'));
+  show(
+    el,
+    table(
+      `${alerts.length} alerts, newest first`,
+      ['When', 'Item', 'Watches', 'Webhook', 'State', 'Tries', 'Last error', ''],
+      alerts.map((a) => row(a, el, query)),
+    ),
+    more,
+  );
+}
+
+function row(a: Alert, el: HTMLElement, query: Record<string, string | undefined>): (Node | string)[] {
+  const replay =
+    a.state === 'failed' &&
+    h(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-label': `Replay the alert on ${a.item.title}` },
+      'Replay',
+    );
+  if (replay) {
+    replay.addEventListener('click', () => {
+      (replay as HTMLButtonElement).disabled = true;
+      api
+        .post(`alerts/${seg(a.alertId)}/replay`)
+        .then(() => {
+          announce(`Alert ${a.alertId} queued for delivery again.`);
+          return list(el, query, []);
+        })
+        .catch((err: unknown) => {
+          (replay as HTMLButtonElement).disabled = false;
+          announce(`Replay failed: ${(err as Error).message}`);
+        });
+    });
+  }
+  return [
+    when(a.createdAt),
+    safeLink(a.item.url, a.item.title),
+    a.watchIds.join(', '),
+    a.webhookId,
+    h('span', { class: `badge state-${a.state}` }, a.state),
+    String(a.attempts),
+    a.lastError ?? '',
+    replay || '',
+  ];
+}
