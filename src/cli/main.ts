@@ -82,6 +82,19 @@ ${CONFIG_OPTION}
   --since <span>    how far back (default 7d)
   --limit <n>       hits printed at most (default 50)`,
   },
+  config: {
+    command: async () => (await import('./config.js')).configCommand,
+    help: `usage: mediawatch config history [--limit 50] [--config <path>]
+       mediawatch config export [--with-secrets] [--config <path>]
+
+config history: the changes made through the API, oldest of the last --limit first: who (the
+token's name), when, what, before and after (webhook secrets shown as set/unset).
+config export: the config file with the live feeds, watches and webhooks in place of its own, as
+YAML that check-config accepts. A webhook secret set through the API is written as a \${VAR} to
+set, unless --with-secrets.
+
+${CONFIG_OPTION}`,
+  },
   stories: {
     command: async () => (await import('./stories.js')).storiesCommand,
     help: `usage: mediawatch stories show <storyId> [--config <path>]
@@ -105,6 +118,7 @@ export const USAGE = `usage: mediawatch <command> [options]
   feeds check <url>                             fetch a feed once and report what mediawatch sees
   feeds import <file.opml>                      add an OPML subscription list to the config
   stories show <storyId>                        the outlets and times of one story
+  config history | export                       API changes (audit log); the live config as YAML
 
 Every command takes --config <path>; \`mediawatch <command> --help\` tells more; --version prints the version.
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;
