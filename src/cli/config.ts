@@ -12,15 +12,24 @@ import { CONFIG_OPTION, configPathOf, connectOperator, type OperatorContext } fr
 
 export async function configCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: { ...CONFIG_OPTION, limit: { type: 'string', default: '50' }, 'with-secrets': { type: 'boolean', default: false } },
+    args,
+    allowPositionals: true,
+    options: {
+      ...CONFIG_OPTION,
+      limit: { type: 'string', default: '50' },
+      'with-secrets': { type: 'boolean', default: false },
+    },
   });
   const sub = positionals[0];
-  if (sub !== 'history' && sub !== 'export') throw new MediawatchError('config', 'usage: mediawatch config history|export');
+  if (sub !== 'history' && sub !== 'export')
+    throw new MediawatchError('config', 'usage: mediawatch config history|export');
   const configPath = configPathOf(values.config, env);
   const ctx = connectOperator(env, configPath);
   try {
-    const store = createLiveConfigStore(ctx.redis, { prefix: ctx.loaded.config.redisPrefix, auditMaxEntries: ctx.loaded.config.api.auditMaxEntries });
+    const store = createLiveConfigStore(ctx.redis, {
+      prefix: ctx.loaded.config.redisPrefix,
+      auditMaxEntries: ctx.loaded.config.api.auditMaxEntries,
+    });
     if (sub === 'history') {
       for (const e of (await store.history(Number(values.limit))).reverse()) {
         console.log(`${e.at}  ${e.who}  ${e.action} ${e.list}/${e.id}`);
@@ -30,8 +39,14 @@ export async function configCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       return 0;
     }
     const live = await store.read();
-    if (!live) throw new MediawatchError('config', 'Redis holds no live configuration (the API was never on); the file is the configuration');
-    process.stdout.write(exportYaml(fs.readFileSync(configPath, 'utf8'), live.doc, ctx, values['with-secrets']));
+    if (!live)
+      throw new MediawatchError(
+        'config',
+        'Redis holds no live configuration (the API was never on); the file is the configuration',
+      );
+    process.stdout.write(
+      exportYaml(fs.readFileSync(configPath, 'utf8'), live.doc, ctx, values['with-secrets']),
+    );
     return 0;
   } finally {
     await ctx.close();
@@ -43,18 +58,28 @@ export async function configCommand(args: string[], env: NodeJS.ProcessEnv): Pro
  * as ${VAR}) is written as the file writes it; one set through the API is written only with
  * --with-secrets, else as a ${VAR} to set, named on stderr.
  */
-export function exportYaml(fileText: string, live: LiveDoc, ctx: Pick<OperatorContext, 'loaded'>, withSecrets: boolean): string {
+export function exportYaml(
+  fileText: string,
+  live: LiveDoc,
+  ctx: Pick<OperatorContext, 'loaded'>,
+  withSecrets: boolean,
+): string {
   const doc = parseDocument(fileText);
   const asWritten = (doc.toJS() ?? {}) as Record<string, Record<string, unknown>[] | undefined>;
   const fileHooks = (ctx.loaded.raw.webhooks ?? []) as Record<string, unknown>[];
   const webhooks = live.webhooks.map((hook) => {
-    const i = fileHooks.findIndex((h) => h.id === hook.id && JSON.stringify(h.secret) === JSON.stringify(hook.secret));
+    const i = fileHooks.findIndex(
+      (h) => h.id === hook.id && JSON.stringify(h.secret) === JSON.stringify(hook.secret),
+    );
     if (i >= 0) return { ...hook, secret: asWritten.webhooks?.[i]?.secret };
     if (withSecrets || hook.secret === '' || hook.secret === undefined) return hook;
     const variable = `MEDIAWATCH_WEBHOOK_${String(hook.id).toUpperCase().replace(/-/g, '_')}_SECRET`;
-    console.error(`webhook "${String(hook.id)}": its secret was set through the API; set ${variable} (or export --with-secrets)`);
+    console.error(
+      `webhook "${String(hook.id)}": its secret was set through the API; set ${variable} (or export --with-secrets)`,
+    );
     return { ...hook, secret: `\${${variable}}` };
   });
-  for (const key of LIVE_LISTS) doc.set(key, doc.createNode(key === 'webhooks' ? webhooks : live[key], { flow: false }));
+  for (const key of LIVE_LISTS)
+    doc.set(key, doc.createNode(key === 'webhooks' ? webhooks : live[key], { flow: false }));
   return doc.toString();
 }
