@@ -32,7 +32,8 @@ export function principalOf(header: string | undefined, tokens: ApiConfig['token
   const given = digest(m[1]);
   let found: Principal | undefined;
   for (const t of tokens) {
-    if (t.token !== '' && timingSafeEqual(given, digest(t.token)) && !found) found = { name: t.name, scope: t.scope };
+    if (t.token !== '' && timingSafeEqual(given, digest(t.token)) && !found)
+      found = { name: t.name, scope: t.scope };
   }
   return found;
 }
@@ -40,10 +41,16 @@ export function principalOf(header: string | undefined, tokens: ApiConfig['token
 /** Who makes the request, or a 401/403. */
 export function authorize(req: FastifyRequest, tokens: ApiConfig['tokens']): Principal {
   const principal = principalOf(req.headers.authorization, tokens);
-  if (!principal) throw new ApiError(401, 'unauthorized', 'send a valid API token: Authorization: Bearer <token>');
-  const needs = req.routeOptions.config.scope ?? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write');
+  if (!principal)
+    throw new ApiError(401, 'unauthorized', 'send a valid API token: Authorization: Bearer <token>');
+  const needs =
+    req.routeOptions.config.scope ?? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write');
   if (needs === 'write' && principal.scope !== 'write') {
-    throw new ApiError(403, 'forbidden', `the token "${principal.name}" may only read; changes need a write token`);
+    throw new ApiError(
+      403,
+      'forbidden',
+      `the token "${principal.name}" may only read; changes need a write token`,
+    );
   }
   return principal;
 }

@@ -21,10 +21,18 @@ const BODIES = {
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const anyEntry = z.record(z.string(), z.unknown());
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }) });
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
+});
 const historyEntry = z.object({
-  seq: z.string(), at: z.string(), who: z.string(), action: z.enum(['create', 'update', 'delete']),
-  list: z.enum(['watches', 'webhooks', 'feeds']), id: z.string(), before: anyEntry.optional(), after: anyEntry.optional(),
+  seq: z.string(),
+  at: z.string(),
+  who: z.string(),
+  action: z.enum(['create', 'update', 'delete']),
+  list: z.enum(['watches', 'webhooks', 'feeds']),
+  id: z.string(),
+  before: anyEntry.optional(),
+  after: anyEntry.optional(),
 });
 
 const who = (principal: Principal | undefined) => principal?.name ?? 'unknown';
@@ -33,13 +41,17 @@ export function registerConfigRoutes(api: FastifyInstance, deps: LiveEntriesDeps
   const app = api.withTypeProvider<ZodTypeProvider>();
   for (const list of ['watches', 'webhooks', 'feeds'] as const) registerList(app, deps, list);
 
-  app.get('/config/history', {
-    schema: {
-      summary: 'The audit log of changes made through the API, newest first',
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
-      response: { 200: z.object({ items: z.array(historyEntry) }) },
+  app.get(
+    '/config/history',
+    {
+      schema: {
+        summary: 'The audit log of changes made through the API, newest first',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ items: z.array(historyEntry) }) },
+      },
     },
-  }, async (req) => ({ items: await deps.store.history(req.query.limit) }));
+    async (req) => ({ items: await deps.store.history(req.query.limit) }),
+  );
 }
 
 function registerList(app: FastifyInstance, deps: LiveEntriesDeps, list: LiveList): void {
@@ -49,41 +61,108 @@ function registerList(app: FastifyInstance, deps: LiveEntriesDeps, list: LiveLis
   const ifMatch = z.object({ 'if-match': z.string().optional() });
   const shown = (entry: Record<string, unknown>) => maskSecrets(list, entry);
 
-  typed.get(`/${list}`, { schema: { tags, summary: `All ${list}`, response: { 200: z.object({ items: z.array(anyEntry) }) } } }, async (_req, reply) => {
-    const snap = await readDoc(deps.store);
-    reply.header('etag', `"${snap.version}"`);
-    return { items: snap.doc[list].map(shown) };
-  });
+  typed.get(
+    `/${list}`,
+    { schema: { tags, summary: `All ${list}`, response: { 200: z.object({ items: z.array(anyEntry) }) } } },
+    async (_req, reply) => {
+      const snap = await readDoc(deps.store);
+      reply.header('etag', `"${snap.version}"`);
+      return { items: snap.doc[list].map(shown) };
+    },
+  );
 
-  typed.post(`/${list}`, { schema: { tags, summary: `Create one of the ${list}`, body, response: { 201: anyEntry, 400: errorBody, 409: errorBody } } }, async (req, reply) => {
-    const entry = req.body as Record<string, unknown>;
-    const id = String(entry.id);
-    const stored = await changeEntry(deps, { list, id, change: { action: 'create', entry }, who: who(req.principal) });
-    reply.code(201).header('location', `${req.url.split('?')[0]}/${encodeURIComponent(id)}`).header('etag', etagOf(stored));
-    return shown(stored!);
-  });
+  typed.post(
+    `/${list}`,
+    {
+      schema: {
+        tags,
+        summary: `Create one of the ${list}`,
+        body,
+        response: { 201: anyEntry, 400: errorBody, 409: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const entry = req.body as Record<string, unknown>;
+      const id = String(entry.id);
+      const stored = await changeEntry(deps, {
+        list,
+        id,
+        change: { action: 'create', entry },
+        who: who(req.principal),
+      });
+      reply
+        .code(201)
+        .header('location', `${req.url.split('?')[0]}/${encodeURIComponent(id)}`)
+        .header('etag', etagOf(stored));
+      return shown(stored!);
+    },
+  );
 
-  typed.get(`/${list}/:id`, { schema: { tags, summary: `One of the ${list}`, params: idParams, response: { 200: anyEntry, 404: errorBody } } }, async (req, reply) => {
-    const snap = await readDoc(deps.store);
-    const entry = snap.doc[list].find((e) => e.id === req.params.id);
-    if (!entry) throw new ApiError(404, 'not-found', `no entry "${req.params.id}" in ${list}`);
-    reply.header('etag', etagOf(entry));
-    return shown(entry);
-  });
+  typed.get(
+    `/${list}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `One of the ${list}`,
+        params: idParams,
+        response: { 200: anyEntry, 404: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const snap = await readDoc(deps.store);
+      const entry = snap.doc[list].find((e) => e.id === req.params.id);
+      if (!entry) throw new ApiError(404, 'not-found', `no entry "${req.params.id}" in ${list}`);
+      reply.header('etag', etagOf(entry));
+      return shown(entry);
+    },
+  );
 
-  typed.put(`/${list}/:id`, {
-    schema: { tags, summary: `Replace one of the ${list}`, params: idParams, headers: ifMatch, body, response: { 200: anyEntry, 400: errorBody, 404: errorBody, 412: errorBody } },
-  }, async (req, reply) => {
-    const change = { action: 'update' as const, entry: req.body as Record<string, unknown> };
-    const stored = await changeEntry(deps, { list, id: req.params.id, change, ifMatch: req.headers['if-match'], who: who(req.principal) });
-    reply.header('etag', etagOf(stored));
-    return shown(stored!);
-  });
+  typed.put(
+    `/${list}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Replace one of the ${list}`,
+        params: idParams,
+        headers: ifMatch,
+        body,
+        response: { 200: anyEntry, 400: errorBody, 404: errorBody, 412: errorBody },
+      },
+    },
+    async (req, reply) => {
+      const change = { action: 'update' as const, entry: req.body as Record<string, unknown> };
+      const stored = await changeEntry(deps, {
+        list,
+        id: req.params.id,
+        change,
+        ifMatch: req.headers['if-match'],
+        who: who(req.principal),
+      });
+      reply.header('etag', etagOf(stored));
+      return shown(stored!);
+    },
+  );
 
-  typed.delete(`/${list}/:id`, {
-    schema: { tags, summary: `Delete one of the ${list}`, params: idParams, headers: ifMatch, response: { 204: z.null(), 404: errorBody, 409: errorBody, 412: errorBody } },
-  }, async (req, reply) => {
-    await changeEntry(deps, { list, id: req.params.id, change: { action: 'delete' }, ifMatch: req.headers['if-match'], who: who(req.principal) });
-    return reply.code(204).send(null);
-  });
+  typed.delete(
+    `/${list}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Delete one of the ${list}`,
+        params: idParams,
+        headers: ifMatch,
+        response: { 204: z.null(), 404: errorBody, 409: errorBody, 412: errorBody },
+      },
+    },
+    async (req, reply) => {
+      await changeEntry(deps, {
+        list,
+        id: req.params.id,
+        change: { action: 'delete' },
+        ifMatch: req.headers['if-match'],
+        who: who(req.principal),
+      });
+      return reply.code(204).send(null);
+    },
+  );
 }

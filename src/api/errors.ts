@@ -53,15 +53,28 @@ export function handleApiErrors(app: FastifyInstance, logger: Logger): void {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
       const keys = first.params.keys as string[] | undefined;
-      const at = [...first.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), ...(keys?.slice(0, 1) ?? [])];
+      const at = [
+        ...first.instancePath
+          .split('/')
+          .filter(Boolean)
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+        ...(keys?.slice(0, 1) ?? []),
+      ];
       const path = fieldName(at);
       const message = keys ? `unknown key "${keys[0]}"` : first.message;
-      return sendError(reply, new ApiError(400, 'invalid', `${err.validationContext} ${path}: ${message}`, path));
+      return sendError(
+        reply,
+        new ApiError(400, 'invalid', `${err.validationContext} ${path}: ${message}`, path),
+      );
     }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, new ApiError(413, 'too-large', err.message));
-    if (err.statusCode !== undefined && err.statusCode < 500) return sendError(reply, new ApiError(err.statusCode, 'invalid', err.message));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, new ApiError(413, 'too-large', err.message));
+    if (err.statusCode !== undefined && err.statusCode < 500)
+      return sendError(reply, new ApiError(err.statusCode, 'invalid', err.message));
     logger.error({ method: req.method, url: req.url, err: err.message }, 'API request failed');
     return sendError(reply, new ApiError(500, 'internal', 'the request failed on the server; see its log'));
   });
-  app.setNotFoundHandler((req, reply) => sendError(reply, new ApiError(404, 'not-found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new ApiError(404, 'not-found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 }

@@ -4,7 +4,13 @@
  * with another process reads again and re-checks, so a stale ETag is always a 412.
  */
 import type { LoadedConfig, ConfigIssue } from '../config/load.js';
-import { versionOf, type AuditEntry, type LiveConfigStore, type LiveDoc, type LiveList } from '../config/live-store.js';
+import {
+  versionOf,
+  type AuditEntry,
+  type LiveConfigStore,
+  type LiveDoc,
+  type LiveList,
+} from '../config/live-store.js';
 import type { Result } from '../contracts/errors.js';
 import { ApiError, invalid } from './errors.js';
 
@@ -20,9 +26,7 @@ export interface LiveEntriesDeps {
 }
 
 export type Change =
-  | { action: 'create'; entry: Entry }
-  | { action: 'update'; entry: Entry }
-  | { action: 'delete' };
+  { action: 'create'; entry: Entry } | { action: 'update'; entry: Entry } | { action: 'delete' };
 
 const SINGULAR: Record<LiveList, string> = { watches: 'watch', webhooks: 'webhook', feeds: 'feed' };
 const MAX_RACES = 10;
@@ -40,7 +44,12 @@ export function matches(ifMatch: string | undefined, entry: Entry | undefined): 
 
 export async function readDoc(store: LiveConfigStore) {
   const snap = await store.read();
-  if (!snap) throw new ApiError(503, 'unavailable', 'the live configuration is not in Redis yet; is the service starting?');
+  if (!snap)
+    throw new ApiError(
+      503,
+      'unavailable',
+      'the live configuration is not in Redis yet; is the service starting?',
+    );
   return snap;
 }
 
@@ -56,14 +65,22 @@ export async function changeEntry(
     const before = index >= 0 ? entries[index] : undefined;
     const after = applyChange(req.list, req.id, before, req.change);
     if (req.change.action !== 'create' && !matches(req.ifMatch, before)) {
-      throw new ApiError(412, 'stale', `the ${SINGULAR[req.list]} "${req.id}" changed since you read it; read it again and reapply your change`);
+      throw new ApiError(
+        412,
+        'stale',
+        `the ${SINGULAR[req.list]} "${req.id}" changed since you read it; read it again and reapply your change`,
+      );
     }
     const doc: LiveDoc = { ...snap.doc, [req.list]: nextList(entries, index, after) };
     if (req.change.action === 'delete') refuseInUse(req.list, req.id, doc);
     const checked = deps.validate(doc);
     if (!checked.ok) throw invalid(checked.error, [req.list, index >= 0 ? index : entries.length]);
     const audit: AuditEntry = {
-      at: new Date(deps.clock()).toISOString(), who: req.who, action: req.change.action, list: req.list, id: req.id,
+      at: new Date(deps.clock()).toISOString(),
+      who: req.who,
+      action: req.change.action,
+      list: req.list,
+      id: req.id,
       ...(before && { before: maskSecrets(req.list, before) }),
       ...(after && { after: maskSecrets(req.list, after) }),
     };
@@ -76,20 +93,37 @@ export async function changeEntry(
   throw new ApiError(503, 'unavailable', 'the live configuration kept changing under this write; try again');
 }
 
-function applyChange(list: LiveList, id: string, before: Entry | undefined, change: Change): Entry | undefined {
+function applyChange(
+  list: LiveList,
+  id: string,
+  before: Entry | undefined,
+  change: Change,
+): Entry | undefined {
   const what = `${SINGULAR[list]} "${id}"`;
   if (change.action === 'create') {
-    if (before) throw new ApiError(409, 'conflict', `a ${what} already exists; choose another id or PUT to change it`, 'id');
+    if (before)
+      throw new ApiError(
+        409,
+        'conflict',
+        `a ${what} already exists; choose another id or PUT to change it`,
+        'id',
+      );
     return change.entry;
   }
   if (!before) throw new ApiError(404, 'not-found', `no ${what}`);
   if (change.action === 'delete') return undefined;
   if (change.entry.id !== undefined && change.entry.id !== id) {
-    throw new ApiError(400, 'invalid', `id: the body names "${String(change.entry.id)}" but the URL names "${id}"; ids cannot be renamed`, 'id');
+    throw new ApiError(
+      400,
+      'invalid',
+      `id: the body names ${JSON.stringify(change.entry.id)} but the URL names "${id}"; ids cannot be renamed`,
+      'id',
+    );
   }
   const entry: Entry = { ...change.entry, id };
   // A webhook's secret is write-only: a change that leaves it out keeps the stored one.
-  if (list === 'webhooks' && entry.secret === undefined && before.secret !== undefined) entry.secret = before.secret;
+  if (list === 'webhooks' && entry.secret === undefined && before.secret !== undefined)
+    entry.secret = before.secret;
   return entry;
 }
 
@@ -101,10 +135,17 @@ function nextList(entries: Entry[], index: number, after: Entry | undefined): En
 /** A watch a webhook names cannot go: the webhook would silently watch nothing of it. */
 function refuseInUse(list: LiveList, id: string, doc: LiveDoc): void {
   if (list !== 'watches') return;
-  const users = doc.webhooks.filter((h) => Array.isArray(h.watches) && (h.watches as unknown[]).includes(id)).map((h) => String(h.id));
+  const users = doc.webhooks
+    .filter((h) => Array.isArray(h.watches) && (h.watches as unknown[]).includes(id))
+    .map((h) => String(h.id));
   if (users.length === 0) return;
   const names = users.map((u) => `"${u}"`).join(', ');
-  throw new ApiError(409, 'in-use', `the watch "${id}" is named by the webhook${users.length > 1 ? 's' : ''} ${names}; remove it there first`, 'id');
+  throw new ApiError(
+    409,
+    'in-use',
+    `the watch "${id}" is named by the webhook${users.length > 1 ? 's' : ''} ${names}; remove it there first`,
+    'id',
+  );
 }
 
 /** An entry as the API and the audit log show it: a webhook's secret only as set or unset. */

@@ -21,8 +21,11 @@ const itemId = (hit: BacktestHit) => `${hit.feedId}:${hit.itemKey}`;
 function toItem(hit: BacktestHit): PreviewItem {
   const snippets = hit.watches.flatMap((w) => w.matches.map((m) => m.snippet));
   return {
-    itemId: itemId(hit), title: hit.title, ...(hit.url && { url: hit.url }),
-    ...(hit.publishedAt && { publishedAt: hit.publishedAt }), snippets: [...new Set(snippets)],
+    itemId: itemId(hit),
+    title: hit.title,
+    ...(hit.url && { url: hit.url }),
+    ...(hit.publishedAt && { publishedAt: hit.publishedAt }),
+    snippets: [...new Set(snippets)],
   };
 }
 

@@ -92,6 +92,19 @@ hourly counts kept in Redis (the last 9 weeks).
 ${CONFIG_OPTION}
   --since <span>    how far back (default 7d)`,
   },
+  config: {
+    command: async () => (await import('./config.js')).configCommand,
+    help: `usage: mediawatch config history [--limit 50] [--config <path>]
+       mediawatch config export [--with-secrets] [--config <path>]
+
+config history: the changes made through the API, oldest of the last --limit first: who (the
+token's name), when, what, before and after (webhook secrets shown as set/unset).
+config export: the config file with the live feeds, watches and webhooks in place of its own, as
+YAML that check-config accepts. A webhook secret set through the API is written as a \${VAR} to
+set, unless --with-secrets.
+
+${CONFIG_OPTION}`,
+  },
   stories: {
     command: async () => (await import('./stories.js')).storiesCommand,
     help: `usage: mediawatch stories show <storyId> [--config <path>]
@@ -139,6 +152,7 @@ export const USAGE = `usage: mediawatch <command> [options]
   extract <url|file.html> [--url U]             the title, metadata and article text mediawatch reads in a page
   extract --jsonl                               {"id","url","html"} lines in, article lines out
   signals [--since 7d]                          the mention spikes that would have fired
+  config history | export                       API changes (audit log); the live config as YAML
 
 Every command takes --config <path>; \`mediawatch <command> --help\` tells more; --version prints the version.
 Environment: MEDIAWATCH_CONFIG (default config/mediawatch.yaml), REDIS_URL, PORT (8080), LOG_LEVEL.`;

@@ -35,11 +35,19 @@ export async function loadLive(store: LiveConfigStore, file: LoadedConfig): Prom
   if (!snap) {
     await store.write('', seed); // another process may seed first: then its seed is read below
     snap = await store.read();
-    if (!snap) throw new ConfigError('the live configuration', ['Redis did not keep the seeded configuration']);
+    if (!snap)
+      throw new ConfigError('the live configuration', ['Redis did not keep the seeded configuration']);
   }
   const checked = checkConfig(combine(file.raw, snap.doc), `${file.path} with the live configuration`);
   if (!checked.ok) {
-    throw new ConfigError(`${file.path} with the live configuration`, checked.error.map((i) => `${fieldName(i.path)}: ${i.message}`));
+    throw new ConfigError(
+      `${file.path} with the live configuration`,
+      checked.error.map((i) => `${fieldName(i.path)}: ${i.message}`),
+    );
   }
-  return { loaded: checked.value, version: snap.version, fileDiffers: JSON.stringify(seed) !== JSON.stringify(snap.doc) };
+  return {
+    loaded: checked.value,
+    version: snap.version,
+    fileDiffers: JSON.stringify(seed) !== JSON.stringify(snap.doc),
+  };
 }

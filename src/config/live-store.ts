@@ -47,25 +47,43 @@ export interface LiveConfigStore {
 }
 
 const writeScript = loadScript(new URL('./lua/live-write.lua', import.meta.url), {
-  encode: (r: { keys: string[]; expected: string; version: string; doc: string; auditMax: number; channel: string; audit: string }) => ({
+  encode: (r: {
+    keys: string[];
+    expected: string;
+    version: string;
+    doc: string;
+    auditMax: number;
+    channel: string;
+    audit: string;
+  }) => ({
     keys: r.keys,
     args: [r.expected, r.version, r.doc, r.auditMax, r.channel, r.audit],
   }),
   decode: (reply): WriteResult => {
     const [written, version] = reply as [number, Buffer];
-    return written === 1 ? { ok: true, version: version.toString() } : { ok: false, current: version.toString() };
+    return written === 1
+      ? { ok: true, version: version.toString() }
+      : { ok: false, current: version.toString() };
   },
 });
 
 /** A version names the content: the same document always has the same version. */
-export const versionOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+export const versionOf = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
 
 export function liveKeys(prefix: string) {
   const tag = `{${prefix}:config}`;
-  return { doc: `${prefix}:config:${tag}:live`, audit: `${prefix}:config:${tag}:audit`, channel: `${prefix}:config:changed` };
+  return {
+    doc: `${prefix}:config:${tag}:live`,
+    audit: `${prefix}:config:${tag}:audit`,
+    channel: `${prefix}:config:changed`,
+  };
 }
 
-export function createLiveConfigStore(redis: Redis, opts: { prefix: string; auditMaxEntries: number }): LiveConfigStore {
+export function createLiveConfigStore(
+  redis: Redis,
+  opts: { prefix: string; auditMaxEntries: number },
+): LiveConfigStore {
   const keys = liveKeys(opts.prefix);
   return {
     async read() {

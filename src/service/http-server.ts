@@ -47,7 +47,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<FastifyI
  * configuration keeps entries as written (durations as "15m"), not as the schema's output.
  */
 function asSent(validate: ReturnType<FastifySchemaCompiler<z.ZodType>>): ReturnType<FastifySchemaCompiler<z.ZodType>> {
-  return (data) => {
+  return (data: unknown) => {
     const result = validate(data) as { error?: FastifySchemaValidationError[] };
     return result.error ? result : { value: data };
   };
@@ -69,7 +69,7 @@ function registerOperations(app: FastifyInstance, opts: HttpServerOptions): void
 
 /** A handler that reads the raw request itself (the dashboard's own router), below `prefix`. */
 function mountRaw(app: FastifyInstance, prefix: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): void {
-  void app.register(async (scope) => {
+  void app.register((scope, _opts, done) => {
     // The body stays unread: the mounted handler reads it.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
@@ -80,5 +80,6 @@ function mountRaw(app: FastifyInstance, prefix: string, handler: (req: http.Inco
         handler(req.raw, reply.raw);
       } });
     }
+    done();
   });
 }

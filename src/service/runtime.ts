@@ -220,7 +220,7 @@ async function followLive(live: LiveConfigStore, running: () => string | undefin
 /** Serves the web console when its module is part of the build. */
 async function registerConsoleIfPresent(app: FastifyInstance): Promise<void> {
   const module = '../console/index.js';
-  const missing = (err: { code?: string }) => (err.code === 'ERR_MODULE_NOT_FOUND' ? undefined : Promise.reject(err));
+  const missing = (err: Error & { code?: string }) => (err.code === 'ERR_MODULE_NOT_FOUND' ? undefined : Promise.reject(err));
   const consoleModule = (await import(module).catch(missing)) as { registerConsole?: (app: FastifyInstance) => Promise<void> | void } | undefined;
   await consoleModule?.registerConsole?.(app);
 }
