@@ -76,7 +76,7 @@ const STEM_MEMO_SIZE = 100_000;
 function memoStemmer(language: string): Stemmer {
   const stem: Stemmer = stemmerFor(language) ?? ((w) => w);
   let memo = stemmed.get(language);
-  if (memo === undefined) stemmed.set(language, (memo = new Map()));
+  if (memo === undefined) stemmed.set(language, (memo = new Map<string, string>()));
   const known = memo;
   return (word) => {
     let s = known.get(word);
