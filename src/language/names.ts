@@ -35,6 +35,33 @@ interface Spelling {
 
 const WORD_SPLIT = /[\s\-\u2010-\u2013]+/u;
 
+/** Per-word spellings and case forms, while sharingWords runs; shared, so never mutated. */
+let shared: Map<string, Map<string, unknown>> | undefined;
+
+/**
+ * Runs `fn` with each word's spellings and case forms worked out once for all the names it
+ * expands: the names of many watches share first names, and a watch names "Ann Lee" and "Lee".
+ */
+export function sharingWords<T>(fn: () => T): T {
+  const outer = shared;
+  shared ??= new Map();
+  try {
+    return fn();
+  } finally {
+    shared = outer;
+  }
+}
+
+/** `compute` of `word`, for the kind of work `kind` names. */
+function once<T>(kind: string, word: string, compute: () => T): T {
+  if (shared === undefined) return compute();
+  let done = shared.get(kind);
+  if (done === undefined) shared.set(kind, (done = new Map<string, unknown>()));
+  let value = done.get(word) as T | undefined;
+  if (value === undefined) done.set(word, (value = compute()));
+  return value;
+}
+
 /** Every variant of a name, the name as written first; variants that spell alike appear once. */
 export function expandName(name: string): NameVariant[] {
   const written = name.trim().split(WORD_SPLIT).filter((w) => w !== '');
@@ -43,7 +70,8 @@ export function expandName(name: string): NameVariant[] {
   const lower = written.map((w) => w.toLowerCase());
   const byKey = new Map<string, NameVariant>();
   for (const s of spellingsOf(lower)) {
-    const words = s.words.map((w, i) => ({ forms: acronym[i] ? [w] : formsOf(w, s), capital: capital[i] }));
+    const forms = (w: string) => once(`forms ${s.script} ${s.lang ?? ''}`, w, () => formsOf(w, s));
+    const words = s.words.map((w, i) => ({ forms: acronym[i] ? [w] : forms(w), capital: capital[i] }));
     const key = s.words.join(' ');
     const same = byKey.get(key);
     if (same !== undefined) {
@@ -70,7 +98,7 @@ function spellingsOf(words: string[]): Spelling[] {
     return [...cyr, ...latin, ...(latin.length > 0 ? [greek(latin[0].words)] : [])];
   }
   if (script === 'greek') {
-    const latin = words.map(greekToLatin);
+    const latin = words.map((w) => once('greek to latin', w, () => greekToLatin(w)));
     return [{ source: 'as written', script, words }, { source: 'latin', script: 'latin', words: latin }, ...fromLatin(latin, false)];
   }
   return [{ source: 'as written', script: 'latin', words }, ...fromLatin(words, true)];
@@ -79,9 +107,8 @@ function spellingsOf(words: string[]): Spelling[] {
 /** The Cyrillic and Greek spellings of a Latin name, then the romanizations of its Cyrillic ones. */
 function fromLatin(words: string[], withGreek: boolean): Spelling[] {
   const out: Spelling[] = [];
-  const ru = cyrillic(words.map((w) => latinToCyrillic(w, 'ru')), 'ru');
-  const uk = cyrillic(words.map((w) => latinToCyrillic(w, 'uk')), 'uk');
-  const sr = cyrillic(words.map((w) => latinToCyrillic(w, 'sr')), 'sr');
+  const [ru, uk, sr] = (['ru', 'uk', 'sr'] as const).map((lang) =>
+    cyrillic(words.map((w) => once(lang, w, () => latinToCyrillic(w, lang))), lang));
   out.push(ru, uk, sr);
   if (withGreek) out.push(greek(words));
   out.push(...romanizations(uk.words, 'uk'), ...romanizations(ru.words, 'ru'));
@@ -93,12 +120,12 @@ function cyrillic(words: string[], lang: CyrillicLanguage): Spelling {
 }
 
 function greek(latin: string[]): Spelling {
-  return { source: 'el', script: 'greek', words: latin.map(latinToGreek) };
+  return { source: 'el', script: 'greek', words: latin.map((w) => once('greek', w, () => latinToGreek(w))) };
 }
 
 function romanizations(words: string[], lang: 'ru' | 'uk'): Spelling[] {
   return ROMANIZATIONS.flatMap((convention) => {
-    const alternatives = words.map((w) => romanize(w, convention, lang));
+    const alternatives = words.map((w) => once(`${convention} ${lang}`, w, () => romanize(w, convention, lang)));
     const count = Math.max(...alternatives.map((a) => a.length));
     return Array.from({ length: count }, (_, k) => ({
       source: `${convention} (from ${lang})`,

@@ -5,6 +5,7 @@
  * are searched for when, and only if, the evaluation gets to them.
  */
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
+import { sharingWords } from '../language/names.js';
 import { buildAutomaton } from './automaton.js';
 import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
 import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
@@ -69,7 +70,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const patternWatches: number[][] = [];
   const alwaysEvaluate: number[] = [];
 
-  const compiled: CompiledWatch[] = watches.map((spec, w) => {
+  const compiled: CompiledWatch[] = sharingWords(() => watches.map((spec, w) => {
     const root = rootOf(spec);
     const excludePatterns = (spec.exclude ?? []).map((phrase) => {
       const folded = foldPhrase(phrase);
@@ -91,7 +92,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       if (list[list.length - 1] !== w) list.push(w);
     }
     return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
-  });
+  }));
 
   // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
   // the automaton. The other terms (the "the" of "Kovalenko NEAR/5 the", NOT operands) would make

@@ -4,6 +4,7 @@
  * word, in the term's language). The presearcher looks for one word's folded prefix, shared by all
  * its forms; an occurrence is then read word by word, in order and adjacent, as a phrase is.
  */
+import { commonWordsOf } from '../language/common-words.js';
 import { expandName } from '../language/names.js';
 import { termLanguage } from '../language/detect.js';
 import { stemmerFor, type Stemmer } from '../language/stem.js';
@@ -47,10 +48,14 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
   return prefixes.map((prefix, k) => flexTerm(k === 0 ? name.trim() : variants.find((_, j) => commonPrefix(folded[j][anchor]) === prefix)!.spelling, prefix, flex, fields));
 }
 
-/** A term that matches its inflected forms, in `lang` or the language it is written in. */
+/**
+ * A term that matches its inflected forms, in `lang` or the language it is written in. The
+ * presearcher looks for its rarest word: the longest of those that are not common words of the
+ * language, else the longest.
+ */
 export function inflectedTerm(text: string, lang: string | undefined, fields: TextField[] | null): TermNode {
   const language = lang ?? termLanguage(text);
-  const stem: Stemmer = stemmerFor(language) ?? ((w) => w);
+  const stem = memoStemmer(language);
   const lower = foldPhrase(text) === '' ? [] : text.trim().toLowerCase().split(/[\s\-\u2010-\u2013]+/u).filter((w) => w !== '');
   const stems = lower.map((w) => stem(w));
   const words: FlexWord[] = stems.map((s) => ({ accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s }));
@@ -58,8 +63,29 @@ export function inflectedTerm(text: string, lang: string | undefined, fields: Te
     const prefix = commonPrefix([foldPhrase(w), foldPhrase(stems[i])]);
     return prefix.length >= MIN_ANCHOR ? prefix : foldPhrase(w);
   });
-  const anchor = longest(prefixes);
+  const common = commonWordsOf(language);
+  const rare = prefixes.map((p, i) => (common?.has(lower[i]) || common?.has(stems[i]) ? '' : p));
+  const anchor = rare.some((p) => p !== '') ? longest(rare) : longest(prefixes);
   return flexTerm(text.trim(), prefixes[anchor], { words, anchor }, fields);
+}
+
+/** Stems already taken, per language: a text repeats its words, and the watches theirs. */
+const stemmed = new Map<string, Map<string, string>>();
+const STEM_MEMO_SIZE = 100_000;
+
+function memoStemmer(language: string): Stemmer {
+  const stem: Stemmer = stemmerFor(language) ?? ((w) => w);
+  let memo = stemmed.get(language);
+  if (memo === undefined) stemmed.set(language, (memo = new Map<string, string>()));
+  const known = memo;
+  return (word) => {
+    let s = known.get(word);
+    if (s === undefined) {
+      if (known.size >= STEM_MEMO_SIZE) known.clear();
+      known.set(word, (s = stem(word)));
+    }
+    return s;
+  };
 }
 
 function flexTerm(text: string, anchorPrefix: string, flex: FlexTerm, fields: TextField[] | null): TermNode {
