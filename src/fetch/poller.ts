@@ -86,7 +86,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
 
   async function request(feed: FeedConfig, state: FeedState): Promise<{ res?: HttpResponse; error?: MediawatchError }> {
     const headers: Record<string, string> = { accept: FEED_ACCEPT };
-    if (feed.conditional) {
+    // A sitemap index that did not change may still point to sitemaps that did.
+    if (feed.conditional && feed.type !== 'sitemap') {
       if (state.etag) headers['if-none-match'] = state.etag;
       if (state.lastModified) headers['if-modified-since'] = state.lastModified;
     }
@@ -192,7 +193,6 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     if (res.status < 200 || res.status >= 300) return fail(feed, state, httpStatusError(res, feed.url, done), done, stats);
 
     const bodyHash = createHash('sha256').update(res.body).digest('hex');
-    // An unchanged sitemap index may still point to changed sitemaps.
     if (bodyHash === state.bodyHash && feed.type !== 'sitemap') {
       const intervalMs = adaptive ? intervalWhenUnchanged(state.intervalMs, cacheControl, bounds) : undefined;
       await succeed(feed, done, { lastOutcome: 'unchanged', lastHttpStatus: res.status, ...validators, intervalMs, nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined });
