@@ -9,9 +9,9 @@ const sitemap = (items: FeedItem[], sitemaps?: string[]): ParsedFeed => ({ forma
 
 function children(docs: Record<string, Result<ParsedFeed>>) {
   const asked: string[] = [];
-  const fetchChild = async (url: string) => {
+  const fetchChild = (url: string) => {
     asked.push(url);
-    return docs[url] ?? fail(new MediawatchError('http-status', `${url} answered HTTP 404`, { details: { url, status: 404 } }));
+    return Promise.resolve(docs[url] ?? fail(new MediawatchError('http-status', `${url} answered HTTP 404`, { details: { url, status: 404 } })));
   };
   return { asked, fetchChild };
 }
