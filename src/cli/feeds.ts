@@ -65,7 +65,7 @@ async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): P
     }
     const r = only.check.value;
     const moved = r.finalUrl !== url ? `\n  redirected to ${r.finalUrl}` : '';
-    console.log(`${url}${moved}\n  HTTP ${r.httpStatus}  ${r.contentType ?? 'no content-type'}  ${r.bytes} bytes in ${r.durationMs} ms\n  ${kindOf(r)}  encoding ${r.encoding}${r.title ? `\n  title: ${r.title}` : ''}`);
+    console.log(`${url}${moved}\n  HTTP ${r.httpStatus}  ${r.contentType ?? 'no content-type'}  ${r.bytes} bytes in ${r.durationMs} ms\n  format ${r.format}  encoding ${r.encoding}  items ${r.itemCount}${r.sitemapCount !== undefined ? `  sitemaps ${r.sitemapCount}` : ''}${r.title ? `\n  title: ${r.title}` : ''}`);
     for (const item of r.firstItems) console.log(`  - ${item.title}${item.url ? `\n    ${item.url}` : ''}`);
     return 0;
   }
