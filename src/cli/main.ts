@@ -63,10 +63,13 @@ ${CONFIG_OPTION}`,
     command: async () => (await import('./feeds.js')).feedsCommand,
     help: `usage: mediawatch feeds [--config <path>]
        mediawatch feeds check <url> [--config <path>]
+       mediawatch feeds add <url> [--id <id>] [--config <path>]
        mediawatch feeds import <file.opml> [--config <path>]
 
 feeds: the health of every feed (last success, errors, next poll).
-feeds check: fetches a feed once and reports what mediawatch sees in it.
+feeds check: fetches a feed (RSS, Atom, RDF, JSON Feed, sitemap) once and reports what mediawatch
+  sees in it; on a site's page, lists the feeds and sitemaps the site leads to, with item counts.
+feeds add: checks a feed and adds it to the config file (comments kept).
 feeds import: adds an OPML subscription list to the config file.
 
 ${CONFIG_OPTION}`,
@@ -146,7 +149,8 @@ export const USAGE = `usage: mediawatch <command> [options]
   alerts failed                                 list alerts that exhausted their retries
   alerts replay <alertId|--all>                 send failed alerts again
   feeds                                         health of every feed (last success, errors, next poll)
-  feeds check <url>                             fetch a feed once and report what mediawatch sees
+  feeds check <url>                             fetch a feed once and report, or list a site's feeds
+  feeds add <url> [--id id]                     check a feed and add it to the config
   feeds import <file.opml>                      add an OPML subscription list to the config
   stories show <storyId>                        the outlets and times of one story
   extract <url|file.html> [--url U]             the title, metadata and article text mediawatch reads in a page

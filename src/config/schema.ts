@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { STEMMED_LANGUAGES } from '../language/stem.js';
 import { channelBlocks, checkChannel, FORMATS } from './channels.js';
 import { parseDuration } from './duration.js';
+import { googleNewsUrl } from './google-news.js';
 
 const ID = /^[a-z0-9_-]+$/;
 const id = z.string().regex(ID, 'must be lower-case letters, digits, "-" or "_"');
@@ -54,19 +55,49 @@ const fullText = z.strictObject({
   maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
 });
 
-const feed = z.strictObject({
-  id,
-  url: httpUrl,
-  schedule: cronExpr.optional(),
-  /** Send If-None-Match / If-Modified-Since; off for servers whose validators lie. */
-  conditional: z.boolean().default(true),
-  /** Poll as often as the feed publishes, within fetch.adaptive bounds. */
-  adaptive: z.boolean().optional(),
-  /** Overrides fullText.mode for this feed. */
-  fullText: fullTextMode.optional(),
-  /** The outlet its items count for in story pickup (default: the feed URL's host). */
-  outlet: z.string().trim().min(1).optional(),
-});
+/** What a feed is; detected from the document when omitted (googlenews needs saying, as it builds its URL). */
+export const FEED_TYPES = ['rss', 'jsonfeed', 'sitemap', 'googlenews', 'googlealerts'] as const;
+
+/** What a sitemap feed uses when its config leaves `window` and `maxSitemaps` out. */
+export const SITEMAP_DEFAULTS = { windowMs: 2 * 86_400_000, maxSitemaps: 5 };
+
+const feed = z
+  .strictObject({
+    id,
+    /** Optional only for `googlenews`, which builds it from query, lang and country. */
+    url: httpUrl.optional(),
+    type: z.enum(FEED_TYPES).optional(),
+    schedule: cronExpr.optional(),
+    /** Send If-None-Match / If-Modified-Since; off for servers whose validators lie. */
+    conditional: z.boolean().default(true),
+    /** Poll as often as the feed publishes, within fetch.adaptive bounds. */
+    adaptive: z.boolean().optional(),
+    /** googlenews: the search, in Google News syntax (e.g. "Macron" or "\"Emmanuel Macron\" when:1d"). */
+    query: z.string().trim().min(1).optional(),
+    /** googlenews: the edition's language and country (ISO 639-1, ISO 3166-1). */
+    lang: z.string().regex(/^[a-z]{2,3}$/, 'a language code such as "en" or "fr"').optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'a country code such as "US" or "FR"').optional(),
+    /** sitemap: entries older than this are ignored (default SITEMAP_DEFAULTS.windowMs). */
+    window: duration.optional(),
+    /** sitemap: child sitemaps of an index fetched per poll, the most recently modified first. */
+    maxSitemaps: z.number().int().positive().max(100).optional(),
+    /**
+     * When to fetch the article's full text: sitemap entries carry only a title, so `always` is
+     * their default; other feeds leave it unset (the fetch stage's default).
+     */
+    fullText: fullTextMode.optional(),
+    /** The outlet its items count for in story pickup (default: the feed URL's host). */
+    outlet: z.string().trim().min(1).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.url === undefined && f.type !== 'googlenews') ctx.addIssue({ code: 'custom', path: ['url'], message: 'a feed needs a "url" (only type googlenews builds one from "query")' });
+    if (f.url === undefined && f.type === 'googlenews' && f.query === undefined) ctx.addIssue({ code: 'custom', path: ['query'], message: 'a googlenews feed needs a "query" (or a "url")' });
+  })
+  .transform(({ url, ...f }) => ({
+    ...f,
+    url: url ?? googleNewsUrl({ query: f.query ?? '', lang: f.lang ?? 'en', country: f.country ?? 'US' }),
+    ...(f.fullText === undefined && f.type === 'sitemap' ? { fullText: 'always' as const } : {}),
+  }));
 
 const watch = z
   .strictObject({

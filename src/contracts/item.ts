@@ -1,6 +1,6 @@
 /** The app's own model of a feed and its items, produced by src/parse from whatever the wire said. */
 
-export type FeedFormat = 'rss' | 'atom' | 'rdf';
+export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'jsonfeed' | 'sitemap';
 
 export interface FeedItem {
   /**
@@ -27,6 +27,10 @@ export interface FeedItem {
   article?: string;
   /** The page's canonical URL, when it names one: what stories are joined by. */
   canonicalUrl?: string;
+  /** The publishing outlet when the feed is an aggregator's (Google News `<source>`, a news sitemap's publication). */
+  outlet?: string;
+  /** Subject keywords or tags the publisher gave (news sitemap keywords, JSON Feed tags). */
+  keywords?: string[];
 }
 
 /**
@@ -51,4 +55,6 @@ export interface ParsedFeed {
   /** `<ttl>` in minutes, when the feed gives one. */
   ttlMinutes?: number;
   items: FeedItem[];
+  /** A sitemap index: the child sitemaps it lists (newest first when dated), to be fetched in turn. */
+  sitemaps?: string[];
 }

@@ -1,4 +1,7 @@
-/** `mediawatch feeds check <url>`: one unconditional fetch and parse, reported for a person. */
+/**
+ * `mediawatch feeds check <url>`: one unconditional fetch and parse, reported for a person; on a
+ * site's page, the feeds and sitemaps it leads to (discover.ts).
+ */
 import type { FetchConfig } from '../config/schema.js';
 import { fail, ok, type Result } from '../contracts/errors.js';
 import type { FeedFormat } from '../contracts/item.js';
@@ -18,12 +21,20 @@ export interface FeedCheck {
   format: FeedFormat;
   title?: string;
   itemCount: number;
+  /** A sitemap index: how many child sitemaps it lists (its items are theirs). */
+  sitemapCount?: number;
   firstItems: { title: string; url?: string; publishedAt?: string }[];
 }
 
 const SHOWN_ITEMS = 5;
 
-export async function checkFeed(url: string, deps: { http: HttpClient; config: FetchConfig; clock: () => number }): Promise<Result<FeedCheck>> {
+export interface CheckDeps {
+  http: HttpClient;
+  config: FetchConfig;
+  clock: () => number;
+}
+
+export async function checkFeed(url: string, deps: CheckDeps): Promise<Result<FeedCheck>> {
   const { config } = deps;
   const started = deps.clock();
   const r = await deps.http.request(url, {
@@ -50,6 +61,7 @@ export async function checkFeed(url: string, deps: { http: HttpClient; config: F
     format: feed.format,
     ...(feed.title ? { title: feed.title } : {}),
     itemCount: feed.items.length,
+    ...(feed.sitemaps ? { sitemapCount: feed.sitemaps.length } : {}),
     firstItems: feed.items.slice(0, SHOWN_ITEMS).map((i) => ({ title: i.title, ...(i.url ? { url: i.url } : {}), ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}) })),
   });
 }

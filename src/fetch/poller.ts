@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { FeedConfig, FetchConfig } from '../config/schema.js';
-import { MediawatchError } from '../contracts/errors.js';
+import { MediawatchError, type Result } from '../contracts/errors.js';
 import type { ParsedFeed } from '../contracts/item.js';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../net/http-client.js';
 import type { AddressPolicy } from '../net/address-policy.js';
@@ -15,6 +15,7 @@ import { intervalAfterChange, intervalWhenUnchanged } from './adaptive.js';
 import { backoffMs } from './backoff.js';
 import { readFeedState, writeFeedState, type FeedState } from './feed-state.js';
 import { createHostLimiter, type HostLimiter } from './host-limiter.js';
+import { sitemapItems } from './sitemap.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 
 /** Numbers for metrics and logs, on every outcome that made a request. */
@@ -85,7 +86,8 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
 
   async function request(feed: FeedConfig, state: FeedState): Promise<{ res?: HttpResponse; error?: MediawatchError }> {
     const headers: Record<string, string> = { accept: FEED_ACCEPT };
-    if (feed.conditional) {
+    // A sitemap index that did not change may still point to sitemaps that did.
+    if (feed.conditional && feed.type !== 'sitemap') {
       if (state.etag) headers['if-none-match'] = state.etag;
       if (state.lastModified) headers['if-modified-since'] = state.lastModified;
     }
@@ -136,6 +138,23 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     });
   }
 
+  /** A child sitemap of an index: fetched like the feed (politeness, caps, address policy), never conditionally. */
+  async function fetchChild(feed: FeedConfig, url: string): Promise<Result<ParsedFeed>> {
+    const { res, error } = await request({ ...feed, url, conditional: false }, { consecutiveFailures: 0 });
+    if (!res) return { ok: false, error: error! };
+    if (res.status < 200 || res.status >= 300) return { ok: false, error: httpStatusError(res, url, clock()) };
+    return parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
+  }
+
+  async function parseDocument(feed: FeedConfig, res: HttpResponse, now: number): Promise<Result<ParsedFeed>> {
+    const parsed = await parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
+    if (!parsed.ok || parsed.value.format !== 'sitemap') return parsed;
+    const r = await sitemapItems(parsed.value, feed, now, (url) => fetchChild(feed, url));
+    if (!r.ok) return r;
+    for (const e of r.value.skipped) deps.logger?.debug({ feed: feed.id, err: e.toJSON() }, 'child sitemap skipped');
+    return { ok: true, value: r.value.feed };
+  }
+
   const adaptiveFor = (feed: FeedConfig) => feed.adaptive ?? config.adaptive.enabled;
 
   async function pollOnce(feed: FeedConfig): Promise<PollOutcome> {
@@ -174,13 +193,13 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     if (res.status < 200 || res.status >= 300) return fail(feed, state, httpStatusError(res, feed.url, done), done, stats);
 
     const bodyHash = createHash('sha256').update(res.body).digest('hex');
-    if (bodyHash === state.bodyHash) {
+    if (bodyHash === state.bodyHash && feed.type !== 'sitemap') {
       const intervalMs = adaptive ? intervalWhenUnchanged(state.intervalMs, cacheControl, bounds) : undefined;
       await succeed(feed, done, { lastOutcome: 'unchanged', lastHttpStatus: res.status, ...validators, intervalMs, nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined });
       return { status: 'unchanged', ...stats };
     }
 
-    const parsed = await parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
+    const parsed = await parseDocument(feed, res, done);
     if (!parsed.ok) return fail(feed, state, parsed.error, done, stats);
     const feedOut = parsed.value;
     const intervalMs = adaptive

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FeedFormat, FeedItem, ParsedFeed } from '../contracts/item.js';
 import { detectLanguage } from '../language/detect.js';
+import { unwrapGoogleLink } from './google.js';
 import { collapse, htmlToText } from './text.js';
 import type { WireFeed, WireItem } from './xml.js';
 
@@ -37,10 +38,20 @@ export function absoluteUrl(href: string | undefined, base: string): string | un
   return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
 }
 
+/** An item's link: absolute, and a Google redirect replaced by the article it points to. */
+export function itemLink(href: string | undefined, base: string): string | undefined {
+  const link = absoluteUrl(href, base);
+  return link === undefined ? undefined : unwrapGoogleLink(link);
+}
+
+/** An ISO 8601 date-time without a zone, which JavaScript would read in the machine's local time. */
+const ZONELESS_ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/** A date as ISO 8601 UTC; a date-time without a zone is taken as UTC, the same on every machine. */
 export function isoDate(v: unknown): string | undefined {
   const s = str(v)?.trim();
   if (!s) return undefined;
-  const t = Date.parse(s);
+  const t = Date.parse(ZONELESS_ISO.test(s) ? `${s.replace(' ', 'T')}Z` : s);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
@@ -61,14 +72,14 @@ function canonicalLink(url: string): string {
   return u.href;
 }
 
-function lang(v: unknown): string | undefined {
+export function lang(v: unknown): string | undefined {
   const s = str(v)?.trim();
   return s && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(s) ? s : undefined;
 }
 
 export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | undefined): FeedItem {
   const guid = collapse(str(w.guid) ?? str(w.id) ?? '') || undefined;
-  const link = absoluteUrl(str(w.link), feedUrl) ?? (guid && /^https?:\/\//i.test(guid) ? absoluteUrl(guid, feedUrl) : undefined);
+  const link = itemLink(str(w.link), feedUrl) ?? (guid && /^https?:\/\//i.test(guid) ? itemLink(guid, feedUrl) : undefined);
   const title = text(w.title);
   const encoded = text(w['content:encoded']);
   const description = text(w.content);
@@ -76,6 +87,7 @@ export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | u
   const content = encoded || description || atomSummary;
   const summary = (encoded ? description : atomSummary) || content;
   const author = collapse(str(w.creator) ?? str(w.author) ?? '') || undefined;
+  const outlet = collapse(str(w.source) ?? '') || undefined;
   const item: FeedItem = {
     key: '',
     ...(guid ? { guid } : {}),
@@ -87,6 +99,7 @@ export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | u
   const published = isoDate(w.isoDate) ?? isoDate(w.pubDate) ?? isoDate(w.date);
   if (published) item.publishedAt = published;
   if (author) item.author = author;
+  if (outlet) item.outlet = outlet;
   // A language the item or its feed declares wins; most feeds declare none, so it is detected.
   const itemLang = lang(w.language) ?? feedLang ?? detectLanguage(summary === content ? `${title}\n${content}` : `${title}\n${summary}\n${content}`);
   if (itemLang) item.lang = itemLang;

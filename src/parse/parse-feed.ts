@@ -1,12 +1,14 @@
 /**
- * Bytes of a feed → ParsedFeed: decode, recognise, parse, normalize. Never throws; every
- * failure is a MediawatchError ('not-a-feed' for pages, JSON and empty bodies, 'parse' for
- * broken XML).
+ * Bytes of a feed → ParsedFeed: decode, recognise (RSS, Atom, RDF, JSON Feed, sitemap), parse,
+ * normalize. Never throws; every failure is a MediawatchError ('not-a-feed' for pages, other JSON
+ * and empty bodies, 'parse' for broken XML or JSON).
  */
 import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
 import type { ParsedFeed } from '../contracts/item.js';
 import { decodeBody } from './decode.js';
+import { parseJsonFeed } from './jsonfeed.js';
 import { normalizeFeed } from './normalize.js';
+import { parseSitemap } from './sitemap.js';
 import { advertisedFeeds, sniff } from './sniff.js';
 import { parseXml } from './xml.js';
 
@@ -30,18 +32,19 @@ export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<Pa
       case 'empty':
         return fail(notAFeed('the response body is empty', meta.url));
       case 'json':
-        return fail(notAFeed('the response is JSON, not an RSS, Atom or RDF feed', meta.url));
+        return parseJsonFeed(decoded.text, decoded.encoding, meta.url);
       case 'html':
         return fail(notAFeed('the response is an HTML page, not a feed', meta.url, kind.feedLinks));
       case 'other':
         return fail(
           notAFeed(
-            kind.root ? `the document's root element is <${kind.root}>, not rss, feed or rdf:RDF` : 'the response is not XML',
+            kind.root ? `the document's root element is <${kind.root}>, not rss, feed, rdf:RDF, urlset or sitemapindex` : 'the response is not XML',
             meta.url,
             advertisedFeeds(decoded.text, meta.url),
           ),
         );
       case 'feed': {
+        if (kind.format === 'sitemap') return ok(parseSitemap(decoded.text, decoded.encoding, meta.url));
         // Stray text before the document (a server-side warning, a blank line) is not the feed.
         const start = decoded.text.indexOf('<');
         const wire = await parseXml(start > 0 ? decoded.text.slice(start) : decoded.text);

@@ -52,6 +52,7 @@ function formatOf(root: string): FeedFormat | undefined {
   if (local === 'rss') return 'rss';
   if (local === 'feed') return 'atom';
   if (local === 'RDF') return 'rdf';
+  if (local === 'urlset' || local === 'sitemapindex') return 'sitemap';
   return undefined;
 }
 

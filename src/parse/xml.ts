@@ -37,6 +37,8 @@ export interface WireItem {
   creator?: unknown;
   author?: unknown;
   language?: unknown;
+  /** RSS `<source url>`: the outlet of an aggregated item (Google News). */
+  source?: unknown;
 }
 
 export interface WireFeed {
@@ -78,7 +80,7 @@ const RSS_WITHOUT_CHANNEL = (xml: string) => /<(?:\w+:)?rss[\s>/]/.test(xml) && 
 export async function parseXml(xml: string): Promise<Result<WireFeed>> {
   if (RSS_WITHOUT_CHANNEL(xml)) return ok({ items: [] });
   try {
-    const parser = new Parser({ defaultRSS: 2, xml2js: { valueProcessors: [dropBadDates] } });
+    const parser = new Parser({ defaultRSS: 2, customFields: { item: ['source'] }, xml2js: { valueProcessors: [dropBadDates] } });
     const feed = (await parser.parseString(stripDoctype(xml))) as unknown as WireFeed;
     return ok(feed);
   } catch (err) {

@@ -1,25 +1,12 @@
 /** The operator commands, run as a user runs them: the compiled `mediawatch` against a real Redis. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
+import { mediawatch } from '../../helpers/cli.js';
 import { ROOT, startService, writeConfig } from '../../helpers/service.js';
 
-
-/** Runs the command without blocking this process, which also serves the loopback feeds. */
-function mediawatch(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 20_000,
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  child.stdin.end(opts.input ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 const WATCHES = `watches:
   - { id: macron, label: Emmanuel Macron, terms: ["Emmanuel Macron", "Macron"] }

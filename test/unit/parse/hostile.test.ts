@@ -21,7 +21,7 @@ describe('hostile and non-feed bodies', () => {
     ['oops', 'not-a-feed'],
     ['', 'not-a-feed'],
     ['   \n\t ', 'not-a-feed'],
-    ['{"version":"https://jsonfeed.org/version/1","items":[]}', 'not-a-feed'],
+    ['{"version":"https://example.com/not-jsonfeed","items":[]}', 'not-a-feed'],
     ['[1,2,3]', 'not-a-feed'],
     ['<?xml version="1.0"?><note><to>x</to></note>', 'not-a-feed'],
     ['<rss version="2.0"><channel><item><title>a</title></item></channel>', 'parse'],
