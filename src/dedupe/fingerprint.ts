@@ -355,3 +355,81 @@ export function bandVotes(a: Fingerprint, b: Fingerprint): number {
 export function sameStory(a: Fingerprint, b: Fingerprint): boolean {
   return a.features > 0 && b.features > 0 && bandVotes(a, b) >= MIN_VOTES;
 }
+
+/**
+ * Lead-sentence sketch: a brief (headline and one sentence) shares most of its words with the
+ * sentence that opens the full story, yet too few of the full story's features for the fingerprint
+ * above. So each item also gets a small MinHash of the words of each opening sentence (the first
+ * sentence of each of its first paragraphs long enough to carry news, so bylines and section
+ * labels are skipped, and a local outlet's own opening paragraph does not hide the wire lead). Its
+ * bands vote for a story alongside the fingerprint's; a band does not depend on which sentence it
+ * came from, so a brief's one sentence meets the full story's lead wherever that stands.
+ */
+export const LEAD_SENTENCES = 2;
+export const LEAD_BANDS = 14;
+const LEAD_ROWS = 3;
+/** Content words a sentence needs to be sketched. */
+const MIN_SENTENCE_WORDS = 6;
+const LEAD_SEED = 0x3c6ef372;
+// A sketch takes its rows from the fingerprint's hash functions.
+if (LEAD_BANDS * LEAD_ROWS > HASHES) throw new Error('LEAD_BANDS * LEAD_ROWS must not exceed ROWS * BANDS');
+const PARAGRAPHS = /\n\s*\n|\n/;
+const SENTENCE_END = /(?<=[.!?])\s+(?=["“‘]?[A-Z])/;
+
+/** Up to LEAD_SENTENCES opening sentences of the text, each the first of its paragraph. */
+export function leadSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const para of text.slice(0, LEAD_CHARS).split(PARAGRAPHS)) {
+    const sentence = para.split(SENTENCE_END, 1)[0];
+    if (wordCount(sentence) < MIN_SENTENCE_WORDS) continue;
+    out.push(sentence);
+    if (out.length === LEAD_SENTENCES) break;
+  }
+  return out;
+}
+
+function wordCount(sentence: string): number {
+  let n = 0;
+  for (const w = new ContentWords('', sentence); w.next(); ) n++;
+  return n;
+}
+
+/** The distinct band digests of the opening sentences' sketches, two 32-bit words each. */
+export function leadBands(text: string): Uint32Array {
+  const sentences = leadSentences(text);
+  const out = new Uint32Array(2 * LEAD_BANDS * sentences.length);
+  let kept = 0;
+  for (const sentence of sentences) {
+    let n = 0;
+    for (const w = new ContentWords('', sentence); w.next(); n++) {
+      if (n + 1 > feats.length) feats = grown(feats);
+      feats[n] = wordHash(w);
+    }
+    minhashes(dropDuplicates(n));
+    for (let b = 0; b < LEAD_BANDS; b++) {
+      const [hi, lo] = leadBand(b);
+      if (!hasBand(out, kept, hi, lo)) {
+        out[2 * kept] = hi;
+        out[2 * kept + 1] = lo;
+        kept++;
+      }
+    }
+  }
+  return out.slice(0, 2 * kept);
+}
+
+function leadBand(b: number): [number, number] {
+  let hi = fmix32(LEAD_SEED ^ b);
+  let lo = fmix32(LEAD_SEED + b);
+  for (let r = 0; r < LEAD_ROWS; r++) {
+    const m = mins[b * LEAD_ROWS + r];
+    hi = fmix32(hi ^ m);
+    lo = fmix32(Math.imul(lo ^ m, 0x27d4eb2f) ^ hi);
+  }
+  return [hi, lo];
+}
+
+function hasBand(bands: Uint32Array, count: number, hi: number, lo: number): boolean {
+  for (let i = 0; i < count; i++) if (bands[2 * i] === hi && bands[2 * i + 1] === lo) return true;
+  return false;
+}

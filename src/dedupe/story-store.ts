@@ -14,7 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import { canonicalUrl } from './canonical-url.js';
-import { BANDS, MIN_VOTES, fingerprint } from './fingerprint.js';
+import { BANDS, LEAD_BANDS, LEAD_SENTENCES, MIN_VOTES, fingerprint, leadBands } from './fingerprint.js';
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
 import { slices } from '../lib/slices.js';
 import { redisError } from './redis-error.js';
@@ -207,19 +207,23 @@ function splitOnce(s: string): [string, string] {
  * The item's bands as the script reads them: per band two bytes of field, since the shard already
  * picks a hash (a false hit among its ~100 entries is about 1 in 650 per band, and lands on a random
  * story, while a join needs MIN_VOTES bands to agree on one story), then the shard in decimal digits,
- * which the script cuts out of the string with less work than it takes to format a number. Empty
- * when the item has too few words for its fingerprint to say anything.
+ * which the script cuts out of the string with less work than it takes to format a number. The
+ * fingerprint's bands come first (none when the item has too few words for it to say anything), then
+ * those of its lead-sentence sketches, which let a brief join the full story.
  */
 function packBands(item: StoryItem, shards: number): Buffer {
   const fp = fingerprint(item.title, item.text);
-  if (fp.features < MIN_FEATURES) return Buffer.alloc(0);
-  const out = Buffer.alloc(BANDS * (3 + MAX_SHARD_DIGITS));
+  const lead = leadBands(item.text);
+  const bands = fp.features < MIN_FEATURES ? [lead] : [fp.bands, lead];
+  const out = Buffer.alloc((BANDS + LEAD_SENTENCES * LEAD_BANDS) * (3 + MAX_SHARD_DIGITS));
   let at = 0;
-  for (let b = 0; b < BANDS; b++) {
-    out.writeUInt16BE(fp.bands[2 * b] >>> 16, at);
-    const digits = writeDecimal(out, at + 3, fp.bands[2 * b + 1] % shards);
-    out[at + 2] = digits;
-    at += 3 + digits;
+  for (const digests of bands) {
+    for (let i = 0; i < digests.length; i += 2) {
+      out.writeUInt16BE(digests[i] >>> 16, at);
+      const digits = writeDecimal(out, at + 3, digests[i + 1] % shards);
+      out[at + 2] = digits;
+      at += 3 + digits;
+    }
   }
   return out.subarray(0, at);
 }

@@ -1,7 +1,7 @@
 --[[
   Joins each item to a story, in order (a copy later in the call joins a story started earlier in
   it): the story of an index entry for its canonical URL, or else the story that at least minVotes
-  of its fingerprint bands point to; else the item starts a story of its own. Records the item in
+  of its bands point to (fingerprint bands and lead-sentence sketch bands vote alike); else the item starts a story of its own. Records the item in
   its story, and indexes the URL (always) and the bands (of a new story). Index keys, and the record
   of a story being joined, are built here: they share the records' hash tag, so they live on the
   same cluster node, and a full key name per band would make the request several times larger.
@@ -15,8 +15,8 @@
   ARGV[5]  one band write in this many sweeps its hash (divides 256)
   ARGV[6…] per item, the same number of values: has a URL ('1' or '0'), URL shard, URL field,
            tick (2 bytes), index expiry, record expiry (ms since epoch), id of a story it would
-           start (6 bytes), title, time seen, outlet field, outlet value, and its bands packed in
-           one string: per band its 2-byte field, the count of its shard's decimal digits (1 byte),
+           start (6 bytes), title, time seen, outlet field, outlet value, and its bands (those of
+           the fingerprint, then those of the lead-sentence sketches) packed in one string: per band its 2-byte field, the count of its shard's decimal digits (1 byte),
            then those digits
 
   Returns per item its story id (6 bytes) and 1 (started) or 0 (joined).

@@ -44,10 +44,7 @@ describe('same-story decision of the story store on the labeled pairs', () => {
     expect((await score(ofKind('outlets: full versions of one story'))).wrong).toEqual([]);
   });
 
-  // Known shortfall of the shipped fingerprint: a one-sentence brief under its own headline rarely
-  // joins the full story (4 of 30 pairs). Marked as failing so it keeps being measured: it turns red
-  // once the store joins briefs, and then becomes a plain `it`.
-  it.fails('joins an outlet\'s one-sentence brief to the full story', async () => {
+  it('joins an outlet\'s one-sentence brief to the full story', async () => {
     const { recall, wrong } = await score(ofKind('outlets: brief and full version'));
     expect(recall, `missed: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(0.95);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LEAD_WORDS, cleanText, featureHashes, fingerprint, sameStory, words } from '../../../src/dedupe/fingerprint.js';
+import {
+  LEAD_WORDS, cleanText, featureHashes, fingerprint, leadBands, leadSentences, sameStory, words,
+} from '../../../src/dedupe/fingerprint.js';
 import { hash64 } from '../../../src/dedupe/hash64.js';
 
 const LEAD =
@@ -87,6 +89,36 @@ describe('fingerprint', () => {
     expect(sameStory(a, b)).toBe(false);
   });
 });
+
+describe('lead sentences', () => {
+  const lead = 'Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said. The museum is closed.';
+  it.each([
+    ['the first sentence of each paragraph', `${lead}\n\nGuards reached the coin cabinet five minutes after the alarm went off.`,
+      [lead.split('. ')[0] + '.', 'Guards reached the coin cabinet five minutes after the alarm went off.']],
+    ['skips a byline or section label too short to carry news', `By Markus Huber\n\nTech desk | 3 min read\n\n${lead}`,
+      [lead.split('. ')[0] + '.']],
+    ['nothing for a text without a sentence of news', 'Updated 11:40', []],
+  ])('takes %s', (_, text, expected) => {
+    expect(leadSentences(text)).toEqual(expected);
+  });
+
+  it('gives a brief and the full story\'s lead, placed after a local opening, shared sketch bands', () => {
+    const brief = leadBands('Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said.');
+    const full = leadBands(`Coin dealers across Europe were asked on Wednesday to look out for the stolen coins.\n\n${lead}`);
+    const shared = countShared(brief, full);
+    expect(shared).toBeGreaterThanOrEqual(3);
+    const other = leadBands('Police arrested two men in Graz over the theft of the coins and recovered eleven of them.');
+    expect(countShared(brief, other)).toBeLessThan(shared);
+  });
+});
+
+function countShared(a: Uint32Array, b: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) if (a[i] === b[j] && a[i + 1] === b[j + 1]) n++;
+  }
+  return n;
+}
 
 describe('hash64', () => {
   it('is stable and spreads similar inputs', () => {
