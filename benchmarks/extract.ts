@@ -43,9 +43,14 @@ function corpusDir(): string {
 
 function loadPages(): Page[] {
   const dir = corpusDir();
-  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'ground-truth.json'), 'utf8')) as Record<string, { url: string; articleBody: string }>;
+  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'ground-truth.json'), 'utf8')) as Record<
+    string,
+    { url: string; articleBody: string }
+  >;
   return Object.entries(truth).map(([name, t]) => ({
-    name, url: t.url, truth: t.articleBody,
+    name,
+    url: t.url,
+    truth: t.articleBody,
     body: zlib.gunzipSync(fs.readFileSync(path.join(dir, 'html', `${name}.html.gz`))),
   }));
 }
@@ -65,8 +70,12 @@ const EXTRACTORS: Record<string, Extractor> = {
     const r = extractArticle(p.body, { url: p.url, contentType: 'text/html' });
     return r.ok ? r.value.text : '';
   },
-  'readability+jsdom': (p) => new Readability(new JSDOM(p.body.toString('utf8'), { url: p.url, virtualConsole: quietConsole }).window.document).parse()?.textContent ?? '',
-  'readability+linkedom': (p) => new Readability(parseHTML(p.body.toString('utf8')).document).parse()?.textContent ?? '',
+  'readability+jsdom': (p) =>
+    new Readability(
+      new JSDOM(p.body.toString('utf8'), { url: p.url, virtualConsole: quietConsole }).window.document,
+    ).parse()?.textContent ?? '',
+  'readability+linkedom': (p) =>
+    new Readability(parseHTML(p.body.toString('utf8')).document).parse()?.textContent ?? '',
 };
 
 /** CPU time of this process: the cores are shared, and wall-clock figures would measure the neighbours too. */
@@ -87,7 +96,8 @@ interface Row {
 function run(name: string, extract: Extractor, pages: Page[]): Row {
   const texts = pages.map(extract);
   const scores = pages.map((p, i) => scorePage(p.truth, texts[i]));
-  const subset = (tuning: boolean) => scoreCorpus(scores.filter((_, i) => isTuningPage(pages[i].name) === tuning));
+  const subset = (tuning: boolean) =>
+    scoreCorpus(scores.filter((_, i) => isTuningPage(pages[i].name) === tuning));
   const bytes = pages.reduce((n, p) => n + p.body.length, 0);
   let rounds = 0;
   const t0 = cpuMs();
@@ -97,8 +107,12 @@ function run(name: string, extract: Extractor, pages: Page[]): Row {
   }
   const seconds = (cpuMs() - t0) / 1000;
   return {
-    name, all: scoreCorpus(scores), tuning: subset(true), heldOut: subset(false),
-    pagesPerSec: (rounds * pages.length) / seconds, mbPerSec: (rounds * bytes) / 1e6 / seconds,
+    name,
+    all: scoreCorpus(scores),
+    tuning: subset(true),
+    heldOut: subset(false),
+    pagesPerSec: (rounds * pages.length) / seconds,
+    mbPerSec: (rounds * bytes) / 1e6 / seconds,
   };
 }
 
@@ -121,18 +135,38 @@ function hugePage(pages: Page[]): string {
 function hugePageChild(file: string): void {
   const html = fs.readFileSync(file);
   const t0 = cpuMs();
-  const r = extractArticle(html, { url: 'https://example.com/huge', contentType: 'text/html; charset=utf-8' });
+  const r = extractArticle(html, {
+    url: 'https://example.com/huge',
+    contentType: 'text/html; charset=utf-8',
+  });
   const ms = cpuMs() - t0;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ok: r.ok, chars: r.ok ? r.value.text.length : 0, ms: Math.round(ms), maxRssMb: Math.round(maxRssMb) }));
+  console.log(
+    JSON.stringify({
+      ok: r.ok,
+      chars: r.ok ? r.value.text.length : 0,
+      ms: Math.round(ms),
+      maxRssMb: Math.round(maxRssMb),
+    }),
+  );
 }
 
 function measureHugePage(pages: Page[]): { ok: boolean; chars: number; ms: number; maxRssMb: number } {
-  const file = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'extract-bench-')), 'huge.html');
+  const file = path.join(
+    fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'extract-bench-')),
+    'huge.html',
+  );
   fs.writeFileSync(file, hugePage(pages));
   try {
-    const child = spawnSync(process.execPath, [`--max-old-space-size=${HUGE_PAGE_HEAP_MB}`, fileURLToPath(import.meta.url), '--huge', file], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`extracting a 5 MB page within a ${HUGE_PAGE_HEAP_MB} MB heap failed: ${child.stderr.slice(-500)}`);
+    const child = spawnSync(
+      process.execPath,
+      [`--max-old-space-size=${HUGE_PAGE_HEAP_MB}`, fileURLToPath(import.meta.url), '--huge', file],
+      { encoding: 'utf8' },
+    );
+    if (child.status !== 0)
+      throw new Error(
+        `extracting a 5 MB page within a ${HUGE_PAGE_HEAP_MB} MB heap failed: ${child.stderr.slice(-500)}`,
+      );
     return JSON.parse(child.stdout.trim().split('\n').pop()!);
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -144,24 +178,54 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 function main(): void {
   const pages = loadPages();
   const rows = Object.entries(EXTRACTORS).map(([name, fn]) => run(name, fn, pages));
-  console.log(`${pages.length} pages (${pages.filter((p) => isTuningPage(p.name)).length} tuning, the rest held out)`);
-  console.log('extractor               F1 all  P all   R all   F1 tuning  F1 held-out  P held-out  R held-out  pages/s  MB/s');
+  console.log(
+    `${pages.length} pages (${pages.filter((p) => isTuningPage(p.name)).length} tuning, the rest held out)`,
+  );
+  console.log(
+    'extractor               F1 all  P all   R all   F1 tuning  F1 held-out  P held-out  R held-out  pages/s  MB/s',
+  );
   for (const r of rows) {
-    console.log([r.name.padEnd(22), r.all.f1.toFixed(3).padStart(7), r.all.precision.toFixed(3).padStart(6), r.all.recall.toFixed(3).padStart(7),
-      r.tuning.f1.toFixed(3).padStart(10), r.heldOut.f1.toFixed(3).padStart(12), r.heldOut.precision.toFixed(3).padStart(11),
-      r.heldOut.recall.toFixed(3).padStart(11), r.pagesPerSec.toFixed(1).padStart(8), r.mbPerSec.toFixed(2).padStart(5)].join(' '));
+    console.log(
+      [
+        r.name.padEnd(22),
+        r.all.f1.toFixed(3).padStart(7),
+        r.all.precision.toFixed(3).padStart(6),
+        r.all.recall.toFixed(3).padStart(7),
+        r.tuning.f1.toFixed(3).padStart(10),
+        r.heldOut.f1.toFixed(3).padStart(12),
+        r.heldOut.precision.toFixed(3).padStart(11),
+        r.heldOut.recall.toFixed(3).padStart(11),
+        r.pagesPerSec.toFixed(1).padStart(8),
+        r.mbPerSec.toFixed(2).padStart(5),
+      ].join(' '),
+    );
   }
   const huge = measureHugePage(pages);
-  console.log(`5 MB page: ${huge.ms} CPU ms, peak RSS ${huge.maxRssMb} MB with the heap capped at ${HUGE_PAGE_HEAP_MB} MB, ${huge.chars} characters of article`);
+  console.log(
+    `5 MB page: ${huge.ms} CPU ms, peak RSS ${huge.maxRssMb} MB with the heap capped at ${HUGE_PAGE_HEAP_MB} MB, ${huge.chars} characters of article`,
+  );
   const [mine, jsdom, linkedom] = rows;
-  console.log(JSON.stringify({
-    bench: 'extract', pages: pages.length, pagesPerSec: round(mine.pagesPerSec, 1), mbPerSec: round(mine.mbPerSec, 2),
-    baselinePagesPerSec: round(jsdom.pagesPerSec, 1), linkedomBaselinePagesPerSec: round(linkedom.pagesPerSec, 1),
-    f1: round(mine.all.f1), precision: round(mine.all.precision), recall: round(mine.all.recall),
-    tuningF1: round(mine.tuning.f1), heldOutF1: round(mine.heldOut.f1), heldOutPrecision: round(mine.heldOut.precision),
-    heldOutRecall: round(mine.heldOut.recall), baselineF1: round(jsdom.all.f1),
-    hugePageCpuMs: huge.ms, hugePageMaxRssMb: huge.maxRssMb, hugePageHeapCapMb: HUGE_PAGE_HEAP_MB,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'extract',
+      pages: pages.length,
+      pagesPerSec: round(mine.pagesPerSec, 1),
+      mbPerSec: round(mine.mbPerSec, 2),
+      baselinePagesPerSec: round(jsdom.pagesPerSec, 1),
+      linkedomBaselinePagesPerSec: round(linkedom.pagesPerSec, 1),
+      f1: round(mine.all.f1),
+      precision: round(mine.all.precision),
+      recall: round(mine.all.recall),
+      tuningF1: round(mine.tuning.f1),
+      heldOutF1: round(mine.heldOut.f1),
+      heldOutPrecision: round(mine.heldOut.precision),
+      heldOutRecall: round(mine.heldOut.recall),
+      baselineF1: round(jsdom.all.f1),
+      hugePageCpuMs: huge.ms,
+      hugePageMaxRssMb: huge.maxRssMb,
+      hugePageHeapCapMb: HUGE_PAGE_HEAP_MB,
+    }),
+  );
 }
 
 if (process.argv[2] === '--huge') hugePageChild(process.argv[3]);

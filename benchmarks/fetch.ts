@@ -59,9 +59,11 @@ function startServer(): Promise<{ port: number; proc: ChildProcess }> {
 
 async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 function timeParse(files: Buffer[], parse: (b: Buffer) => Promise<unknown>): Promise<number> {
@@ -76,15 +78,24 @@ function timeParse(files: Buffer[], parse: (b: Buffer) => Promise<unknown>): Pro
 
 async function benchParse(): Promise<{ mbps: number; rssParserMbps: number }> {
   const dir = corpusDir();
-  const files = fs.readdirSync(dir).filter((f) => !f.startsWith('LICENSE')).map((f) => fs.readFileSync(path.join(dir, f)));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('LICENSE'))
+    .map((f) => fs.readFileSync(path.join(dir, f)));
   const { default: RssParser } = await import('rss-parser');
-  const rssParserMbps = await timeParse(files, (b) => new RssParser().parseString(b.toString('utf8')).catch(() => undefined));
+  const rssParserMbps = await timeParse(files, (b) =>
+    new RssParser().parseString(b.toString('utf8')).catch(() => undefined),
+  );
   const { parseFeed } = await import('../src/parse/parse-feed.js');
   const mbps = await timeParse(files, (b) => parseFeed(b, { url: 'https://example.com/feed' }));
   return { mbps, rssParserMbps };
 }
 
-interface FetchResult { feedsPerSec: number; cpuMsPerFeed: number; outcomes: Record<string, number> }
+interface FetchResult {
+  feedsPerSec: number;
+  cpuMsPerFeed: number;
+  outcomes: Record<string, number>;
+}
 
 async function benchFetch(keptAlive: boolean): Promise<FetchResult> {
   const { createFeedHttpClient, createFeedPoller } = await import('../src/fetch/poller.js');
@@ -93,15 +104,33 @@ async function benchFetch(keptAlive: boolean): Promise<FetchResult> {
   const redis = await startRedis();
   const { port, proc } = await startServer();
   const policy = createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] });
-  const http = keptAlive ? createFeedHttpClient(policy, 'mediawatch-bench') : createHttpClient({ policy, userAgent: 'mediawatch-bench' });
+  const http = keptAlive
+    ? createFeedHttpClient(policy, 'mediawatch-bench')
+    : createHttpClient({ policy, userAgent: 'mediawatch-bench' });
   try {
     const config: FetchConfig = {
-      connectTimeout: 5_000, totalTimeout: 10_000, maxBytes: 1024 * 1024, maxRedirects: 3,
-      perHostConcurrency: CONCURRENCY, perHostGap: 0, spread: 0, maxBackoff: 3_600_000,
+      connectTimeout: 5_000,
+      totalTimeout: 10_000,
+      maxBytes: 1024 * 1024,
+      maxRedirects: 3,
+      perHostConcurrency: CONCURRENCY,
+      perHostGap: 0,
+      spread: 0,
+      maxBackoff: 3_600_000,
       adaptive: { enabled: false, min: 120_000, max: 3_600_000 },
     };
-    const poller = createFeedPoller({ http, redis: redis.client(), prefix: 'bench', config, clock: Date.now });
-    const feeds = Array.from({ length: FEEDS }, (_, i) => ({ id: `f${i}`, url: `http://127.0.0.1:${port}/feed/${i}`, conditional: true }));
+    const poller = createFeedPoller({
+      http,
+      redis: redis.client(),
+      prefix: 'bench',
+      config,
+      clock: Date.now,
+    });
+    const feeds = Array.from({ length: FEEDS }, (_, i) => ({
+      id: `f${i}`,
+      url: `http://127.0.0.1:${port}/feed/${i}`,
+      conditional: true,
+    }));
     await pool(feeds, CONCURRENCY, async (f) => {
       const o = await poller.poll(f);
       if (o.status === 'parsed') await o.commit(); // saves validators
@@ -128,14 +157,32 @@ export async function run(): Promise<void> {
   const fetch = await benchFetch(true);
   const fresh = await benchFetch(false);
   console.log('benchmark  result');
-  console.log(`fetch      ${FEEDS} feeds (90% 304): ${fetch.feedsPerSec.toFixed(0)} feeds/s, ${fetch.cpuMsPerFeed.toFixed(2)} CPU ms/feed, outcomes ${JSON.stringify(fetch.outcomes)}`);
-  console.log(`           a fresh connection per poll: ${fresh.feedsPerSec.toFixed(0)} feeds/s, ${fresh.cpuMsPerFeed.toFixed(2)} CPU ms/feed`);
-  console.log(`parse      decode+parse+normalize ${parse.mbps.toFixed(1)} MB/s; rss-parser parseString alone ${parse.rssParserMbps.toFixed(1)} MB/s`);
-  console.log(JSON.stringify({
-    bench: 'fetch', feeds: FEEDS, feedsPerSec: Math.round(fetch.feedsPerSec), cpuMsPerFeed: Number(fetch.cpuMsPerFeed.toFixed(3)),
-    freshConnectionFeedsPerSec: Math.round(fresh.feedsPerSec), freshConnectionCpuMsPerFeed: Number(fresh.cpuMsPerFeed.toFixed(3)),
-  }));
-  console.log(JSON.stringify({ bench: 'parse', mbps: Number(parse.mbps.toFixed(2)), rssParserMbps: Number(parse.rssParserMbps.toFixed(2)) }));
+  console.log(
+    `fetch      ${FEEDS} feeds (90% 304): ${fetch.feedsPerSec.toFixed(0)} feeds/s, ${fetch.cpuMsPerFeed.toFixed(2)} CPU ms/feed, outcomes ${JSON.stringify(fetch.outcomes)}`,
+  );
+  console.log(
+    `           a fresh connection per poll: ${fresh.feedsPerSec.toFixed(0)} feeds/s, ${fresh.cpuMsPerFeed.toFixed(2)} CPU ms/feed`,
+  );
+  console.log(
+    `parse      decode+parse+normalize ${parse.mbps.toFixed(1)} MB/s; rss-parser parseString alone ${parse.rssParserMbps.toFixed(1)} MB/s`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'fetch',
+      feeds: FEEDS,
+      feedsPerSec: Math.round(fetch.feedsPerSec),
+      cpuMsPerFeed: Number(fetch.cpuMsPerFeed.toFixed(3)),
+      freshConnectionFeedsPerSec: Math.round(fresh.feedsPerSec),
+      freshConnectionCpuMsPerFeed: Number(fresh.cpuMsPerFeed.toFixed(3)),
+    }),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'parse',
+      mbps: Number(parse.mbps.toFixed(2)),
+      rssParserMbps: Number(parse.rssParserMbps.toFixed(2)),
+    }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

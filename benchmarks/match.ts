@@ -46,7 +46,10 @@ const COMMON = (
   'analysts data growth decline record pressure crisis plan support response measures public private'
 ).split(' ');
 /** Names of watched people come from one set of syllables, other proper nouns from another. */
-const NAME_SYLLABLES = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar qui ste wal ner gu ia'.split(' ');
+const NAME_SYLLABLES =
+  'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar qui ste wal ner gu ia'.split(
+    ' ',
+  );
 const OTHER_SYLLABLES = 'ap ex im od ub yl ek af ust orp enk ild ux ew oop yth ach'.split(' ');
 
 function pseudoWord(rand: () => number, syllables: number, from = NAME_SYLLABLES): string {
@@ -84,7 +87,11 @@ export function makeWatches(count: number, rand: () => number): { specs: WatchSp
       mentions.push(topic);
     } else {
       const near = COMMON[Math.floor(rand() * COMMON.length)];
-      specs.push({ id, label: last, query: `(${last} NEAR/5 ${near}) OR "${first} ${last}" OR ${stem}* -${pseudoWord(rand, 2)}` });
+      specs.push({
+        id,
+        label: last,
+        query: `(${last} NEAR/5 ${near}) OR "${first} ${last}" OR ${stem}* -${pseudoWord(rand, 2)}`,
+      });
       mentions.push(`${last} ${near}`, `${first} ${last}`);
     }
   }
@@ -172,7 +179,8 @@ function alternationBaseline(patterns: string[], folded: string[]): AlternationR
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   if (child.error !== undefined && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return null;
-  if (child.status !== 0) throw new Error(`alternation baseline failed (exit ${child.status ?? child.signal})`);
+  if (child.status !== 0)
+    throw new Error(`alternation baseline failed (exit ${child.status ?? child.signal})`);
   return JSON.parse(child.stdout.toString()) as AlternationResult;
 }
 
@@ -182,7 +190,10 @@ const ALTERNATION_CHILD = '--alternation-baseline';
 async function runAlternation(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const { patterns, folded } = JSON.parse(Buffer.concat(chunks).toString()) as { patterns: string[]; folded: string[] };
+  const { patterns, folded } = JSON.parse(Buffer.concat(chunks).toString()) as {
+    patterns: string[];
+    folded: string[];
+  };
   const alternation = new RegExp(`\\b(?:${patterns.map(escape).join('|')})\\b`, 'g');
   // RegExps compile on first use; that is not what the throughput should measure.
   const compileMs = measure(() => alternation.exec('warm up'));
@@ -247,14 +258,23 @@ export async function run(): Promise<void> {
     const compileMs = measure(() => (matcher = compileWatches(specs)));
     await gc();
     const heapAfter = process.memoryUsage();
-    const heapMb = (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
+    const heapMb =
+      (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
 
     let matched = 0;
     items.slice(0, 500).forEach((item) => matcher.match(item));
     const matchMs = measure(() => items.forEach((item) => (matched += matcher.match(item).length)));
 
     // The automaton the engine builds: each watch's presearch terms.
-    const terms = [...new Set(specs.flatMap((s) => presearchTerms(parseQuery(s.id, s.query ?? s.terms!.map((t) => `"${t}"`).join(' OR ')))!.map((t) => t.text.replace(/\*$/, ''))))];
+    const terms = [
+      ...new Set(
+        specs.flatMap((s) =>
+          presearchTerms(parseQuery(s.id, s.query ?? s.terms!.map((t) => `"${t}"`).join(' OR ')))!.map((t) =>
+            t.text.replace(/\*$/, ''),
+          ),
+        ),
+      ),
+    ];
     const patterns = [...new Set(terms.map(foldPhrase))];
     const automaton = buildAutomaton(patterns);
     const into: number[] = [];
@@ -289,22 +309,46 @@ export async function run(): Promise<void> {
     if (matched === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
   }
 
-  console.log(`match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s of CPU time (normalization included unless noted)`);
+  console.log(
+    `match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s of CPU time (normalization included unless noted)`,
+  );
   console.log(
     `baselines are time-boxed to ${BASELINE_MS / 1000} s of CPU over a prefix of the corpus (MB read in parentheses); ` +
       `the alternation is given up when it has not compiled and run within ${ALTERNATION_LIMIT_MS / 1000} s`,
   );
-  console.log('watches  patterns  engine  scan   alternation(MB read; compile ms)   per-term RegExps(MB read)  normalize  compile ms  heap MB  matches/item');
+  console.log(
+    'watches  patterns  engine  scan   alternation(MB read; compile ms)   per-term RegExps(MB read)  normalize  compile ms  heap MB  matches/item',
+  );
   for (const r of rows) {
-    const alternation = r.alternationMbps === null ? `gave up after ${ALTERNATION_LIMIT_MS / 1000} s` : `${r.alternationMbps} (${r.alternationSliceMb}; ${r.alternationCompileMs})`;
+    const alternation =
+      r.alternationMbps === null
+        ? `gave up after ${ALTERNATION_LIMIT_MS / 1000} s`
+        : `${r.alternationMbps} (${r.alternationSliceMb}; ${r.alternationCompileMs})`;
     console.log(
-      [String(r.watches).padStart(7), String(r.patterns).padStart(9), String(r.mbps).padStart(7), String(r.scanMbps).padStart(5),
-        alternation.padStart(34), `${r.naiveMbps} (${r.naiveSliceMb})`.padStart(26), String(r.normalizeMbps).padStart(10),
-        String(r.compileMs).padStart(11), String(r.heapMb).padStart(8), String(r.matchesPerItem).padStart(13)].join(' '),
+      [
+        String(r.watches).padStart(7),
+        String(r.patterns).padStart(9),
+        String(r.mbps).padStart(7),
+        String(r.scanMbps).padStart(5),
+        alternation.padStart(34),
+        `${r.naiveMbps} (${r.naiveSliceMb})`.padStart(26),
+        String(r.normalizeMbps).padStart(10),
+        String(r.compileMs).padStart(11),
+        String(r.heapMb).padStart(8),
+        String(r.matchesPerItem).padStart(13),
+      ].join(' '),
     );
   }
   for (const r of rows) {
-    console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb), baselineCpuMs: BASELINE_MS, alternationLimitMs: ALTERNATION_LIMIT_MS }));
+    console.log(
+      JSON.stringify({
+        bench: 'match',
+        ...r,
+        corpusMb: round(mb),
+        baselineCpuMs: BASELINE_MS,
+        alternationLimitMs: ALTERNATION_LIMIT_MS,
+      }),
+    );
   }
   await languageRows(largest.specs.slice(0, 10_000), items, mb, gc);
 }
@@ -315,7 +359,12 @@ export async function run(): Promise<void> {
  * watches; and the cost of detecting the language of an item, as normalization does for items
  * of feeds that declare none.
  */
-async function languageRows(specs: WatchSpec[], items: MatchInput[], mb: number, gc: () => Promise<void>): Promise<void> {
+async function languageRows(
+  specs: WatchSpec[],
+  items: MatchInput[],
+  mb: number,
+  gc: () => Promise<void>,
+): Promise<void> {
   const asNames = specs.map((s): WatchSpec => {
     const named = s.terms?.filter((t) => /^\p{Lu}/u.test(t)) ?? [];
     return { id: s.id, label: s.label, names: named.length > 0 ? named : [capital(s.label.split(' ')[0])] };
@@ -323,7 +372,10 @@ async function languageRows(specs: WatchSpec[], items: MatchInput[], mb: number,
   // Pseudo-words are of no language: the watches name theirs, as a watch may (inflect: en).
   const asInflected = specs.map((s): WatchSpec => ({ ...s, inflect: 'en' }));
   const rows = [];
-  for (const [kind, watches] of [['names', asNames], ['inflect', asInflected]] as const) {
+  for (const [kind, watches] of [
+    ['names', asNames],
+    ['inflect', asInflected],
+  ] as const) {
     await gc();
     const heapBefore = process.memoryUsage();
     let matcher = compileWatches(watches as WatchSpec[]);
@@ -340,7 +392,9 @@ async function languageRows(specs: WatchSpec[], items: MatchInput[], mb: number,
       watches: (watches as WatchSpec[]).length,
       mbps: round(mb / (matchMs / 1000)),
       compileMs: round(compileMs),
-      heapMb: round((heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6),
+      heapMb: round(
+        (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6,
+      ),
       matchesPerItem: round(matched / items.length),
     });
   }
@@ -348,16 +402,35 @@ async function languageRows(specs: WatchSpec[], items: MatchInput[], mb: number,
   const whole = sample.map((i) => `${i.title}\n${i.summary}\n${i.content}`);
   whole.slice(0, 200).forEach((t) => detectLanguage(t));
   const detectItemUs = round((measure(() => whole.forEach((t) => detectLanguage(t))) * 1000) / whole.length);
-  const detectTitleUs = round((measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length);
+  const detectTitleUs = round(
+    (measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length,
+  );
 
   console.log('watch kind  watches  engine MB/s  compile ms  heap MB  matches/item');
   for (const r of rows) {
-    console.log([r.watchKind.padEnd(10), String(r.watches).padStart(8), String(r.mbps).padStart(12), String(r.compileMs).padStart(11),
-      String(r.heapMb).padStart(8), String(r.matchesPerItem).padStart(13)].join(' '));
+    console.log(
+      [
+        r.watchKind.padEnd(10),
+        String(r.watches).padStart(8),
+        String(r.mbps).padStart(12),
+        String(r.compileMs).padStart(11),
+        String(r.heapMb).padStart(8),
+        String(r.matchesPerItem).padStart(13),
+      ].join(' '),
+    );
   }
-  console.log(`language detection: ${detectItemUs} µs per item (title + summary + content), ${detectTitleUs} µs per title`);
+  console.log(
+    `language detection: ${detectItemUs} µs per item (title + summary + content), ${detectTitleUs} µs per title`,
+  );
   for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
-  console.log(JSON.stringify({ bench: 'match', measure: 'language-detection', usPerItem: detectItemUs, usPerTitle: detectTitleUs }));
+  console.log(
+    JSON.stringify({
+      bench: 'match',
+      measure: 'language-detection',
+      usPerItem: detectItemUs,
+      usPerTitle: detectTitleUs,
+    }),
+  );
 }
 
 /** One decimal, but three significant digits for the tiny baseline figures. */
@@ -365,4 +438,5 @@ function round(x: number): number {
   return x >= 10 ? Math.round(x * 10) / 10 : Number(x.toPrecision(3));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await (process.argv[2] === ALTERNATION_CHILD ? runAlternation() : run());
+if (import.meta.url === `file://${process.argv[1]}`)
+  await (process.argv[2] === ALTERNATION_CHILD ? runAlternation() : run());

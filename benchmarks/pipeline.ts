@@ -36,7 +36,11 @@ const WATCHES = 200;
 /** Share of items that mention a watched name. */
 const MATCH_RATE = 0.1;
 /** The throughput runs: worker processes and share of items that mention a watch. */
-const RUNS = [{ workers: 1, matchRate: MATCH_RATE }, { workers: 3, matchRate: MATCH_RATE }, { workers: 3, matchRate: 1 }];
+const RUNS = [
+  { workers: 1, matchRate: MATCH_RATE },
+  { workers: 3, matchRate: MATCH_RATE },
+  { workers: 3, matchRate: 1 },
+];
 const STEADY_RATE = 200;
 /** Feeds sharing the steady rate: polled every second, the scheduler spreads their polls over it. */
 const STEADY_FEEDS = 20;
@@ -44,24 +48,44 @@ const STEADY_SECONDS = 12;
 const MEMORY_ALERTS = 5_000;
 const PREFIX = 'mw';
 
-const VOCAB = 'the minister said on talks with council budget energy prices workers court police protest summit trade vote city report market rates growth crisis plan'.split(' ');
-const SYL = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar'.split(' ');
+const VOCAB =
+  'the minister said on talks with council budget energy prices workers court police protest summit trade vote city report market rates growth crisis plan'.split(
+    ' ',
+  );
+const SYL = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre lin cor mat fel zen ro bar'.split(
+  ' ',
+);
 const word = (r: () => number) => VOCAB[Math.floor(r() * VOCAB.length)];
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 const names = Array.from({ length: WATCHES }, (_, i) => {
   const r = prng(1_000 + i);
-  return cap(Array.from({ length: 3 }, () => SYL[Math.floor(r() * SYL.length)]).join('')) + cap(SYL[i % SYL.length]) + i;
+  return (
+    cap(Array.from({ length: 3 }, () => SYL[Math.floor(r() * SYL.length)]).join('')) +
+    cap(SYL[i % SYL.length]) +
+    i
+  );
 });
 
-interface Item { url: string; xml: string }
+interface Item {
+  url: string;
+  xml: string;
+}
 
 /** One RSS item; distinct enough from every other that no two join one story. */
-function makeItem(feed: string, n: number, mention: string | undefined, base = 'https://bench.example.com'): Item {
+function makeItem(
+  feed: string,
+  n: number,
+  mention: string | undefined,
+  base = 'https://bench.example.com',
+): Item {
   const r = prng(n * 7_919 + feed.length * 104_729 + [...feed].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
   const text = Array.from({ length: 60 }, () => `${word(r)}${Math.floor(r() * 1e6)}`).join(' ');
   const url = `${base}/${feed}/${n}`;
   const title = `${mention ?? 'Local'} ${word(r)} ${Math.floor(r() * 1e9)}`;
-  return { url, xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>` };
+  return {
+    url,
+    xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>`,
+  };
 }
 
 /** The article page behind an item's link: its text three times over, in page markup around it. */
@@ -72,7 +96,8 @@ function makePage(item: Item): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header><nav><a href="/">Home</a></nav></header><main><article><h1>${title}</h1>\n${paragraphs}</article></main><footer>© bench</footer></body></html>`;
 }
 
-const rss = (items: Item[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>b</title><link>https://bench.example.com</link><description>b</description>${items.map((i) => i.xml).join('')}</channel></rss>`;
+const rss = (items: Item[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>b</title><link>https://bench.example.com</link><description>b</description>${items.map((i) => i.xml).join('')}</channel></rss>`;
 
 /**
  * CPU seconds the processes have used so far, from /proc (Linux, 100 ticks a second); undefined
@@ -102,7 +127,9 @@ const waitUntil = (fn: () => Promise<boolean>, ms: number, what: string) => wait
 function writeConfig(feedUrls: string[], hookUrl: string, fullText: 'never' | 'always' = 'never'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-config-'));
   const file = path.join(dir, 'mediawatch.yaml');
-  fs.writeFileSync(file, `
+  fs.writeFileSync(
+    file,
+    `
 schedule: "* * * * * *"
 redisPrefix: ${PREFIX}
 logAlerts: false
@@ -123,23 +150,36 @@ webhooks:
     secret: whsec_${Buffer.alloc(32, 7).toString('base64')}
     retry: [1s, 1s, 1s]
     breakerThreshold: 1000
-`);
+`,
+  );
   return file;
 }
 
 function service(config: string, redisUrl: string, roles: string): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run', '--roles', roles], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: config, REDIS_URL: redisUrl, PORT: '0', LOG_LEVEL: 'warn' },
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      MEDIAWATCH_CONFIG: config,
+      REDIS_URL: redisUrl,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
   });
 }
 
 async function stopAll(procs: ChildProcess[]): Promise<void> {
-  await Promise.all(procs.map((p) => new Promise<void>((r) => {
-    if (p.exitCode !== null || p.signalCode !== null) return r();
-    p.once('exit', () => r());
-    p.kill('SIGTERM');
-  })));
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise<void>((r) => {
+          if (p.exitCode !== null || p.signalCode !== null) return r();
+          p.once('exit', () => r());
+          p.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 /** Waits until the workers have registered with BullMQ, so the clock starts on real work. */
@@ -149,10 +189,22 @@ async function workersReady(redis: Redis, queue: string, n: number): Promise<voi
   await q.close();
 }
 
-interface Throughput { itemsPerSec: number; deliveredPerSec: number; cpuUsPerItem?: number; redisCpuUsPerItem?: number; items: number; alerts: number; seconds: number }
+interface Throughput {
+  itemsPerSec: number;
+  deliveredPerSec: number;
+  cpuUsPerItem?: number;
+  redisCpuUsPerItem?: number;
+  items: number;
+  alerts: number;
+  seconds: number;
+}
 
 /** One feed body per path, the items that mention a watch, and how many items jobs it makes. */
-function feedSet(name: string, itemsPerFeed: number, matchRate: number): { bodies: Map<string, string>; alerted: number; jobs: number } {
+function feedSet(
+  name: string,
+  itemsPerFeed: number,
+  matchRate: number,
+): { bodies: Map<string, string>; alerted: number; jobs: number } {
   const bodies = new Map<string, string>();
   let alerted = 0;
   for (let f = 0; f < FEEDS; f++) {
@@ -196,15 +248,22 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
     res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(body);
   });
   const receiver = await listen((req, res) => {
-    req.resume().on('end', () => { delivered++; res.writeHead(204).end(); });
+    req.resume().on('end', () => {
+      delivered++;
+      res.writeHead(204).end();
+    });
   });
-  const config = writeConfig([...warm.bodies.keys()].map((p) => feedServer.url + p), `${receiver.url}/hook`);
+  const config = writeConfig(
+    [...warm.bodies.keys()].map((p) => feedServer.url + p),
+    `${receiver.url}/hook`,
+  );
   const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
   const total = FEEDS * ITEMS_PER_FEED;
   const items = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
   // Matched items are counted as completed jobs, so the queue's retention must keep a whole run's.
   const kept = (JOB_OPTIONS.items.removeOnComplete as { count: number }).count;
-  if (warm.jobs + timed.jobs > kept) throw new Error(`a run makes more items jobs than the ${kept} the queue keeps completed`);
+  if (warm.jobs + timed.jobs > kept)
+    throw new Error(`a run makes more items jobs than the ${kept} the queue keeps completed`);
   const matched = async (jobs: number) => (await items.getJobCounts('completed')).completed >= jobs;
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
@@ -219,11 +278,16 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
     await waitUntil(async () => delivered >= warm.alerted + timed.alerted, 60_000, 'every alert delivered');
     const deliveredAt = performance.now();
     const seconds = (matchedAt - firstFetch) / 1000;
-    const perItem = (from?: number, to?: number) => (from === undefined || to === undefined ? undefined : ((to - from) * 1e6) / total);
+    const perItem = (from?: number, to?: number) =>
+      from === undefined || to === undefined ? undefined : ((to - from) * 1e6) / total;
     return {
-      itemsPerSec: total / seconds, deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000),
-      cpuUsPerItem: perItem(cpuAtFirstFetch, cpuAtMatched), redisCpuUsPerItem: perItem(redisCpuAtFirstFetch, redisCpuAtMatched),
-      items: total, alerts: timed.alerted, seconds,
+      itemsPerSec: total / seconds,
+      deliveredPerSec: total / ((deliveredAt - firstFetch) / 1000),
+      cpuUsPerItem: perItem(cpuAtFirstFetch, cpuAtMatched),
+      redisCpuUsPerItem: perItem(redisCpuAtFirstFetch, redisCpuAtMatched),
+      items: total,
+      alerts: timed.alerted,
+      seconds,
     };
   } finally {
     await items.close();
@@ -252,8 +316,18 @@ async function ceiling(workers: number, jobs: number, payloadBytes: number): Pro
     const w = new Worker(${JSON.stringify(QUEUES.items)}, async () => 'ok', workerOptions(connection, ${JSON.stringify(PREFIX)}, ${MATCH_CONCURRENCY}));
     process.on('SIGTERM', async () => { await w.close(); connection.disconnect(); });
   `;
-  const procs = Array.from({ length: workers }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, URL: rs.url } }));
-  const queue = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX), defaultJobOptions: JOB_OPTIONS.items });
+  const procs = Array.from({ length: workers }, () =>
+    spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, URL: rs.url },
+    }),
+  );
+  const queue = new Queue(QUEUES.items, {
+    connection: rs.redis,
+    prefix: bullPrefix(PREFIX),
+    defaultJobOptions: JOB_OPTIONS.items,
+  });
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
     const pad = 'x'.repeat(payloadBytes);
@@ -261,10 +335,20 @@ async function ceiling(workers: number, jobs: number, payloadBytes: number): Pro
     const warmup = Math.ceil(jobs / 3);
     const run = async (from: number, count: number) => {
       for (let i = from; i < from + count; i += 500) {
-        await queue.addBulk(Array.from({ length: Math.min(500, from + count - i) }, (_, k) => ({ name: 'item', data: { pad, n: i + k }, opts: { jobId: `c.${i + k}` } })));
+        await queue.addBulk(
+          Array.from({ length: Math.min(500, from + count - i) }, (_, k) => ({
+            name: 'item',
+            data: { pad, n: i + k },
+            opts: { jobId: `c.${i + k}` },
+          })),
+        );
       }
       // Drained rather than counted: completed jobs are trimmed to the queue's retention.
-      const pending = async () => Object.values(await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed')).reduce((a, b) => a + b, 0);
+      const pending = async () =>
+        Object.values(await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed')).reduce(
+          (a, b) => a + b,
+          0,
+        );
       await waitUntil(async () => (await pending()) === 0, 120_000, 'no-op jobs');
     };
     await run(0, warmup);
@@ -288,7 +372,11 @@ function percentile(sorted: number[], p: number): number {
  * feed they arrive as one burst a second, which the last of them waits behind. With `pages`, every
  * item links to a loopback article page that is read before matching (fullText: always).
  */
-async function latency(workers: number, feeds: number, pages = false): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
+async function latency(
+  workers: number,
+  feeds: number,
+  pages = false,
+): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
   const rs = await startRedisServer();
   const fetchedAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -298,7 +386,8 @@ async function latency(workers: number, feeds: number, pages = false): Promise<{
   const pageOf = new Map<string, string>();
   const feedServer = await listen((req, res) => {
     const page = pageOf.get(req.url ?? '');
-    if (page !== undefined) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    if (page !== undefined)
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     if (req.url === '/robots.txt') return void res.writeHead(404).end();
     const now = performance.now();
     start ||= now;
@@ -307,7 +396,12 @@ async function latency(workers: number, feeds: number, pages = false): Promise<{
     if (!all) return void res.writeHead(404).end();
     const due = Math.min(perFeed * STEADY_SECONDS, Math.floor(((now - start) / 1000) * perFeed));
     while (all.length < due) {
-      const item = makeItem(`steady${f}`, all.length, names[(all.length * feeds + f) % WATCHES], pages ? `${feedServer.url}/p` : undefined);
+      const item = makeItem(
+        `steady${f}`,
+        all.length,
+        names[(all.length * feeds + f) % WATCHES],
+        pages ? `${feedServer.url}/p` : undefined,
+      );
       if (pages) pageOf.set(new URL(item.url).pathname, makePage(item));
       all.push(item);
     }
@@ -317,20 +411,32 @@ async function latency(workers: number, feeds: number, pages = false): Promise<{
   });
   const receiver = await listen((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      const url = JSON.parse(Buffer.concat(chunks).toString()).data?.item?.url as string;
-      const at = fetchedAt.get(url);
-      if (at !== undefined) latencies.push(performance.now() - at);
-      res.writeHead(204).end();
-    });
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        const url = JSON.parse(Buffer.concat(chunks).toString()).data?.item?.url as string;
+        const at = fetchedAt.get(url);
+        if (at !== undefined) latencies.push(performance.now() - at);
+        res.writeHead(204).end();
+      });
   });
-  const config = writeConfig(published.map((_, f) => `${feedServer.url}/s${f}.xml`), `${receiver.url}/hook`, pages ? 'always' : 'never');
-  const procs = Array.from({ length: workers }, () => service(config, rs.url, pages ? 'fetch,article,match,deliver' : 'fetch,match,deliver'));
+  const config = writeConfig(
+    published.map((_, f) => `${feedServer.url}/s${f}.xml`),
+    `${receiver.url}/hook`,
+    pages ? 'always' : 'never',
+  );
+  const procs = Array.from({ length: workers }, () =>
+    service(config, rs.url, pages ? 'fetch,article,match,deliver' : 'fetch,match,deliver'),
+  );
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
     if (pages) await workersReady(rs.redis, QUEUES.article, workers);
     procs.push(service(config, rs.url, 'scheduler'));
-    await waitUntil(async () => latencies.length >= STEADY_RATE * STEADY_SECONDS - STEADY_RATE, (STEADY_SECONDS + 30) * 1000, 'steady deliveries');
+    await waitUntil(
+      async () => latencies.length >= STEADY_RATE * STEADY_SECONDS - STEADY_RATE,
+      (STEADY_SECONDS + 30) * 1000,
+      'steady deliveries',
+    );
     const sorted = latencies.slice(STEADY_RATE).sort((a, b) => a - b); // the first second warms up
     return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
   } finally {
@@ -345,16 +451,27 @@ async function latency(workers: number, feeds: number, pages = false): Promise<{
 async function bytesPerAlert(): Promise<number> {
   const rs = await startRedisServer();
   const items = Array.from({ length: MEMORY_ALERTS }, (_, n) => makeItem('mem', n, names[n % WATCHES]));
-  const feedServer = await listen((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(items)));
+  const feedServer = await listen(
+    (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(items)),
+  );
   const config = writeConfig([`${feedServer.url}/mem.xml`], 'http://127.0.0.1:9/hook');
   const procs = [service(config, rs.url, 'scheduler,fetch,match')];
   const deliver = new Queue(QUEUES.deliver, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
   const matched = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
   const used = async () => Number(/used_memory:(\d+)/.exec(await rs.redis.info('memory'))![1]);
   // A job carries one alert, or the alerts one items job raised.
-  const queuedAlerts = async () => (await deliver.getWaiting()).reduce((n, j) => n + (j.data.kind === 'alerts' ? j.data.payloads.length : 1), 0);
+  const queuedAlerts = async () =>
+    (await deliver.getWaiting()).reduce(
+      (n, j) => n + (j.data.kind === 'alerts' ? j.data.payloads.length : 1),
+      0,
+    );
   try {
-    await waitUntil(async () => (await matched.getJobCounts('completed')).completed >= Math.ceil(MEMORY_ALERTS / ITEMS_PER_JOB), 120_000, 'matched items');
+    await waitUntil(
+      async () =>
+        (await matched.getJobCounts('completed')).completed >= Math.ceil(MEMORY_ALERTS / ITEMS_PER_JOB),
+      120_000,
+      'matched items',
+    );
     await stopAll(procs);
     const queued = await queuedAlerts();
     if (queued !== MEMORY_ALERTS) throw new Error(`expected ${MEMORY_ALERTS} queued alerts, found ${queued}`);
@@ -378,9 +495,15 @@ export async function run(): Promise<void> {
     const t = await throughput(workers, matchRate);
     if (!ceilings.has(workers)) ceilings.set(workers, await ceiling(workers, t.items, payloadBytes));
     rows.push({
-      workers, matchRate, itemsPerSec: Math.round(t.itemsPerSec), deliveredPerSec: Math.round(t.deliveredPerSec), ceilingJobsPerSec: Math.round(ceilings.get(workers)!),
+      workers,
+      matchRate,
+      itemsPerSec: Math.round(t.itemsPerSec),
+      deliveredPerSec: Math.round(t.deliveredPerSec),
+      ceilingJobsPerSec: Math.round(ceilings.get(workers)!),
       ...(t.cpuUsPerItem === undefined ? {} : { cpuUsPerItem: Math.round(t.cpuUsPerItem) }),
-      ...(t.redisCpuUsPerItem === undefined ? {} : { redisCpuUsPerItem: Math.round(t.redisCpuUsPerItem) }), items: t.items, alerts: t.alerts,
+      ...(t.redisCpuUsPerItem === undefined ? {} : { redisCpuUsPerItem: Math.round(t.redisCpuUsPerItem) }),
+      items: t.items,
+      alerts: t.alerts,
     });
   }
   const lat = await latency(1, STEADY_FEEDS);
@@ -388,26 +511,72 @@ export async function run(): Promise<void> {
   const withPages = await latency(1, STEADY_FEEDS, true);
   const mem = await bytesPerAlert();
 
-  console.log(`pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`);
-  console.log('workers  items alerted  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item: service + Redis  of it Redis');
+  console.log(
+    `pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`,
+  );
+  console.log(
+    'workers  items alerted  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item: service + Redis  of it Redis',
+  );
   for (const r of rows) {
-    const cells = [[r.workers, 7], [`${r.matchRate * 100}%`, 13], [r.itemsPerSec, 22], [r.deliveredPerSec, 21], [r.ceilingJobsPerSec, 27], [r.cpuUsPerItem ?? 'n/a', 29], [r.redisCpuUsPerItem ?? 'n/a', 11]] as const;
+    const cells = [
+      [r.workers, 7],
+      [`${r.matchRate * 100}%`, 13],
+      [r.itemsPerSec, 22],
+      [r.deliveredPerSec, 21],
+      [r.ceilingJobsPerSec, 27],
+      [r.cpuUsPerItem ?? 'n/a', 29],
+      [r.redisCpuUsPerItem ?? 'n/a', 11],
+    ] as const;
     console.log(cells.map(([v, w]) => String(v).padStart(w)).join('  '));
   }
   console.log(`fetch→delivery at ${STEADY_RATE} items/s, 1 worker process, every item alerted:`);
-  console.log(`  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`);
-  console.log(`  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`);
-  console.log(`  ${STEADY_FEEDS} feeds, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`);
+  console.log(
+    `  ${STEADY_FEEDS} feeds polled every second, spread:   p50 ${lat.p50Ms.toFixed(1)} ms, p99 ${lat.p99Ms.toFixed(1)} ms over ${lat.samples} alerts`,
+  );
+  console.log(
+    `  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`,
+  );
+  console.log(
+    `  ${STEADY_FEEDS} feeds, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`,
+  );
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'pipeline', ...r }));
   }
-  for (const [feeds, l] of [[STEADY_FEEDS, lat], [1, burst]] as const) {
-    console.log(JSON.stringify({ bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds, p50Ms: Number(l.p50Ms.toFixed(1)), p99Ms: Number(l.p99Ms.toFixed(1)), samples: l.samples }));
+  for (const [feeds, l] of [
+    [STEADY_FEEDS, lat],
+    [1, burst],
+  ] as const) {
+    console.log(
+      JSON.stringify({
+        bench: 'pipeline',
+        workers: 1,
+        rate: STEADY_RATE,
+        feeds,
+        p50Ms: Number(l.p50Ms.toFixed(1)),
+        p99Ms: Number(l.p99Ms.toFixed(1)),
+        samples: l.samples,
+      }),
+    );
   }
-  const pagesLine = { bench: 'pipeline', workers: 1, rate: STEADY_RATE, feeds: STEADY_FEEDS, fullText: 'always' };
-  console.log(JSON.stringify({ ...pagesLine, p50Ms: Number(withPages.p50Ms.toFixed(1)), p99Ms: Number(withPages.p99Ms.toFixed(1)), samples: withPages.samples }));
-  console.log(JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }));
+  const pagesLine = {
+    bench: 'pipeline',
+    workers: 1,
+    rate: STEADY_RATE,
+    feeds: STEADY_FEEDS,
+    fullText: 'always',
+  };
+  console.log(
+    JSON.stringify({
+      ...pagesLine,
+      p50Ms: Number(withPages.p50Ms.toFixed(1)),
+      p99Ms: Number(withPages.p99Ms.toFixed(1)),
+      samples: withPages.samples,
+    }),
+  );
+  console.log(
+    JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

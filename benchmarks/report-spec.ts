@@ -32,76 +32,110 @@ const row = (rows: Result[], where: Result) =>
 
 /** Views by the `bench` field of the result lines. */
 export const VIEWS: Record<string, View[]> = {
-  fetch: [{
-    when: ['feedsPerSec'],
-    title: 'Polling 2,000 feeds on loopback, 90 % answering 304',
-    columns: [
-      ['feeds', 'feeds'], ['feedsPerSec', 'feeds/s, kept-alive connections'], ['cpuMsPerFeed', 'CPU ms a feed'],
-      ['freshConnectionFeedsPerSec', 'feeds/s, a fresh connection per poll'],
-      ['freshConnectionCpuMsPerFeed', 'CPU ms a feed, fresh'],
-    ],
-    baseline: 'a fresh connection per poll',
-    summary: ([r]) =>
-      `${fmt(num(r, 'feedsPerSec'))} feeds/s (a fresh connection per poll: ${fmt(num(r, 'freshConnectionFeedsPerSec'))})`,
-  }],
-  parse: [{
-    when: ['mbps'],
-    title: 'Decode + parse + normalize of the feed corpus',
-    columns: [['mbps', 'MB/s'], ['rssParserMbps', 'rss-parser parseString alone, MB/s']],
-    baseline: 'rss-parser parseString on the same bytes',
-    summary: ([r]) => `${num(r, 'mbps')} MB/s (rss-parser alone: ${num(r, 'rssParserMbps')})`,
-  }],
-  match: [{
-    when: ['watches', 'mbps'],
-    title: 'Matching a generated news-like corpus, MB/s of CPU time',
-    columns: [
-      ['watches', 'watches'], ['patterns', 'patterns'], ['mbps', 'engine, with normalization'],
-      ['scanMbps', 'engine scan on folded text'], ['normalizeMbps', 'normalization alone'],
-      ['alternationMbps', 'one alternation RegExp'], ['naiveMbps', 'one RegExp per term'],
-      ['compileMs', 'compile ms'], ['heapMb', 'heap MB'], ['matchesPerItem', 'watches matched an item'],
-    ],
-    baseline: 'one alternation RegExp; one RegExp per term (both timed on a slice of the corpus, `…SliceMb`)',
-    goal: {
-      text: '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches',
-      met: (r) => (num(r, 'watches') === 10_000
-        ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100
-        : undefined),
+  fetch: [
+    {
+      when: ['feedsPerSec'],
+      title: 'Polling 2,000 feeds on loopback, 90 % answering 304',
+      columns: [
+        ['feeds', 'feeds'],
+        ['feedsPerSec', 'feeds/s, kept-alive connections'],
+        ['cpuMsPerFeed', 'CPU ms a feed'],
+        ['freshConnectionFeedsPerSec', 'feeds/s, a fresh connection per poll'],
+        ['freshConnectionCpuMsPerFeed', 'CPU ms a feed, fresh'],
+      ],
+      baseline: 'a fresh connection per poll',
+      summary: ([r]) =>
+        `${fmt(num(r, 'feedsPerSec'))} feeds/s (a fresh connection per poll: ${fmt(num(r, 'freshConnectionFeedsPerSec'))})`,
     },
-    summary: (rows) => {
-      const r = row(rows, { watches: 10_000 });
-      return `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), `
-        + `compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`;
+  ],
+  parse: [
+    {
+      when: ['mbps'],
+      title: 'Decode + parse + normalize of the feed corpus',
+      columns: [
+        ['mbps', 'MB/s'],
+        ['rssParserMbps', 'rss-parser parseString alone, MB/s'],
+      ],
+      baseline: 'rss-parser parseString on the same bytes',
+      summary: ([r]) => `${num(r, 'mbps')} MB/s (rss-parser alone: ${num(r, 'rssParserMbps')})`,
     },
-  }],
+  ],
+  match: [
+    {
+      when: ['watches', 'mbps'],
+      title: 'Matching a generated news-like corpus, MB/s of CPU time',
+      columns: [
+        ['watches', 'watches'],
+        ['patterns', 'patterns'],
+        ['mbps', 'engine, with normalization'],
+        ['scanMbps', 'engine scan on folded text'],
+        ['normalizeMbps', 'normalization alone'],
+        ['alternationMbps', 'one alternation RegExp'],
+        ['naiveMbps', 'one RegExp per term'],
+        ['compileMs', 'compile ms'],
+        ['heapMb', 'heap MB'],
+        ['matchesPerItem', 'watches matched an item'],
+      ],
+      baseline:
+        'one alternation RegExp; one RegExp per term (both timed on a slice of the corpus, `…SliceMb`)',
+      goal: {
+        text: '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches',
+        met: (r) =>
+          num(r, 'watches') === 10_000
+            ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100
+            : undefined,
+      },
+      summary: (rows) => {
+        const r = row(rows, { watches: 10_000 });
+        return (
+          `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), ` +
+          `compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`
+        );
+      },
+    },
+  ],
   pipeline: [
     {
       when: ['itemsPerSec'],
       title: 'Throughput: fetched → matched, once warm',
       columns: [
-        ['workers', 'worker processes'], ['matchRate', 'share mentioning a watch'],
-        ['itemsPerSec', 'items/s fetched → matched'], ['deliveredPerSec', 'items/s → all delivered'],
-        ['ceilingJobsPerSec', 'BullMQ no-op ceiling, jobs/s'], ['cpuUsPerItem', 'CPU µs an item, service + Redis'],
+        ['workers', 'worker processes'],
+        ['matchRate', 'share mentioning a watch'],
+        ['itemsPerSec', 'items/s fetched → matched'],
+        ['deliveredPerSec', 'items/s → all delivered'],
+        ['ceilingJobsPerSec', 'BullMQ no-op ceiling, jobs/s'],
+        ['cpuUsPerItem', 'CPU µs an item, service + Redis'],
         ['redisCpuUsPerItem', 'of it Redis'],
       ],
-      baseline: 'the BullMQ no-op ceiling: empty jobs through the same queue and options in as many processes',
+      baseline:
+        'the BullMQ no-op ceiling: empty jobs through the same queue and options in as many processes',
       goal: {
         text: '≥ 5,000 items/s with 3 worker processes, a tenth of the items mentioning a watch',
-        met: (r) => (num(r, 'workers') === 3 && num(r, 'matchRate') < 1 ? num(r, 'itemsPerSec') >= 5_000 : undefined),
+        met: (r) =>
+          num(r, 'workers') === 3 && num(r, 'matchRate') < 1 ? num(r, 'itemsPerSec') >= 5_000 : undefined,
       },
       summary: (rows) => {
-        const runs = [{ workers: 1, matchRate: 0.1 }, { workers: 3, matchRate: 0.1 }, { workers: 3, matchRate: 1 }];
+        const runs = [
+          { workers: 1, matchRate: 0.1 },
+          { workers: 3, matchRate: 0.1 },
+          { workers: 3, matchRate: 1 },
+        ];
         const [one, three, all] = runs.map((w) => row(rows, w));
-        return `${fmt(num(three, 'itemsPerSec'))} items/s with 3 processes, ${fmt(num(one, 'itemsPerSec'))} with 1 `
-          + `(no-op ceiling ${fmt(num(three, 'ceilingJobsPerSec'))} jobs/s); `
-          + `every item alerted: ${fmt(num(all, 'itemsPerSec'))}`;
+        return (
+          `${fmt(num(three, 'itemsPerSec'))} items/s with 3 processes, ${fmt(num(one, 'itemsPerSec'))} with 1 ` +
+          `(no-op ceiling ${fmt(num(three, 'ceilingJobsPerSec'))} jobs/s); ` +
+          `every item alerted: ${fmt(num(all, 'itemsPerSec'))}`
+        );
       },
     },
     {
       when: ['p99Ms'],
       title: 'Latency: fetch → delivery, every item alerted, 1 worker process',
       columns: [
-        ['rate', 'items/s'], ['feeds', 'feeds (20: polls spread over each second; 1: a burst)'],
-        ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms'],
+        ['rate', 'items/s'],
+        ['feeds', 'feeds (20: polls spread over each second; 1: a burst)'],
+        ['p50Ms', 'p50 ms'],
+        ['p99Ms', 'p99 ms'],
       ],
       baseline: 'the same items as one burst a second from 1 feed',
       goal: {
@@ -111,64 +145,95 @@ export const VIEWS: Record<string, View[]> = {
       summary: (rows) => {
         const spread = rows.find((r) => num(r, 'feeds') > 1) ?? {};
         const burst = row(rows, { feeds: 1 });
-        return `p50 ${num(spread, 'p50Ms')} ms, p99 ${num(spread, 'p99Ms')} ms `
-          + `(one burst a second: p99 ${num(burst, 'p99Ms')} ms)`;
+        return (
+          `p50 ${num(spread, 'p50Ms')} ms, p99 ${num(spread, 'p99Ms')} ms ` +
+          `(one burst a second: p99 ${num(burst, 'p99Ms')} ms)`
+        );
       },
     },
     {
       when: ['redisBytesPerAlert'],
       title: 'Redis memory per queued alert',
-      columns: [['redisBytesPerAlert', 'bytes an alert'], ['alerts', 'alerts queued']],
+      columns: [
+        ['redisBytesPerAlert', 'bytes an alert'],
+        ['alerts', 'alerts queued'],
+      ],
       summary: ([r]) => `${fmt(num(r, 'redisBytesPerAlert'))} bytes`,
     },
   ],
-  stories: [{
-    when: ['bytesPerItem'],
-    title: 'Seen items and story index at a month of traffic, every item a new story',
-    columns: [
-      ['items', 'items remembered'], ['bytesPerItem', 'bytes an item'],
-      ['lookupP99Ms', 'story lookup p99 ms'], ['seenP99Ms', 'seen check p99 ms'],
-    ],
-    baseline: 'the plain seen check',
-    goal: {
-      text: '≤ 100 bytes an item; a story lookup adds < 1 ms at p99 to the seen check',
-      met: (r) => num(r, 'bytesPerItem') <= 100 && num(r, 'lookupP99Ms') - num(r, 'seenP99Ms') < 1,
+  stories: [
+    {
+      when: ['bytesPerItem'],
+      title: 'Seen items and story index at a month of traffic, every item a new story',
+      columns: [
+        ['items', 'items remembered'],
+        ['bytesPerItem', 'bytes an item'],
+        ['lookupP99Ms', 'story lookup p99 ms'],
+        ['seenP99Ms', 'seen check p99 ms'],
+      ],
+      baseline: 'the plain seen check',
+      goal: {
+        text: '≤ 100 bytes an item; a story lookup adds < 1 ms at p99 to the seen check',
+        met: (r) => num(r, 'bytesPerItem') <= 100 && num(r, 'lookupP99Ms') - num(r, 'seenP99Ms') < 1,
+      },
+      summary: ([r]) =>
+        `${num(r, 'bytesPerItem')} bytes an item; ` +
+        `lookup p99 ${num(r, 'lookupP99Ms')} ms, seen check p99 ${num(r, 'seenP99Ms')} ms`,
     },
-    summary: ([r]) => `${num(r, 'bytesPerItem')} bytes an item; `
-      + `lookup p99 ${num(r, 'lookupP99Ms')} ms, seen check p99 ${num(r, 'seenP99Ms')} ms`,
-  }],
-  'stories-quality': [{
-    when: ['precision'],
-    title: 'Same-story decisions on labeled pairs',
-    goal: {
-      text: 'precision and recall ≥ 0.95',
-      met: (r) => num(r, 'precision') >= 0.95 && num(r, 'recall') >= 0.95,
+  ],
+  'stories-quality': [
+    {
+      when: ['precision'],
+      title: 'Same-story decisions on labeled pairs',
+      goal: {
+        text: 'precision and recall ≥ 0.95',
+        met: (r) => num(r, 'precision') >= 0.95 && num(r, 'recall') >= 0.95,
+      },
+      summary: ([r]) =>
+        `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
     },
-    summary: ([r]) =>
-      `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} on ${num(r, 'pairs')} pairs`,
-  }],
-  signals: [{
-    when: ['precision', 'ringBytesPerWatch'],
-    title: 'Mention spikes: a generated year of hourly counts with injected spikes, through the real stores',
-    columns: [
-      ['watches', 'watches'], ['spikes', 'injected spikes'], ['precision', 'precision of starts'], ['recall', 'recall of starts'],
-      ['baselinePrecision', 'peak detector precision'], ['baselineRecall', 'peak detector recall'],
-      ['ringBytesPerWatch', 'Redis bytes a watch (9 weeks of hours)'], ['yearBytesPerWatch', 'bytes a year of hours would take'],
-    ],
-    baseline: 'a peak detector (3× the mean of the last 24 hours)',
-    goal: {
-      text: 'precision and recall of spike starts ≥ 0.9',
-      met: (r) => num(r, 'precision') >= 0.9 && num(r, 'recall') >= 0.9,
+  ],
+  signals: [
+    {
+      when: ['precision', 'ringBytesPerWatch'],
+      title:
+        'Mention spikes: a generated year of hourly counts with injected spikes, through the real stores',
+      columns: [
+        ['watches', 'watches'],
+        ['spikes', 'injected spikes'],
+        ['precision', 'precision of starts'],
+        ['recall', 'recall of starts'],
+        ['baselinePrecision', 'peak detector precision'],
+        ['baselineRecall', 'peak detector recall'],
+        ['ringBytesPerWatch', 'Redis bytes a watch (9 weeks of hours)'],
+        ['yearBytesPerWatch', 'bytes a year of hours would take'],
+      ],
+      baseline: 'a peak detector (3× the mean of the last 24 hours)',
+      goal: {
+        text: 'precision and recall of spike starts ≥ 0.9',
+        met: (r) => num(r, 'precision') >= 0.9 && num(r, 'recall') >= 0.9,
+      },
+      summary: ([r]) =>
+        `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} ` +
+        `(peak detector: ${num(r, 'baselinePrecision').toFixed(3)}, ${num(r, 'baselineRecall').toFixed(3)}); ` +
+        `${fmt(num(r, 'ringBytesPerWatch'))} bytes a watch`,
     },
-    summary: ([r]) => `precision ${num(r, 'precision').toFixed(3)}, recall ${num(r, 'recall').toFixed(3)} `
-      + `(peak detector: ${num(r, 'baselinePrecision').toFixed(3)}, ${num(r, 'baselineRecall').toFixed(3)}); `
-      + `${fmt(num(r, 'ringBytesPerWatch'))} bytes a watch`,
-  }],
-  'signals-pickup': [{
-    when: ['p99Ms'],
-    title: 'Story pickup: from the start of the fifth outlet\'s items job to its signal in the deliver queue',
-    columns: [['stories', 'stories'], ['p50Ms', 'p50 ms'], ['p99Ms', 'p99 ms']],
-    goal: { text: 'the signal is queued < 1 s after the item is matched', met: (r) => num(r, 'p99Ms') < 1000 },
-    summary: ([r]) => `p50 ${num(r, 'p50Ms')} ms, p99 ${num(r, 'p99Ms')} ms`,
-  }],
+  ],
+  'signals-pickup': [
+    {
+      when: ['p99Ms'],
+      title:
+        "Story pickup: from the start of the fifth outlet's items job to its signal in the deliver queue",
+      columns: [
+        ['stories', 'stories'],
+        ['p50Ms', 'p50 ms'],
+        ['p99Ms', 'p99 ms'],
+      ],
+      goal: {
+        text: 'the signal is queued < 1 s after the item is matched',
+        met: (r) => num(r, 'p99Ms') < 1000,
+      },
+      summary: ([r]) => `p50 ${num(r, 'p50Ms')} ms, p99 ${num(r, 'p99Ms')} ms`,
+    },
+  ],
 };

@@ -21,7 +21,10 @@ const RESULTS_DIR = path.join(ROOT, 'benchmarks', 'results');
 function runInfo(): Record<string, unknown> {
   const cpus = os.cpus();
   // "-dirty" when the worktree has uncommitted changes: the figures may not be the commit's.
-  const git = spawnSync('git', ['describe', '--always', '--dirty', '--abbrev=7'], { cwd: ROOT, encoding: 'utf8' });
+  const git = spawnSync('git', ['describe', '--always', '--dirty', '--abbrev=7'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return {
     date: new Date().toISOString(),
     ...(git.status === 0 ? { commit: git.stdout.trim() } : {}),

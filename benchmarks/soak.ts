@@ -43,34 +43,56 @@ const FLAT_PCT = 1;
 /** Short retentions, so every store wraps many times in a soak; all well above FEED_WINDOW's 30 s. */
 const RETENTION = '2m';
 
-interface Sample { t: number; rss: number; heap: number; redis: number; keptDeliver: number }
+interface Sample {
+  t: number;
+  rss: number;
+  heap: number;
+  redis: number;
+  keptDeliver: number;
+}
 
-const WORDS = 'council budget energy prices court ruling strike harbour election turnout bridge repairs school report rail timetable'.split(' ');
-const names = Array.from({ length: WATCHES }, (_, i) => `Soakperson${String.fromCharCode(97 + (i % 26))}${i}`);
+const WORDS =
+  'council budget energy prices court ruling strike harbour election turnout bridge repairs school report rail timetable'.split(
+    ' ',
+  );
+const names = Array.from(
+  { length: WATCHES },
+  (_, i) => `Soakperson${String.fromCharCode(97 + (i % 26))}${i}`,
+);
 
 function minutes(): number {
   const flag = process.argv.indexOf('--minutes');
-  const raw = flag >= 0 ? process.argv[flag + 1] : process.env.SOAK_MINUTES ?? '20';
+  const raw = flag >= 0 ? process.argv[flag + 1] : (process.env.SOAK_MINUTES ?? '20');
   const m = Number(raw);
-  if (!(m > 0)) throw new Error(`soak: --minutes / SOAK_MINUTES must be a positive number of minutes, got "${raw}"`);
+  if (!(m > 0))
+    throw new Error(`soak: --minutes / SOAK_MINUTES must be a positive number of minutes, got "${raw}"`);
   return m;
 }
 
 /** One RSS item, unlike every other one (its words carry random numbers), so none joins a story. */
 function item(feed: number, n: number, mention: string | undefined): { url: string; xml: string } {
   const r = prng(feed * 1_000_003 + n);
-  const text = Array.from({ length: 40 }, () => `${WORDS[Math.floor(r() * WORDS.length)]}${Math.floor(r() * 1e7)}`).join(' ');
+  const text = Array.from(
+    { length: 40 },
+    () => `${WORDS[Math.floor(r() * WORDS.length)]}${Math.floor(r() * 1e7)}`,
+  ).join(' ');
   const url = `https://soak.example.com/f${feed}/${n}`;
   const title = `${mention ?? 'Town'} ${WORDS[n % WORDS.length]} ${Math.floor(r() * 1e9)}`;
   const date = new Date().toUTCString();
-  return { url, xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><pubDate>${date}</pubDate><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>` };
+  return {
+    url,
+    xml: `<item><title>${title}</title><link>${url}</link><guid>${url}</guid><pubDate>${date}</pubDate><description>${text}${mention ? ` ${mention} said.` : ''}</description></item>`,
+  };
 }
 
-const rss = (items: string[]) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>soak</title><link>https://soak.example.com</link><description>soak</description>${items.join('')}</channel></rss>`;
+const rss = (items: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>soak</title><link>https://soak.example.com</link><description>soak</description>${items.join('')}</channel></rss>`;
 
 function writeConfig(feedUrl: (p: string) => string, hookUrl: string, secret: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-soak-')), 'mediawatch.yaml');
-  fs.writeFileSync(file, `
+  fs.writeFileSync(
+    file,
+    `
 schedule: "* * * * * *"
 redisPrefix: ${PREFIX}
 logAlerts: false
@@ -84,22 +106,33 @@ watches:
 ${names.map((n, i) => `  - { id: w${i}, terms: ["${n}"] }`).join('\n')}
 webhooks:
   - { id: soak, url: "${hookUrl}", secret: "${secret}", retry: [1s, 2s, 5s] }
-`);
+`,
+  );
   return file;
 }
 
 /** The service as deployed, all roles in one process, its /metrics on `port`. */
 function service(config: string, redisUrl: string, port: number): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: config, REDIS_URL: redisUrl, PORT: String(port), LOG_LEVEL: 'warn' },
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      MEDIAWATCH_CONFIG: config,
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
   });
 }
 
 async function processMemory(port: number): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-  return { rss: gauge('mediawatch_process_process_resident_memory_bytes'), heap: gauge('mediawatch_process_nodejs_heap_size_used_bytes') };
+  return {
+    rss: gauge('mediawatch_process_process_resident_memory_bytes'),
+    heap: gauge('mediawatch_process_nodejs_heap_size_used_bytes'),
+  };
 }
 
 /** Completed deliver jobs kept so far. */
@@ -141,12 +174,20 @@ function floors(samples: Sample[], pick: (s: Sample) => number): { t: number; y:
 }
 
 async function pendingJobs(queues: Queues): Promise<number> {
-  const counts = await Promise.all([queues.poll, queues.items, queues.deliver].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  const counts = await Promise.all(
+    [queues.poll, queues.items, queues.deliver].map((q) =>
+      q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+    ),
+  );
   return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
 }
 
 async function failedJobs(queues: Queues): Promise<Record<string, number>> {
-  const entries = await Promise.all((['poll', 'items', 'deliver'] as const).map(async (q) => [q, (await queues[q].getJobCounts('failed')).failed] as const));
+  const entries = await Promise.all(
+    (['poll', 'items', 'deliver'] as const).map(
+      async (q) => [q, (await queues[q].getJobCounts('failed')).failed] as const,
+    ),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -181,22 +222,45 @@ export async function run(): Promise<void> {
   const samples: Sample[] = [];
   const publisher = setInterval(publish, 1000);
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 30_000, 'the service ready');
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
+      30_000,
+      'the service ready',
+    );
     const start = Date.now();
-    console.log(`soak: ${minutes()} min, ${FEEDS} feeds polled every second, ${FEEDS * ITEMS_PER_SECOND} new items/s, 1 in ${MENTION_EVERY} alerted; retentions ${RETENTION}`);
+    console.log(
+      `soak: ${minutes()} min, ${FEEDS} feeds polled every second, ${FEEDS * ITEMS_PER_SECOND} new items/s, 1 in ${MENTION_EVERY} alerted; retentions ${RETENTION}`,
+    );
     console.log(' min   RSS MB  heap MB  Redis MB  kept deliver jobs  alerts delivered');
     while (Date.now() - start < runMs) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      const [mem, used, kept] = await Promise.all([processMemory(port), redisUsed(redis), keptDeliver(redis)]);
+      const [mem, used, kept] = await Promise.all([
+        processMemory(port),
+        redisUsed(redis),
+        keptDeliver(redis),
+      ]);
       samples.push({ t: Date.now() - start, rss: mem.rss, heap: mem.heap, redis: used, keptDeliver: kept });
       if (samples.length % Math.round(FLOOR_MS / SAMPLE_MS) === 0) {
-        const cells = [[((Date.now() - start) / 60_000).toFixed(0), 4], [mb(mem.rss), 8], [mb(mem.heap), 7], [mb(used), 8], [kept, 17], [receiver.requests.length, 16]] as const;
+        const cells = [
+          [((Date.now() - start) / 60_000).toFixed(0), 4],
+          [mb(mem.rss), 8],
+          [mb(mem.heap), 7],
+          [mb(used), 8],
+          [kept, 17],
+          [receiver.requests.length, 16],
+        ] as const;
         console.log(cells.map(([v, w]) => String(v).padStart(w)).join('  '));
       }
     }
     clearInterval(publisher);
-    await waitFor(() => new Set(receiver.requests.map((r) => r.json?.data?.item?.url)).size >= expected.size, 120_000, 'every alert delivered').catch((e: Error) => console.error(e.message));
-    await waitFor(async () => (await pendingJobs(queues)) === 0, 60_000, 'every queue drained').catch((e: Error) => console.error(e.message));
+    await waitFor(
+      () => new Set(receiver.requests.map((r) => r.json?.data?.item?.url)).size >= expected.size,
+      120_000,
+      'every alert delivered',
+    ).catch((e: Error) => console.error(e.message));
+    await waitFor(async () => (await pendingJobs(queues)) === 0, 60_000, 'every queue drained').catch(
+      (e: Error) => console.error(e.message),
+    );
 
     const byId = new Map<string, number>();
     const byItem = new Map<string, number>();
@@ -204,7 +268,8 @@ export async function run(): Promise<void> {
       byId.set(String(r.headers['webhook-id']), (byId.get(String(r.headers['webhook-id'])) ?? 0) + 1);
       byItem.set(r.json?.data?.item?.url, (byItem.get(r.json?.data?.item?.url) ?? 0) + 1);
     }
-    const duplicates = [...byId.values()].filter((c) => c > 1).length + [...byItem.values()].filter((c) => c > 1).length;
+    const duplicates =
+      [...byId.values()].filter((c) => c > 1).length + [...byItem.values()].filter((c) => c > 1).length;
     const missing = [...expected].filter((u) => !byItem.has(u)).length;
     const unverified = receiver.requests.filter((r) => !r.verified).length;
     const failed = await failedJobs(queues);
@@ -212,24 +277,55 @@ export async function run(): Promise<void> {
     const perKept = await bytesPerKeptDeliver(redis, queues);
 
     const tail = samples.slice(Math.floor(samples.length / 2));
-    const slope = (pick: (s: Sample) => number) => slopePctPer10Min(tail.map((s) => ({ t: s.t, y: pick(s) })));
+    const slope = (pick: (s: Sample) => number) =>
+      slopePctPer10Min(tail.map((s) => ({ t: s.t, y: pick(s) })));
     const mean = (pick: (s: Sample) => number) => tail.reduce((a, s) => a + pick(s), 0) / tail.length;
-    const slopes = { rss: slope((s) => s.rss), heap: slopePctPer10Min(floors(tail, (s) => s.heap)), redis: slope((s) => s.redis), redisWithoutKeptDeliver: slope((s) => s.redis - s.keptDeliver * perKept) };
-    const flat = Object.entries(slopes).filter(([k]) => k !== 'redis').every(([, v]) => v < FLAT_PCT);
+    const slopes = {
+      rss: slope((s) => s.rss),
+      heap: slopePctPer10Min(floors(tail, (s) => s.heap)),
+      redis: slope((s) => s.redis),
+      redisWithoutKeptDeliver: slope((s) => s.redis - s.keptDeliver * perKept),
+    };
+    const flat = Object.entries(slopes)
+      .filter(([k]) => k !== 'redis')
+      .every(([, v]) => v < FLAT_PCT);
     const ok = flat && missing === 0 && duplicates === 0 && failedTotal === 0 && unverified === 0;
 
     console.log(`slope over the second half, % of the mean per 10 min (flat: < ${FLAT_PCT} %):`);
-    console.log(`  RSS ${slopes.rss.toFixed(2)} % (mean ${mb(mean((s) => s.rss))} MB), heap (floor a minute) ${slopes.heap.toFixed(2)} % (mean ${mb(mean((s) => s.heap))} MB)`);
-    console.log(`  Redis ${slopes.redis.toFixed(2)} % (mean ${mb(mean((s) => s.redis))} MB); without the kept deliver jobs (${Math.round(perKept)} bytes each) ${slopes.redisWithoutKeptDeliver.toFixed(2)} %`);
-    console.log(`items ${published}, alerts expected ${expected.size}, webhooks received ${receiver.requests.length}, missing ${missing}, duplicates ${duplicates}, unverified ${unverified}, failed jobs ${JSON.stringify(failed)}`);
+    console.log(
+      `  RSS ${slopes.rss.toFixed(2)} % (mean ${mb(mean((s) => s.rss))} MB), heap (floor a minute) ${slopes.heap.toFixed(2)} % (mean ${mb(mean((s) => s.heap))} MB)`,
+    );
+    console.log(
+      `  Redis ${slopes.redis.toFixed(2)} % (mean ${mb(mean((s) => s.redis))} MB); without the kept deliver jobs (${Math.round(perKept)} bytes each) ${slopes.redisWithoutKeptDeliver.toFixed(2)} %`,
+    );
+    console.log(
+      `items ${published}, alerts expected ${expected.size}, webhooks received ${receiver.requests.length}, missing ${missing}, duplicates ${duplicates}, unverified ${unverified}, failed jobs ${JSON.stringify(failed)}`,
+    );
     console.log(`verdict: ${ok ? 'flat, nothing lost, nothing twice' : 'GOAL MISSED'}`);
     const round = (v: number) => Number(v.toFixed(2));
-    console.log(JSON.stringify({
-      bench: 'soak', minutes: minutes(), items: published, alertsExpected: expected.size, webhooks: receiver.requests.length, missing, duplicates, failedJobs: failedTotal,
-      rssMB: Number(mb(mean((s) => s.rss))), heapMB: Number(mb(mean((s) => s.heap))), redisMB: Number(mb(mean((s) => s.redis))),
-      rssSlopePct: round(slopes.rss), heapSlopePct: round(slopes.heap), redisSlopePct: round(slopes.redis), redisWithoutKeptDeliverSlopePct: round(slopes.redisWithoutKeptDeliver),
-      keptDeliverJobs: samples.at(-1)?.keptDeliver ?? 0, bytesPerKeptDeliver: Math.round(perKept), flatPctPer10Min: FLAT_PCT, ok,
-    }));
+    console.log(
+      JSON.stringify({
+        bench: 'soak',
+        minutes: minutes(),
+        items: published,
+        alertsExpected: expected.size,
+        webhooks: receiver.requests.length,
+        missing,
+        duplicates,
+        failedJobs: failedTotal,
+        rssMB: Number(mb(mean((s) => s.rss))),
+        heapMB: Number(mb(mean((s) => s.heap))),
+        redisMB: Number(mb(mean((s) => s.redis))),
+        rssSlopePct: round(slopes.rss),
+        heapSlopePct: round(slopes.heap),
+        redisSlopePct: round(slopes.redis),
+        redisWithoutKeptDeliverSlopePct: round(slopes.redisWithoutKeptDeliver),
+        keptDeliverJobs: samples.at(-1)?.keptDeliver ?? 0,
+        bytesPerKeptDeliver: Math.round(perKept),
+        flatPctPer10Min: FLAT_PCT,
+        ok,
+      }),
+    );
     if (!ok) process.exitCode = 1;
   } finally {
     clearInterval(publisher);

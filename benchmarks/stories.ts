@@ -81,7 +81,11 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-interface Quality { pairs: number; precision: number; recall: number }
+interface Quality {
+  pairs: number;
+  precision: number;
+  recall: number;
+}
 
 /** Same-story quality of the shipped decision: the story store on this Redis, pair by pair. */
 async function quality(redis: Redis, pairs: StoryPair[], prefix: string): Promise<Quality> {
@@ -98,14 +102,26 @@ export async function run(): Promise<void> {
     // Shards sized as the store options advise: about 100 entries per hash at this volume (seen
     // items over the retention, story index entries over the window).
     const perDay = items / 30;
-    const seenOptions = { prefix: 'bench', retentionMs: RETENTION, buckets: 30, shards: Math.ceil(items / (100 * 32)), hashesPerShard: 32 };
+    const seenOptions = {
+      prefix: 'bench',
+      retentionMs: RETENTION,
+      buckets: 30,
+      shards: Math.ceil(items / (100 * 32)),
+      hashesPerShard: 32,
+    };
     const seen = createSeenStore(redis, seenOptions);
     const stories = createStoryStore(redis, {
-      prefix: 'bench', windowMs: WINDOW, shards: Math.min(65_536, Math.ceil((perDay * (WINDOW / DAY) * (BANDS + 1)) / 100)),
+      prefix: 'bench',
+      windowMs: WINDOW,
+      shards: Math.min(65_536, Math.ceil((perDay * (WINDOW / DAY) * (BANDS + 1)) / 100)),
     });
     const rand = prng(42);
     const vocab = Array.from({ length: 20_000 }, () =>
-      Array.from({ length: 2 + Math.floor(rand() * 3) }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(''));
+      Array.from(
+        { length: 2 + Math.floor(rand() * 3) },
+        () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)],
+      ).join(''),
+    );
     const end = Date.now();
     const start = end - RETENTION;
     const storiesFrom = end - 2 * WINDOW;
@@ -170,7 +186,13 @@ export async function run(): Promise<void> {
       lookupMs.push(performance.now() - t);
       if (s % 10 === 0) {
         // Another outlet's copy: a new link and headline over the same lead.
-        const copy = { ...it, feedId: 'copies', itemKey: `c:${s}`, url: `https://copies.example/${s}`, title: makeText(rand, vocab, 9) };
+        const copy = {
+          ...it,
+          feedId: 'copies',
+          itemKey: `c:${s}`,
+          url: `https://copies.example/${s}`,
+          title: makeText(rand, vocab, 9),
+        };
         t = performance.now();
         const joined = await stories.assign(copy);
         joinMs.push(performance.now() - t);
@@ -181,27 +203,66 @@ export async function run(): Promise<void> {
     const lookupP99Ms = percentile(lookupMs, 99);
     const labeled = loadStoryPairs();
     const q = await quality(redis, labeled, 'quality');
-    const qOutlets = await quality(redis, labeled.filter((p) => p.kind.startsWith('outlets:')), 'quality-outlets');
+    const qOutlets = await quality(
+      redis,
+      labeled.filter((p) => p.kind.startsWith('outlets:')),
+      'quality-outlets',
+    );
     const totalSeconds = (performance.now() - began) / 1000;
 
     const per = (bytes: number) => `${(bytes / items).toFixed(1)} bytes/item`;
-    console.log(`traffic model            ${items.toLocaleString('en')} items over 30 days (${Math.round(perDay).toLocaleString('en')}/day) from 500 feeds, every item a new story`);
+    console.log(
+      `traffic model            ${items.toLocaleString('en')} items over 30 days (${Math.round(perDay).toLocaleString('en')}/day) from 500 feeds, every item a new story`,
+    );
     console.log('retention                seen 30 days; story window 72 h');
-    console.log(`replayed                 ${first.toLocaleString('en')} older items bulk-loaded as first sightings in ${bulkSeconds.toFixed(0)} s; the last ${((end - storiesFrom) / 3_600_000).toFixed(0)} h (${assigned.toLocaleString('en')}) checked and assigned to stories; ${loadSeconds.toFixed(0)} s in all`);
-    console.log(`false joins              ${falseJoins} of ${assigned.toLocaleString('en')} distinct stories`);
-    console.log(`seen + story index       ${bytesPerItem.toFixed(1)} bytes/item (goal ≤ 100): seen keys ${per(seenKeys)}, story index ${per(index)} by MEMORY USAGE`);
+    console.log(
+      `replayed                 ${first.toLocaleString('en')} older items bulk-loaded as first sightings in ${bulkSeconds.toFixed(0)} s; the last ${((end - storiesFrom) / 3_600_000).toFixed(0)} h (${assigned.toLocaleString('en')}) checked and assigned to stories; ${loadSeconds.toFixed(0)} s in all`,
+    );
+    console.log(
+      `false joins              ${falseJoins} of ${assigned.toLocaleString('en')} distinct stories`,
+    );
+    console.log(
+      `seen + story index       ${bytesPerItem.toFixed(1)} bytes/item (goal ≤ 100): seen keys ${per(seenKeys)}, story index ${per(index)} by MEMORY USAGE`,
+    );
     console.log(`story records (show)     ${per(records)}`);
     console.log(`seen check p50/p99       ${percentile(seenMs, 50).toFixed(3)} / ${seenP99Ms.toFixed(3)} ms`);
-    console.log(`story assign p50/p99     ${percentile(lookupMs, 50).toFixed(3)} / ${lookupP99Ms.toFixed(3)} ms (goal: < seen + 1 ms)`);
-    console.log(`copy joining p50/p99     ${percentile(joinMs, 50).toFixed(3)} / ${percentile(joinMs, 99).toFixed(3)} ms`);
-    const said = (x: Quality) => `${x.pairs} pairs, precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}`;
+    console.log(
+      `story assign p50/p99     ${percentile(lookupMs, 50).toFixed(3)} / ${lookupP99Ms.toFixed(3)} ms (goal: < seen + 1 ms)`,
+    );
+    console.log(
+      `copy joining p50/p99     ${percentile(joinMs, 50).toFixed(3)} / ${percentile(joinMs, 99).toFixed(3)} ms`,
+    );
+    const said = (x: Quality) =>
+      `${x.pairs} pairs, precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}`;
     console.log(`same-story quality       ${said(q)} (story store on Redis)`);
     console.log(`  outlets' own versions  ${said(qOutlets)}`);
     console.log(`bench run time           ${totalSeconds.toFixed(0)} s`);
     const r = (x: number, d = 3) => Number(x.toFixed(d));
-    console.log(JSON.stringify({ bench: 'stories', items, bytesPerItem: r(bytesPerItem, 1), lookupP99Ms: r(lookupP99Ms), seenP99Ms: r(seenP99Ms) }));
-    console.log(JSON.stringify({ bench: 'stories-quality', pairs: q.pairs, precision: r(q.precision), recall: r(q.recall) }));
-    console.log(JSON.stringify({ bench: 'stories-quality-outlets', pairs: qOutlets.pairs, precision: r(qOutlets.precision), recall: r(qOutlets.recall) }));
+    console.log(
+      JSON.stringify({
+        bench: 'stories',
+        items,
+        bytesPerItem: r(bytesPerItem, 1),
+        lookupP99Ms: r(lookupP99Ms),
+        seenP99Ms: r(seenP99Ms),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'stories-quality',
+        pairs: q.pairs,
+        precision: r(q.precision),
+        recall: r(q.recall),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'stories-quality-outlets',
+        pairs: qOutlets.pairs,
+        precision: r(qOutlets.precision),
+        recall: r(qOutlets.recall),
+      }),
+    );
   } finally {
     await server.stop();
   }

@@ -35,7 +35,12 @@ const feeds = http.createServer((req, res) => {
   const body = fs.readFileSync(file, 'utf8').replaceAll('{{base}}', feedBase);
   const etag = `"${crypto.createHash('sha1').update(body).digest('hex')}"`;
   if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-  res.writeHead(200, { 'content-type': file.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml', etag }).end(body);
+  res
+    .writeHead(200, {
+      'content-type': file.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml',
+      etag,
+    })
+    .end(body);
 });
 
 function servePage(file: string, res: http.ServerResponse): void {
@@ -52,8 +57,12 @@ const receiver = http.createServer((req, res) => {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     const ok = verify(secret, headers, body, Math.floor(Date.now() / 1000));
     const { data } = JSON.parse(body) as { data: AlertPayload['data'] };
-    const watches = data.watches.map((w) => `${w.id} (${w.matches[0]?.field}) — ${w.matches[0]?.snippet ?? ''}`);
-    process.stdout.write(`\n[receiver] ${ok ? 'signature OK' : 'SIGNATURE INVALID'}  ${headers['webhook-id']}\n  ${data.item.title}\n  ${data.item.url}\n  ${watches.join('\n  ')}\n`);
+    const watches = data.watches.map(
+      (w) => `${w.id} (${w.matches[0]?.field}) — ${w.matches[0]?.snippet ?? ''}`,
+    );
+    process.stdout.write(
+      `\n[receiver] ${ok ? 'signature OK' : 'SIGNATURE INVALID'}  ${headers['webhook-id']}\n  ${data.item.title}\n  ${data.item.url}\n  ${watches.join('\n  ')}\n`,
+    );
     res.writeHead(ok ? 204 : 401).end();
   });
 });
@@ -63,7 +72,9 @@ const hookUrl = `${await listen(receiver)}/hook`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediawatch-demo-'));
 const configPath = path.join(dir, 'mediawatch.yaml');
 // A fresh key prefix per run, so every demo shows its alerts even against a Redis that has seen them.
-fs.writeFileSync(configPath, `# written by npm run demo
+fs.writeFileSync(
+  configPath,
+  `# written by npm run demo
 redisPrefix: demo-${crypto.randomBytes(4).toString('hex')}
 schedule: "*/3 * * * * *"
 network:
@@ -92,10 +103,16 @@ webhooks:
     url: ${hookUrl}
     secret: ${secret}
 logAlerts: false
-`);
+`,
+);
 console.log(`demo: feeds on ${feedBase}, receiver on ${hookUrl}, config ${configPath}`);
 const env = { ...process.env, MEDIAWATCH_CONFIG: configPath, PORT: process.env.PORT ?? '0' };
-const service = await runService({ roles: [...ROLES], start: roleStarters, env, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+const service = await runService({
+  roles: [...ROLES],
+  start: roleStarters,
+  env,
+  logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+});
 console.log('demo: service running; alerts appear below within seconds. Ctrl-C to stop.');
 const stop = async () => {
   await service.stop();

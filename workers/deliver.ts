@@ -29,7 +29,13 @@ export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worke
       ...options,
       settings: {
         backoffStrategy: (attemptsMade, _type, err, job) =>
-          retryDelay(job?.data as DeliverJob | undefined, attemptsMade, err, deps.current().config.webhooks, deps.random()) ?? -1,
+          retryDelay(
+            job?.data as DeliverJob | undefined,
+            attemptsMade,
+            err,
+            deps.current().config.webhooks,
+            deps.random(),
+          ) ?? -1,
       },
     },
   );

@@ -21,7 +21,11 @@ export function workerOptions(connection: Redis, redisPrefix: string, concurrenc
 }
 
 /** Wraps a processor so its duration lands in mediawatch_job_duration_seconds{queue}. */
-export function timed<T, R>(metrics: Metrics, queue: QueueName, processor: (job: Job<T>, token?: string) => Promise<R>): (job: Job<T>, token?: string) => Promise<R> {
+export function timed<T, R>(
+  metrics: Metrics,
+  queue: QueueName,
+  processor: (job: Job<T>, token?: string) => Promise<R>,
+): (job: Job<T>, token?: string) => Promise<R> {
   const timer = metrics.jobDuration.labels({ queue });
   return async (job, token) => {
     const end = timer.startTimer();

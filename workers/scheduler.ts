@@ -42,16 +42,24 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
       await deps.queues.poll.addBulk(pollJobsForTick(live, scheduled, spread));
     } catch (err) {
       // Redis is down: this tick is lost, the next one polls again. Fail fast, say so once.
-      deps.logger.error({ err: (err as Error).message, schedule: expr, feeds: live.length }, 'could not enqueue poll jobs (is Redis reachable?)');
+      deps.logger.error(
+        { err: (err as Error).message, schedule: expr, feeds: live.length },
+        'could not enqueue poll jobs (is Redis reachable?)',
+      );
     }
   };
   const schedule = (group: Group) => {
     const task = cron.schedule(group.expr, (ctx) => pollTick(group, ctx.date, ctx.date, task.getNextRun()), {
-      name: `poll ${group.expr}`, noOverlap: true, logger,
+      name: `poll ${group.expr}`,
+      noOverlap: true,
+      logger,
     });
     task.on('execution:missed', (ctx) => {
       deps.metrics.ticksMissed.inc({ reason: 'late' });
-      deps.logger.warn({ schedule: group.expr, tick: tickOf(ctx.date) }, 'scheduler tick fired late (event loop blocked); polling its feeds now');
+      deps.logger.warn(
+        { schedule: group.expr, tick: tickOf(ctx.date) },
+        'scheduler tick fired late (event loop blocked); polling its feeds now',
+      );
       void pollTick(group, ctx.date, new Date(deps.clock()), task.getNextRun());
     });
     // node-cron logs these itself; its previous tick's polls, once queued, cover the same feeds.
@@ -62,14 +70,20 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
     if (spikeWatches(deps.current().config).length === 0) return;
     const { name, data, opts } = spikeHourJob(hourOf(at) - 1);
     deps.queues.signals.add(name, data, opts).catch((err: Error) => {
-      deps.logger.error({ err: err.message }, 'could not enqueue the mention spike evaluation (is Redis reachable?)');
+      deps.logger.error(
+        { err: err.message },
+        'could not enqueue the mention spike evaluation (is Redis reachable?)',
+      );
     });
   };
   const build = () => {
     const { config } = deps.current();
     const groups = groupBySchedule(config.feeds, config.schedule);
     tasks = [...groups].map(([expr, feeds]) => schedule({ expr, feedIds: new Set(feeds.map((f) => f.id)) }));
-    const spikes = cron.schedule('30 0 * * * *', (ctx) => evaluateLastHour(ctx.date.getTime()), { name: 'spikes', logger });
+    const spikes = cron.schedule('30 0 * * * *', (ctx) => evaluateLastHour(ctx.date.getTime()), {
+      name: 'spikes',
+      logger,
+    });
     spikes.on('execution:missed', (ctx) => evaluateLastHour(ctx.date.getTime()));
     tasks.push(spikes);
     evaluateLastHour(deps.clock());
@@ -79,7 +93,10 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
     // in the same minute) still poll each feed once.
     const minute = new Date(Math.floor(deps.clock() / 60_000) * 60_000);
     deps.queues.poll.addBulk(pollJobsForTick(config.feeds, minute)).catch((err: Error) => {
-      deps.logger.error({ err: err.message }, 'could not enqueue the first polls (is Redis reachable?); the schedule will poll');
+      deps.logger.error(
+        { err: err.message },
+        'could not enqueue the first polls (is Redis reachable?); the schedule will poll',
+      );
     });
   };
   const stopAll = async () => {

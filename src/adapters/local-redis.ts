@@ -39,7 +39,11 @@ export interface LocalRedisOptions {
   privatePort?: number;
 }
 
-export async function resolveRedis(env: NodeJS.ProcessEnv, logger: Logger, opts: LocalRedisOptions = {}): Promise<ResolvedRedis> {
+export async function resolveRedis(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  opts: LocalRedisOptions = {},
+): Promise<ResolvedRedis> {
   if (env.REDIS_URL) return { url: env.REDIS_URL, stop: async () => {} };
   const probePort = opts.probePort ?? 6379;
   if (await redisAnswers('127.0.0.1', probePort)) {
@@ -52,20 +56,37 @@ export async function resolveRedis(env: NodeJS.ProcessEnv, logger: Logger, opts:
 
 async function startPrivateRedis(dir: string, port: number, logger: Logger): Promise<ResolvedRedis> {
   fs.mkdirSync(dir, { recursive: true });
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   const proc: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const failed = new Promise<boolean>((resolve) => proc.once('error', () => resolve(true)));
   for (let i = 0; i < 50; i++) {
     if (await Promise.race([failed, new Promise<false>((r) => setTimeout(() => r(false), 100))])) break;
     if (await redisAnswers('127.0.0.1', port)) {
-      logger.info({ redis: `redis://127.0.0.1:${port}`, dataDir: dir }, 'no REDIS_URL set and nothing on 127.0.0.1:6379: started a private redis-server (AOF on)');
+      logger.info(
+        { redis: `redis://127.0.0.1:${port}`, dataDir: dir },
+        'no REDIS_URL set and nothing on 127.0.0.1:6379: started a private redis-server (AOF on)',
+      );
       return {
         url: `redis://127.0.0.1:${port}`,
-        stop: () => new Promise((resolve) => {
-          if (proc.exitCode !== null) return resolve();
-          proc.once('exit', () => resolve());
-          proc.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise((resolve) => {
+            if (proc.exitCode !== null) return resolve();
+            proc.once('exit', () => resolve());
+            proc.kill('SIGTERM');
+          }),
       };
     }
   }

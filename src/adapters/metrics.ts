@@ -48,27 +48,144 @@ export function createMetrics(opts: { labelCap?: number } = {}) {
   const feed = capLabel(opts.labelCap ?? LABEL_CAP);
   const watch = capLabel(opts.labelCap ?? LABEL_CAP);
   const webhook = capLabel(opts.labelCap ?? LABEL_CAP);
-  new Gauge({ name: 'mediawatch_build_info', help: 'Always 1; the labels name the running version of mediawatch and Node.js', labelNames: ['version', 'node'], registers: r })
-    .set({ version: VERSION, node: process.versions.node }, 1);
+  new Gauge({
+    name: 'mediawatch_build_info',
+    help: 'Always 1; the labels name the running version of mediawatch and Node.js',
+    labelNames: ['version', 'node'],
+    registers: r,
+  }).set({ version: VERSION, node: process.versions.node }, 1);
   return {
     registry,
-    polls: new Counter({ name: 'mediawatch_polls_total', help: 'Feed polls by outcome (parsed, not-modified, unchanged, failed, skipped-backoff, skipped-not-due); not-modified / all is the 304 ratio', labelNames: ['outcome'], registers: r }),
-    fetchErrors: cappedCounter(new Counter({ name: 'mediawatch_fetch_errors_total', help: 'Failed feed polls by feed and error class', labelNames: ['feed', 'code'], registers: r }), 'feed', feed),
-    articles: new Counter({ name: 'mediawatch_article_reads_total', help: 'Article pages by outcome: read, or why not (robots, http-status, timeout, too-large, not-html, too-little-text, paywalled, blocked, …); an unread item is matched on its feed text', labelNames: ['outcome'], registers: r }),
-    fetchBytes: new Counter({ name: 'mediawatch_fetch_bytes_total', help: 'Feed body bytes received (after decompression)', registers: r }),
-    fetchDuration: new Histogram({ name: 'mediawatch_fetch_duration_seconds', help: 'Feed fetch duration', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: r }),
-    itemsFetched: cappedCounter(new Counter({ name: 'mediawatch_items_fetched_total', help: 'Items parsed from feeds', labelNames: ['feed'], registers: r }), 'feed', feed),
-    itemsNew: cappedCounter(new Counter({ name: 'mediawatch_items_new_total', help: 'Items not seen before (or changed) for their feed', labelNames: ['feed'], registers: r }), 'feed', feed),
-    duplicates: new Counter({ name: 'mediawatch_items_duplicate_total', help: 'Items dropped as duplicates: seen (same feed) or story (an item mentioning a watch that copies a known story)', labelNames: ['kind'], registers: r }),
-    matched: cappedCounter(new Counter({ name: 'mediawatch_items_matched_total', help: 'Items that matched a watch, by watch', labelNames: ['watch'], registers: r }), 'watch', watch),
-    alertsSent: cappedCounter(new Counter({ name: 'mediawatch_alerts_sent_total', help: 'Alerts delivered, by webhook', labelNames: ['webhook'], registers: r }), 'webhook', webhook),
-    alertsFailed: cappedCounter(new Counter({ name: 'mediawatch_alerts_failed_total', help: 'Failed delivery tries, by webhook and whether they will be retried', labelNames: ['webhook', 'final'], registers: r }), 'webhook', webhook),
-    circuitOpen: cappedGauge(new Gauge({ name: 'mediawatch_webhook_circuit_open', help: '1 while a webhook endpoint is paused after consecutive failures', labelNames: ['webhook'], registers: r }), 'webhook', webhook),
-    publishToAlert: new Histogram({ name: 'mediawatch_publish_to_alert_seconds', help: 'From the item publication date to delivery', buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400], registers: r }),
-    fetchToAlert: new Histogram({ name: 'mediawatch_fetch_to_alert_seconds', help: 'From fetching the item to delivering its alert', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300], registers: r }),
-    jobDuration: new Histogram({ name: 'mediawatch_job_duration_seconds', help: 'Job processing time by queue', labelNames: ['queue'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: r }),
-    ticksMissed: new Counter({ name: 'mediawatch_scheduler_ticks_missed_total', help: 'Scheduler ticks node-cron fired too late (late: event loop blocked; their feeds are polled late, at the tick\'s own time) or skipped while the previous tick was still queuing its polls (overlap)', labelNames: ['reason'], registers: r }),
-    queueDepth: new Gauge({ name: 'mediawatch_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: r }),
+    polls: new Counter({
+      name: 'mediawatch_polls_total',
+      help: 'Feed polls by outcome (parsed, not-modified, unchanged, failed, skipped-backoff, skipped-not-due); not-modified / all is the 304 ratio',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    fetchErrors: cappedCounter(
+      new Counter({
+        name: 'mediawatch_fetch_errors_total',
+        help: 'Failed feed polls by feed and error class',
+        labelNames: ['feed', 'code'],
+        registers: r,
+      }),
+      'feed',
+      feed,
+    ),
+    articles: new Counter({
+      name: 'mediawatch_article_reads_total',
+      help: 'Article pages by outcome: read, or why not (robots, http-status, timeout, too-large, not-html, too-little-text, paywalled, blocked, …); an unread item is matched on its feed text',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    fetchBytes: new Counter({
+      name: 'mediawatch_fetch_bytes_total',
+      help: 'Feed body bytes received (after decompression)',
+      registers: r,
+    }),
+    fetchDuration: new Histogram({
+      name: 'mediawatch_fetch_duration_seconds',
+      help: 'Feed fetch duration',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: r,
+    }),
+    itemsFetched: cappedCounter(
+      new Counter({
+        name: 'mediawatch_items_fetched_total',
+        help: 'Items parsed from feeds',
+        labelNames: ['feed'],
+        registers: r,
+      }),
+      'feed',
+      feed,
+    ),
+    itemsNew: cappedCounter(
+      new Counter({
+        name: 'mediawatch_items_new_total',
+        help: 'Items not seen before (or changed) for their feed',
+        labelNames: ['feed'],
+        registers: r,
+      }),
+      'feed',
+      feed,
+    ),
+    duplicates: new Counter({
+      name: 'mediawatch_items_duplicate_total',
+      help: 'Items dropped as duplicates: seen (same feed) or story (an item mentioning a watch that copies a known story)',
+      labelNames: ['kind'],
+      registers: r,
+    }),
+    matched: cappedCounter(
+      new Counter({
+        name: 'mediawatch_items_matched_total',
+        help: 'Items that matched a watch, by watch',
+        labelNames: ['watch'],
+        registers: r,
+      }),
+      'watch',
+      watch,
+    ),
+    alertsSent: cappedCounter(
+      new Counter({
+        name: 'mediawatch_alerts_sent_total',
+        help: 'Alerts delivered, by webhook',
+        labelNames: ['webhook'],
+        registers: r,
+      }),
+      'webhook',
+      webhook,
+    ),
+    alertsFailed: cappedCounter(
+      new Counter({
+        name: 'mediawatch_alerts_failed_total',
+        help: 'Failed delivery tries, by webhook and whether they will be retried',
+        labelNames: ['webhook', 'final'],
+        registers: r,
+      }),
+      'webhook',
+      webhook,
+    ),
+    circuitOpen: cappedGauge(
+      new Gauge({
+        name: 'mediawatch_webhook_circuit_open',
+        help: '1 while a webhook endpoint is paused after consecutive failures',
+        labelNames: ['webhook'],
+        registers: r,
+      }),
+      'webhook',
+      webhook,
+    ),
+    publishToAlert: new Histogram({
+      name: 'mediawatch_publish_to_alert_seconds',
+      help: 'From the item publication date to delivery',
+      buckets: [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400],
+      registers: r,
+    }),
+    fetchToAlert: new Histogram({
+      name: 'mediawatch_fetch_to_alert_seconds',
+      help: 'From fetching the item to delivering its alert',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+      registers: r,
+    }),
+    jobDuration: new Histogram({
+      name: 'mediawatch_job_duration_seconds',
+      help: 'Job processing time by queue',
+      labelNames: ['queue'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: r,
+    }),
+    ticksMissed: new Counter({
+      name: 'mediawatch_scheduler_ticks_missed_total',
+      help: "Scheduler ticks node-cron fired too late (late: event loop blocked; their feeds are polled late, at the tick's own time) or skipped while the previous tick was still queuing its polls (overlap)",
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    queueDepth: new Gauge({
+      name: 'mediawatch_queue_depth',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers: r,
+    }),
   };
 }
 

@@ -10,18 +10,41 @@ const DAY_S = 86_400;
 
 export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   // A failed poll is retried by the next tick, with the feed's own backoff.
-  poll: { attempts: 1, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: DAY_S, count: 2_000 } },
+  poll: {
+    attempts: 1,
+    removeOnComplete: { age: 3_600, count: 2_000 },
+    removeOnFail: { age: DAY_S, count: 2_000 },
+  },
   // An article job holds one item; a failed page read does not fail the job (the item goes on with
   // its feed text), so retries are for Redis trouble only.
-  article: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
+  article: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: 3_600, count: 2_000 },
+    removeOnFail: { age: 7 * DAY_S },
+  },
   // A completed items job holds its items' text (up to ~17 KB): 2,000 of them bound that memory at
   // high rates. One re-queued after it was removed is matched again, but raises the same alert ids,
   // so the same deliver job ids, which the kept deliver jobs turn into no new delivery.
-  items: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail: { age: 7 * DAY_S } },
+  items: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: 3_600, count: 2_000 },
+    removeOnFail: { age: 7 * DAY_S },
+  },
   // Completed alerts are kept a week: their job ids are what makes a re-enqueue a no-op.
-  deliver: { backoff: { type: 'webhook' }, removeOnComplete: { age: 7 * DAY_S, count: 100_000 }, removeOnFail: { age: 30 * DAY_S } },
+  deliver: {
+    backoff: { type: 'webhook' },
+    removeOnComplete: { age: 7 * DAY_S, count: 100_000 },
+    removeOnFail: { age: 30 * DAY_S },
+  },
   // One job per hour; kept a day so several schedulers enqueue each hour's evaluation once.
-  signals: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: DAY_S }, removeOnFail: { age: 7 * DAY_S } },
+  signals: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: DAY_S },
+    removeOnFail: { age: 7 * DAY_S },
+  },
 };
 
 export function bullPrefix(redisPrefix: string): string {
@@ -42,9 +65,22 @@ export interface Queues {
 export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const prefix = bullPrefix(redisPrefix);
   const open = <N extends QueueName>(name: N): TypedQueue<N> =>
-    new Queue<JobPayloads[N], unknown, string>(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+    new Queue<JobPayloads[N], unknown, string>(QUEUES[name], {
+      connection,
+      prefix,
+      defaultJobOptions: JOB_OPTIONS[name],
+    });
   const queues = {
-    poll: open('poll'), article: open('article'), items: open('items'), deliver: open('deliver'), signals: open('signals'),
+    poll: open('poll'),
+    article: open('article'),
+    items: open('items'),
+    deliver: open('deliver'),
+    signals: open('signals'),
   };
-  return { ...queues, close: async () => { await Promise.all(Object.values(queues).map((q) => q.close())); } };
+  return {
+    ...queues,
+    close: async () => {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
 }

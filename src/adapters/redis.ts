@@ -15,7 +15,13 @@ export type Role = 'worker' | 'client';
 
 type RedisTarget =
   | { kind: 'single'; url: string }
-  | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean };
+  | {
+      kind: 'cluster';
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
+      tls: boolean;
+    };
 
 const CLUSTER_SCHEMES = ['redis+cluster:', 'rediss+cluster:'];
 
@@ -26,10 +32,16 @@ function parseRedisUrl(url: string): RedisTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new MediawatchError('config', `REDIS_URL "${url}" is not a URL (expected redis://host:port, rediss://… or redis+cluster://host:port,host:port)`);
+    throw new MediawatchError(
+      'config',
+      `REDIS_URL "${url}" is not a URL (expected redis://host:port, rediss://… or redis+cluster://host:port,host:port)`,
+    );
   }
   if (!['redis:', 'rediss:'].includes(parsed.protocol)) {
-    throw new MediawatchError('config', `REDIS_URL must start with redis://, rediss:// or redis+cluster://, got "${parsed.protocol}"`);
+    throw new MediawatchError(
+      'config',
+      `REDIS_URL must start with redis://, rediss:// or redis+cluster://, got "${parsed.protocol}"`,
+    );
   }
   return { kind: 'single', url };
 }
@@ -39,16 +51,31 @@ function parseClusterUrl(url: string, scheme: string): RedisTarget {
   const at = rest.lastIndexOf('@');
   const auth = at >= 0 ? rest.slice(0, at) : '';
   const hosts = at >= 0 ? rest.slice(at + 1) : rest;
-  const nodes = hosts.split(',').filter((h) => h !== '').map((h) => {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(h);
-    const port = Number(m?.[2] ?? 6379);
-    if (!m || port < 1 || port > 65535) throw new MediawatchError('config', `REDIS_URL: "${h}" is not host:port in the cluster node list`);
-    return { host: m[1].replace(/^\[|\]$/g, ''), port };
-  });
-  if (nodes.length === 0) throw new MediawatchError('config', 'REDIS_URL names no cluster node (expected redis+cluster://host:port,host:port)');
-  const [user, password] = auth === '' ? [] : auth.includes(':') ? [auth.slice(0, auth.indexOf(':')), auth.slice(auth.indexOf(':') + 1)] : [undefined, auth];
+  const nodes = hosts
+    .split(',')
+    .filter((h) => h !== '')
+    .map((h) => {
+      const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(h);
+      const port = Number(m?.[2] ?? 6379);
+      if (!m || port < 1 || port > 65535)
+        throw new MediawatchError('config', `REDIS_URL: "${h}" is not host:port in the cluster node list`);
+      return { host: m[1].replace(/^\[|\]$/g, ''), port };
+    });
+  if (nodes.length === 0)
+    throw new MediawatchError(
+      'config',
+      'REDIS_URL names no cluster node (expected redis+cluster://host:port,host:port)',
+    );
+  const [user, password] =
+    auth === ''
+      ? []
+      : auth.includes(':')
+        ? [auth.slice(0, auth.indexOf(':')), auth.slice(auth.indexOf(':') + 1)]
+        : [undefined, auth];
   return {
-    kind: 'cluster', nodes, tls: scheme === 'rediss+cluster:',
+    kind: 'cluster',
+    nodes,
+    tls: scheme === 'rediss+cluster:',
     username: user ? decodeURIComponent(user) : undefined,
     password: password ? decodeURIComponent(password) : undefined,
   };
@@ -56,7 +83,11 @@ function parseClusterUrl(url: string, scheme: string): RedisTarget {
 
 /** The URL as it may appear in a log line: no password. */
 export function describeRedisUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':'))}:***` : '***'}@`);
+  return url.replace(
+    /^([a-z+]+:\/\/)([^@/]*)@/i,
+    (_, scheme: string, auth: string) =>
+      `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':'))}:***` : '***'}@`,
+  );
 }
 
 export function connectRedis(url: string, role: Role, extra: RedisOptions = {}): Redis {
@@ -102,7 +133,8 @@ function masters(redis: Redis): Redis[] {
  */
 export async function assertNoEviction(redis: Redis): Promise<void> {
   for (const server of masters(redis)) {
-    const reply = (await server.call('CONFIG', 'GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
+    const reply = (await server.call('CONFIG', 'GET', 'maxmemory-policy').catch(() => null)) as
+      string[] | null;
     const policy = reply?.[1];
     if (policy && policy !== 'noeviction') {
       throw new MediawatchError(

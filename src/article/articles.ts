@@ -28,13 +28,18 @@ export interface ArticlesDeps {
 export function createArticles({ redis, http, limiter, config, clock }: ArticlesDeps): Articles {
   const prefix = config().redisPrefix;
   const robots = createRobotsStore({
-    redis, prefix, http, now: clock,
+    redis,
+    prefix,
+    http,
+    now: clock,
     timeoutMs: () => config().fullText.timeout,
     acquire: (host) => limiter.acquire(host),
   });
   const { fetch } = config();
   const reader = createArticleReader({
-    http, limiter, robots,
+    http,
+    limiter,
+    robots,
     config: () => config().fullText,
     connectTimeoutMs: fetch.connectTimeout,
     maxRedirects: fetch.maxRedirects,
@@ -42,6 +47,10 @@ export function createArticles({ redis, http, limiter, config, clock }: Articles
   return {
     reader,
     noteFailure: (feedId, failure, at) =>
-      writeFeedState(redis, prefix, feedId, { lastArticleErrorAt: at, lastArticleErrorCode: failure.reason, lastArticleErrorMessage: failure.message }),
+      writeFeedState(redis, prefix, feedId, {
+        lastArticleErrorAt: at,
+        lastArticleErrorCode: failure.reason,
+        lastArticleErrorMessage: failure.message,
+      }),
   };
 }

@@ -34,7 +34,8 @@ export function createArticleReader(deps: ArticleReaderDeps): ArticleReader {
   return {
     async read(url) {
       const config = deps.config();
-      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return fail({ reason: 'bad-url', message: `${url} is not an http(s) URL` });
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+        return fail({ reason: 'bad-url', message: `${url} is not an http(s) URL` });
       const verdict = config.robots ? await deps.robots.check(url) : { allowed: true };
       if (!verdict.allowed) return fail({ reason: 'robots', message: `robots.txt disallows ${url}` });
       const release = await deps.limiter.acquire(new URL(url).host, verdict.crawlDelayMs);
@@ -52,9 +53,16 @@ export function createArticleReader(deps: ArticleReaderDeps): ArticleReader {
       }
       if (!res.ok) return fail({ reason: res.error.code, message: res.error.message });
       const { status, headers, body, finalUrl } = res.value;
-      if (status < 200 || status >= 300) return fail({ reason: 'http-status', message: `${url} answered HTTP ${status}` });
-      const article = extractArticle(body, { url: finalUrl, contentType: headers['content-type'], maxBytes: config.maxBytes });
-      return article.ok ? ok(article.value) : fail({ reason: article.error.kind, message: article.error.message });
+      if (status < 200 || status >= 300)
+        return fail({ reason: 'http-status', message: `${url} answered HTTP ${status}` });
+      const article = extractArticle(body, {
+        url: finalUrl,
+        contentType: headers['content-type'],
+        maxBytes: config.maxBytes,
+      });
+      return article.ok
+        ? ok(article.value)
+        : fail({ reason: article.error.kind, message: article.error.message });
     },
   };
 }

@@ -57,7 +57,12 @@ export function createRobotsStore(opts: RobotsStoreOptions): RobotsStore {
     const stored = await opts.redis.get(key);
     if (stored !== null) return JSON.parse(stored) as Cached;
     const fetched = await fetchRobots(origin);
-    await opts.redis.set(key, JSON.stringify(fetched), 'EX', fetched.kind === 'disallow-all' ? UNREACHABLE_S : DAY_S);
+    await opts.redis.set(
+      key,
+      JSON.stringify(fetched),
+      'EX',
+      fetched.kind === 'disallow-all' ? UNREACHABLE_S : DAY_S,
+    );
     return fetched;
   }
 
@@ -85,7 +90,10 @@ export function createRobotsStore(opts: RobotsStoreOptions): RobotsStore {
     const robot = robotsParser(`${origin}/robots.txt`, cached.text);
     const delay = robot.getCrawlDelay(ROBOTS_TOKEN);
     const crawlDelayMs = typeof delay === 'number' && delay > 0 ? delay * 1000 : undefined;
-    return (url) => ({ allowed: robot.isAllowed(url, ROBOTS_TOKEN) !== false, ...(crawlDelayMs ? { crawlDelayMs } : {}) });
+    return (url) => ({
+      allowed: robot.isAllowed(url, ROBOTS_TOKEN) !== false,
+      ...(crawlDelayMs ? { crawlDelayMs } : {}),
+    });
   }
 
   return {

@@ -6,7 +6,11 @@ import { parseArgs } from 'node:util';
 import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
 
 export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONFIG_OPTION, all: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONFIG_OPTION, all: { type: 'boolean' } },
+  });
   const [sub] = positionals;
   const target = values.all ? '--all' : positionals[1];
   if (sub !== 'failed' && sub !== 'replay') {
@@ -24,7 +28,9 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       if (failed.length === 0) console.log('no failed alerts');
       for (const job of failed) {
         const when = new Date(job.finishedOn ?? job.timestamp).toISOString();
-        console.log(`${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${describe(job.data)}\n    reason: ${job.failedReason}`);
+        console.log(
+          `${job.id}  webhook=${job.data.webhookId}  tries=${job.attemptsMade}  failed=${when}  ${describe(job.data)}\n    reason: ${job.failedReason}`,
+        );
       }
       return 0;
     }
@@ -54,7 +60,8 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
 
 function describe(job: DeliverJob): string {
   if (job.kind === 'alert') return job.payload.data.item.title;
-  if (job.kind === 'alerts') return `${job.payloads.length} alerts: ${job.payloads.map((p) => p.data.item.title).join(' | ')}`;
+  if (job.kind === 'alerts')
+    return `${job.payloads.length} alerts: ${job.payloads.map((p) => p.data.item.title).join(' | ')}`;
   if (job.kind === 'signal') return `${job.payload.type} ${job.payload.data.signalId}`;
   return `digest of ${new Date(job.window.start).toISOString()}–${new Date(job.window.end).toISOString()}`;
 }

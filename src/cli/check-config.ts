@@ -21,11 +21,16 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   lines.push(`  watches (${config.watches.length}):`);
   const warnings: string[] = [];
   for (const w of config.watches) {
-    const what = [...(w.names ?? []).map((n) => `name:"${n}"`), w.query ?? [...(w.terms ?? [])].join(' | ')].filter((x) => x !== '').join(' | ');
-    lines.push(`    ${w.id}  ${w.label}: ${what}${w.exclude?.length ? `  (except ${w.exclude.join(', ')})` : ''}`);
+    const what = [...(w.names ?? []).map((n) => `name:"${n}"`), w.query ?? [...(w.terms ?? [])].join(' | ')]
+      .filter((x) => x !== '')
+      .join(' | ');
+    lines.push(
+      `    ${w.id}  ${w.label}: ${what}${w.exclude?.length ? `  (except ${w.exclude.join(', ')})` : ''}`,
+    );
     warnings.push(...lintWatch(w));
     for (const name of w.names ?? []) {
-      for (const c of await commonWordCollisions(expandName(name))) warnings.push(`watch "${w.id}": ${collisionWarning(name, c.form, c.language)}`);
+      for (const c of await commonWordCollisions(expandName(name)))
+        warnings.push(`watch "${w.id}": ${collisionWarning(name, c.form, c.language)}`);
     }
   }
   lines.push(`  webhooks (${config.webhooks.length}):`);
@@ -41,7 +46,11 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
 
 /** What fullText will do, in words: which items have their page read, and within what limits. */
 function describeFullText(f: FullTextConfig): string {
-  const which = { never: 'article pages are not read', always: 'the page of every new item is read', auto: `the page is read when an item has under ${f.minChars} characters of text` }[f.mode];
+  const which = {
+    never: 'article pages are not read',
+    always: 'the page of every new item is read',
+    auto: `the page is read when an item has under ${f.minChars} characters of text`,
+  }[f.mode];
   const robots = f.robots ? 'robots.txt obeyed' : 'robots.txt NOT obeyed';
   return `${f.mode} (${which}; ${robots}; ${f.timeout / 1000} s, ${(f.maxBytes / 1048576).toFixed(1)} MB a page)`;
 }

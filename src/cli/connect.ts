@@ -27,11 +27,16 @@ export const CONFIG_OPTION = { config: { type: 'string' } } as const;
 
 export function connectOperator(env: NodeJS.ProcessEnv, configPath: string): OperatorContext {
   const loaded = loadConfigFile(configPath, env);
-  const redis = connectRedis(env.REDIS_URL || DEFAULT_REDIS_URL, 'client', { enableOfflineQueue: true, maxRetriesPerRequest: 2 });
+  const redis = connectRedis(env.REDIS_URL || DEFAULT_REDIS_URL, 'client', {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 2,
+  });
   redis.on('error', () => undefined);
   const queues = openQueues(redis, loaded.config.redisPrefix);
   return {
-    loaded, redis, queues,
+    loaded,
+    redis,
+    queues,
     close: async () => {
       await queues.close();
       redis.disconnect();
@@ -43,9 +48,17 @@ export function connectOperator(env: NodeJS.ProcessEnv, configPath: string): Ope
  * The HTTP client and fetch limits for a one-off fetch: the config's network rules when there is
  * a config, else the safe defaults.
  */
-export function operatorHttp(configPath: string, env: NodeJS.ProcessEnv): { http: HttpClient; config: Config } {
-  const config = fs.existsSync(configPath) ? loadConfigFile(configPath, env).config : configSchema.parse({ watches: [{ id: 'none', terms: ['none'] }] });
+export function operatorHttp(
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+): { http: HttpClient; config: Config } {
+  const config = fs.existsSync(configPath)
+    ? loadConfigFile(configPath, env).config
+    : configSchema.parse({ watches: [{ id: 'none', terms: ['none'] }] });
   const { network } = config;
-  const policy = createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] });
+  const policy = createAddressPolicy({
+    allowPrivateAddresses: network.allowPrivateAddresses,
+    allowHosts: [...network.allowHosts],
+  });
   return { http: createHttpClient({ policy, userAgent: config.fetch.userAgent ?? USER_AGENT }), config };
 }

@@ -13,7 +13,8 @@ const USAGE = 'usage: mediawatch extract <url|file.html> [--url U] [--config pat
 
 export async function extractCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { ...CONFIG_OPTION, url: { type: 'string' }, jsonl: { type: 'boolean', default: false } },
   });
   if (values.jsonl) {
@@ -34,8 +35,12 @@ export async function extractCommand(args: string[], env: NodeJS.ProcessEnv): Pr
   }
   const a = result.value;
   const fields: [string, string | undefined][] = [
-    ['title', a.title], ['canonical', a.canonicalUrl], ['published', a.publishedAt], ['lang', a.lang],
-    ['byline', a.byline], ['encoding', a.encoding],
+    ['title', a.title],
+    ['canonical', a.canonicalUrl],
+    ['published', a.publishedAt],
+    ['lang', a.lang],
+    ['byline', a.byline],
+    ['encoding', a.encoding],
   ];
   for (const [name, value] of fields) if (value) console.log(`${name}: ${value}`);
   console.log(`\n${a.text}`);
@@ -63,7 +68,9 @@ async function fromUrl(url: string, configPath: string, env: NodeJS.ProcessEnv):
   if (!r.ok) throw r.error;
   const res = r.value;
   if (res.status < 200 || res.status >= 300) {
-    throw new MediawatchError('http-status', `${url} answered HTTP ${res.status}`, { details: { url, status: res.status } });
+    throw new MediawatchError('http-status', `${url} answered HTTP ${res.status}`, {
+      details: { url, status: res.status },
+    });
   }
   return extractArticle(res.body, { url: res.finalUrl, contentType: res.headers['content-type'] });
 }

@@ -11,14 +11,20 @@ import { checkFeed, discoverFeeds, importOpml, listFeedHealth, type FeedCheck } 
 import { CONFIG_OPTION, configPathOf, connectOperator, operatorHttp } from './connect.js';
 
 export async function feedsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...CONFIG_OPTION, id: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONFIG_OPTION, id: { type: 'string' } },
+  });
   const [sub, target] = positionals;
   const configPath = configPathOf(values.config, env);
   if (sub === undefined) return health(env, configPath);
   if (sub === 'check' && target) return check(target, configPath, env);
   if (sub === 'import' && target) return importInto(target, configPath, env);
   if (sub === 'add' && target) return add(target, values.id, configPath, env);
-  console.error('usage: mediawatch feeds | feeds check <url> | feeds add <url> [--id id] | feeds import <file.opml> [--config path]');
+  console.error(
+    'usage: mediawatch feeds | feeds check <url> | feeds add <url> [--id id] | feeds import <file.opml> [--config path]',
+  );
   return 2;
 }
 
@@ -30,7 +36,9 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
     for (const r of rows) {
       const error = problemLine('last error', r.lastError);
       const article = problemLine('last article not read', r.lastArticleError);
-      console.log(`${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}${article}`);
+      console.log(
+        `${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}${article}`,
+      );
     }
     return 0;
   } finally {
@@ -62,17 +70,23 @@ async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): P
     }
     const r = only.check.value;
     const moved = r.finalUrl !== url ? `\n  redirected to ${r.finalUrl}` : '';
-    console.log(`${url}${moved}\n  HTTP ${r.httpStatus}  ${r.contentType ?? 'no content-type'}  ${r.bytes} bytes in ${r.durationMs} ms\n  format ${r.format}  encoding ${r.encoding}  items ${r.itemCount}${r.sitemapCount !== undefined ? `  sitemaps ${r.sitemapCount}` : ''}${r.title ? `\n  title: ${r.title}` : ''}`);
+    console.log(
+      `${url}${moved}\n  HTTP ${r.httpStatus}  ${r.contentType ?? 'no content-type'}  ${r.bytes} bytes in ${r.durationMs} ms\n  format ${r.format}  encoding ${r.encoding}  items ${r.itemCount}${r.sitemapCount !== undefined ? `  sitemaps ${r.sitemapCount}` : ''}${r.title ? `\n  title: ${r.title}` : ''}`,
+    );
     for (const item of r.firstItems) console.log(`  - ${item.title}${item.url ? `\n    ${item.url}` : ''}`);
     return 0;
   }
   if (found.length === 0) {
-    console.error(`${url} is not a feed, and neither its page, its robots.txt nor the common paths lead to one`);
+    console.error(
+      `${url} is not a feed, and neither its page, its robots.txt nor the common paths lead to one`,
+    );
     return 1;
   }
   console.log(`${url} is a page; it leads to:`);
   for (const c of found) {
-    const what = c.check.ok ? `${kindOf(c.check.value)}${c.check.value.title ? `  "${c.check.value.title}"` : ''}` : `${c.check.error.code}: ${c.check.error.message}`;
+    const what = c.check.ok
+      ? `${kindOf(c.check.value)}${c.check.value.title ? `  "${c.check.value.title}"` : ''}`
+      : `${c.check.error.code}: ${c.check.error.message}`;
     console.log(`  ${c.url}  (from ${c.via})\n    ${what}`);
   }
   console.log('add one with: mediawatch feeds add <url> [--id <id>]');
@@ -80,10 +94,17 @@ async function check(url: string, configPath: string, env: NodeJS.ProcessEnv): P
 }
 
 /** Adds one feed after checking that it parses; the config keeps its comments and layout. */
-async function add(url: string, id: string | undefined, configPath: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function add(
+  url: string,
+  id: string | undefined,
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const checked = await checkFeed(url, checkDeps(configPath, env));
   if (!checked.ok) {
-    console.error(`${url}: ${checked.error.code}: ${checked.error.message}\n(use feeds check <site> to list what a site offers)`);
+    console.error(
+      `${url}: ${checked.error.code}: ${checked.error.message}\n(use feeds check <site> to list what a site offers)`,
+    );
     return 1;
   }
   const doc = parseDocument(fs.readFileSync(configPath, 'utf8'));
@@ -94,7 +115,10 @@ async function add(url: string, id: string | undefined, configPath: string, env:
     return 0;
   }
   const feedId = id ?? uniqueId(idFromUrl(url), new Set(current.map((f) => f.id)));
-  const type = checked.value.format === 'jsonfeed' || checked.value.format === 'sitemap' ? { type: checked.value.format } : {};
+  const type =
+    checked.value.format === 'jsonfeed' || checked.value.format === 'sitemap'
+      ? { type: checked.value.format }
+      : {};
   doc.addIn(['feeds'], doc.createNode({ id: feedId, url, ...type }));
   writeValidated(configPath, doc.toString(), env);
   console.log(`added "${feedId}" (${kindOf(checked.value)}) to ${configPath}`);
@@ -103,7 +127,12 @@ async function add(url: string, id: string | undefined, configPath: string, env:
 
 /** A feed id from the host: "www.example.co.uk/feed" → "example-co-uk". */
 function idFromUrl(url: string): string {
-  return new URL(url).hostname.replace(/^www\./, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'feed';
+  return (
+    new URL(url).hostname
+      .replace(/^www\./, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'feed'
+  );
 }
 
 /** The new config text replaces the file only once it loads: a bad edit never leaves a broken config. */
@@ -127,7 +156,9 @@ function importInto(opmlFile: string, configPath: string, env: NodeJS.ProcessEnv
   const added = found.filter((f) => !existing.has(f.url)).map((f) => ({ ...f, id: uniqueId(f.id, ids) }));
   for (const f of added) doc.addIn(['feeds'], doc.createNode({ id: f.id, url: f.url }));
   writeValidated(configPath, doc.toString(), env);
-  console.log(`added ${added.length} feed(s) to ${configPath} (${found.length - added.length} already there)`);
+  console.log(
+    `added ${added.length} feed(s) to ${configPath} (${found.length - added.length} already there)`,
+  );
   return 0;
 }
 

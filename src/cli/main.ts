@@ -13,7 +13,8 @@ export interface Entry {
 
 export type Command = (args: string[], env: NodeJS.ProcessEnv, entry: Entry) => Promise<number>;
 
-const CONFIG_OPTION = '  --config <path>   the config file (default: $MEDIAWATCH_CONFIG, else config/mediawatch.yaml)';
+const CONFIG_OPTION =
+  '  --config <path>   the config file (default: $MEDIAWATCH_CONFIG, else config/mediawatch.yaml)';
 
 /**
  * Each command, loaded when it runs (--help and --version load none), and its help: the usage

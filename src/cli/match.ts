@@ -7,7 +7,8 @@ import { CONFIG_OPTION, configPathOf } from './connect.js';
 
 export async function matchCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { ...CONFIG_OPTION, jsonl: { type: 'boolean', default: false } },
   });
   const { matcher } = loadConfigFile(configPathOf(values.config, env), env);

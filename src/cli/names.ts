@@ -12,10 +12,18 @@ export async function namesCommand(args: string[]): Promise<number> {
     const variants = expandName(name);
     console.log(`${name}: ${variants.length} spelling(s)`);
     for (const v of variants) {
-      const forms = v.words.map((w, i) => w.forms.slice(1).map((f) => (v.words[i].capital ? capitalize(f) : f)).join(', ')).filter((f) => f !== '');
+      const forms = v.words
+        .map((w, i) =>
+          w.forms
+            .slice(1)
+            .map((f) => (v.words[i].capital ? capitalize(f) : f))
+            .join(', '),
+        )
+        .filter((f) => f !== '');
       console.log(`  ${v.spelling.padEnd(28)} ${v.source.padEnd(22)} ${forms.join(' | ')}`);
     }
-    for (const c of await commonWordCollisions(variants)) console.warn(`warning: ${collisionWarning(name, c.form, c.language)}`);
+    for (const c of await commonWordCollisions(variants))
+      console.warn(`warning: ${collisionWarning(name, c.form, c.language)}`);
   }
   return 0;
 }

@@ -18,11 +18,19 @@ export async function runCommand(
   try {
     // The service reads its config (and re-reads it on change) from MEDIAWATCH_CONFIG.
     const serviceEnv = values.config ? { ...env, MEDIAWATCH_CONFIG: values.config } : env;
-    service = await runService({ roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES), start, env: serviceEnv, logger });
+    service = await runService({
+      roles: parseRoles(values.roles ?? env.MEDIAWATCH_ROLES),
+      start,
+      env: serviceEnv,
+      logger,
+    });
   } catch (err) {
     // One log line that says what is wrong; a config error also goes to stderr as plain text.
     if (err instanceof ConfigError) console.error(err.message);
-    logger.fatal({ err: err instanceof MediawatchError ? err.toJSON() : String(err) }, 'mediawatch did not start');
+    logger.fatal(
+      { err: err instanceof MediawatchError ? err.toJSON() : String(err) },
+      'mediawatch did not start',
+    );
     return 1;
   }
   await new Promise<void>((resolve) => {

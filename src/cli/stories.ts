@@ -13,13 +13,19 @@ export async function storiesCommand(args: string[], env: NodeJS.ProcessEnv): Pr
   const ctx = connectOperator(env, configPathOf(values.config, env));
   try {
     const { config } = ctx.loaded;
-    const story = await createStoryStore(ctx.redis, { prefix: config.redisPrefix, windowMs: config.dedupe.storyWindow }).show(id);
+    const story = await createStoryStore(ctx.redis, {
+      prefix: config.redisPrefix,
+      windowMs: config.dedupe.storyWindow,
+    }).show(id);
     if (!story) {
       console.error(`no story ${id} (unknown, or older than the retention window)`);
       return 1;
     }
-    console.log(`${story.storyId}  first seen ${new Date(story.firstSeenAt).toISOString()}\n  ${story.title}\n  outlets (${story.outlets.length}):`);
-    for (const o of story.outlets) console.log(`    ${new Date(o.at).toISOString()}  ${o.feedId}  ${o.url ?? o.itemKey}`);
+    console.log(
+      `${story.storyId}  first seen ${new Date(story.firstSeenAt).toISOString()}\n  ${story.title}\n  outlets (${story.outlets.length}):`,
+    );
+    for (const o of story.outlets)
+      console.log(`    ${new Date(o.at).toISOString()}  ${o.feedId}  ${o.url ?? o.itemKey}`);
     return 0;
   } finally {
     await ctx.close();

@@ -50,7 +50,10 @@ export const emailSchema = z.strictObject({
   /** PEM certificate(s) to trust for the server besides the system's (a private mail relay). */
   ca: z.string().optional(),
   /** The List-Unsubscribe header: mailto: and/or https:// URLs. */
-  listUnsubscribe: z.union([unsubscribe, z.array(unsubscribe).min(1)]).transform((u) => (Array.isArray(u) ? u : [u])).optional(),
+  listUnsubscribe: z
+    .union([unsubscribe, z.array(unsubscribe).min(1)])
+    .transform((u) => (Array.isArray(u) ? u : [u]))
+    .optional(),
   subjectPrefix: z.string().default('[mediawatch]'),
 });
 
@@ -66,23 +69,31 @@ type Hook = Blocks & { format: Format; url: string; secret: string | string[] };
 
 /** What each channel format needs, and what it may not have; issues are reported under `path`. */
 export function checkChannel(h: Hook, path: (string | number)[], ctx: z.RefinementCtx): void {
-  const issue = (message: string, ...keys: string[]) => ctx.addIssue({ code: 'custom', path: [...path, ...keys], message });
+  const issue = (message: string, ...keys: string[]) =>
+    ctx.addIssue({ code: 'custom', path: [...path, ...keys], message });
   const scheme = URL.canParse(h.url) ? new URL(h.url).protocol : '';
   const email = h.format === 'email';
   if (h.url !== '' && email !== (scheme === 'smtp:' || scheme === 'smtps:')) {
-    issue(email ? 'format email needs an smtp:// or smtps:// URL' : `format ${h.format} needs an http(s) URL`, 'url');
+    issue(
+      email ? 'format email needs an smtp:// or smtps:// URL' : `format ${h.format} needs an http(s) URL`,
+      'url',
+    );
   }
   const signed = (SIGNED_FORMATS as readonly string[]).includes(h.format);
   const hasSecret = Array.isArray(h.secret) ? h.secret.length > 0 : h.secret !== '';
   if (signed && h.url !== '' && !hasSecret) issue('a webhook with a URL needs a secret', 'secret');
-  if (!signed && hasSecret) issue(`format ${h.format} is not signed; remove "secret" (its block holds the credentials)`, 'secret');
+  if (!signed && hasSecret)
+    issue(`format ${h.format} is not signed; remove "secret" (its block holds the credentials)`, 'secret');
   for (const key of Object.keys(channelBlocks) as (keyof Blocks)[]) {
-    if (h[key] !== undefined && key !== h.format) issue(`"${key}" settings are for format ${key}, this webhook's format is ${h.format}`, key);
+    if (h[key] !== undefined && key !== h.format)
+      issue(`"${key}" settings are for format ${key}, this webhook's format is ${h.format}`, key);
   }
   if (h.format !== 'teams' && !signed && h[h.format as keyof Blocks] === undefined) {
     issue(`format ${h.format} needs a "${h.format}" block (see the README's table of formats)`, h.format);
   }
   if (h.url === '') return;
-  if (h.telegram?.token === '') issue('may not be empty (is the environment variable set?)', 'telegram', 'token');
-  if (h.matrix?.accessToken === '') issue('may not be empty (is the environment variable set?)', 'matrix', 'accessToken');
+  if (h.telegram?.token === '')
+    issue('may not be empty (is the environment variable set?)', 'telegram', 'token');
+  if (h.matrix?.accessToken === '')
+    issue('may not be empty (is the environment variable set?)', 'matrix', 'accessToken');
 }

@@ -22,7 +22,8 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv, readFile: Read
     const value = env[name];
     const fromFile = env[`${name}_FILE`];
     if (fromFile) {
-      if (value) throw new MediawatchError('config', `both ${name} and ${name}_FILE are set; set one of them`);
+      if (value)
+        throw new MediawatchError('config', `both ${name} and ${name}_FILE are set; set one of them`);
       return readSecret(fromFile, `${name}_FILE`, readFile);
     }
     return value !== undefined && value !== '' ? value : (fallback ?? '');
@@ -33,7 +34,10 @@ function readSecret(file: string, source: string, readFile: ReadFile): string {
   try {
     return readFile(file).trim();
   } catch (err) {
-    throw new MediawatchError('config', `cannot read ${file} (named by ${source}): ${reason(err as NodeJS.ErrnoException)}`);
+    throw new MediawatchError(
+      'config',
+      `cannot read ${file} (named by ${source}): ${reason(err as NodeJS.ErrnoException)}`,
+    );
   }
 }
 

@@ -33,7 +33,12 @@ export interface ConfigIssue {
 export class ConfigError extends MediawatchError {
   readonly problems: string[];
   constructor(file: string, problems: string[]) {
-    super('config', problems.length === 1 ? `${file}: ${problems[0]}` : `${file}: ${problems.length} problems in the config:\n  - ${problems.join('\n  - ')}`);
+    super(
+      'config',
+      problems.length === 1
+        ? `${file}: ${problems[0]}`
+        : `${file}: ${problems.length} problems in the config:\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -53,14 +58,24 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
+    );
   }
   const unreadable = interpolateScalars(doc, env);
   if (unreadable.length > 0) {
-    throw new ConfigError(file, unreadable.map(({ path, message }) => `${where(doc, lines, path)}: ${message}`));
+    throw new ConfigError(
+      file,
+      unreadable.map(({ path, message }) => `${where(doc, lines, path)}: ${message}`),
+    );
   }
   const checked = checkConfig((doc.toJS() ?? {}) as Record<string, unknown>, file);
-  if (!checked.ok) throw new ConfigError(file, checked.error.map((i) => describeIssue(doc, lines, i)));
+  if (!checked.ok)
+    throw new ConfigError(
+      file,
+      checked.error.map((i) => describeIssue(doc, lines, i)),
+    );
   return checked.value;
 }
 
@@ -68,12 +83,20 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
  * Validates a config object (environment already filled in) and compiles its watches: the one
  * check for the file and for the live configuration alike. Problems come back with their paths.
  */
-export function checkConfig(raw: Record<string, unknown>, source: string): Result<LoadedConfig, ConfigIssue[]> {
+export function checkConfig(
+  raw: Record<string, unknown>,
+  source: string,
+): Result<LoadedConfig, ConfigIssue[]> {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) return fail(parsed.error.issues.flatMap(toIssues));
   const config = deepFreeze(parsed.data);
   try {
-    return ok({ path: source, config, matcher: compileWatches(config.watches), raw: deepFreeze(structuredClone(raw)) });
+    return ok({
+      path: source,
+      config,
+      matcher: compileWatches(config.watches),
+      raw: deepFreeze(structuredClone(raw)),
+    });
   } catch (err: unknown) {
     if (!(err instanceof QueryError)) throw err;
     const index = config.watches.findIndex((w) => w.id === err.watchId);
@@ -85,16 +108,28 @@ export function checkConfig(raw: Record<string, unknown>, source: string): Resul
 function toIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
   const path = issue.path as (string | number)[];
   if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
-  return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"`, unknownKey: true }));
+  return issue.keys.map((key) => ({
+    path: [...path, key],
+    message: `unknown key "${key}"`,
+    unknownKey: true,
+  }));
 }
 
 /** "webhooks[0].secret", or "(top level)". */
 export function fieldName(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '') || '(top level)';
+  return (
+    path.reduce<string>(
+      (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+      '',
+    ) || '(top level)'
+  );
 }
 
 /** Fills in `${...}` everywhere; a secret file that cannot be read is returned with its field. */
-function interpolateScalars(doc: Document, env: NodeJS.ProcessEnv): { path: (string | number)[]; message: string }[] {
+function interpolateScalars(
+  doc: Document,
+  env: NodeJS.ProcessEnv,
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   visit(doc, {
     Scalar(_, node, ancestors) {
@@ -128,7 +163,9 @@ function describeIssue(doc: Document, lines: LineCounter, issue: ConfigIssue): s
   const map = mapPath.length === 0 ? doc.contents : doc.getIn(mapPath, true);
   const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
   const range = isScalar(pair?.key) ? pair.key.range : undefined;
-  const at = range ? `line ${lines.linePos(range[0]).line}, ${fieldName(issue.path)}` : where(doc, lines, issue.path);
+  const at = range
+    ? `line ${lines.linePos(range[0]).line}, ${fieldName(issue.path)}`
+    : where(doc, lines, issue.path);
   return `${at}: ${issue.message}`;
 }
 
@@ -143,7 +180,6 @@ function where(doc: Document, lines: LineCounter, path: PropertyKey[]): string {
   }
   return fieldName(path);
 }
-
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -23,7 +23,11 @@ const duration = z.union([z.number().int().nonnegative(), z.string()]).transform
 });
 
 const cronExpr = z.string().superRefine((s, ctx) => {
-  if (!cron.validate(s)) ctx.addIssue({ code: 'custom', message: `"${s}" is not a valid cron expression (5 fields, or 6 with seconds first)` });
+  if (!cron.validate(s))
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${s}" is not a valid cron expression (5 fields, or 6 with seconds first)`,
+    });
 });
 
 const httpUrl = z.string().superRefine((s, ctx) => {
@@ -37,8 +41,10 @@ const WHSEC = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 const secret = z.string().superRefine((s, ctx) => {
   const m = WHSEC.exec(s);
   const bytes = m ? Buffer.from(m[1], 'base64').length : 0;
-  if (!m) ctx.addIssue({ code: 'custom', message: 'must look like whsec_<base64> (Standard Webhooks secret)' });
-  else if (bytes < 24 || bytes > 64) ctx.addIssue({ code: 'custom', message: `decodes to ${bytes} bytes; use 24 to 64 random bytes` });
+  if (!m)
+    ctx.addIssue({ code: 'custom', message: 'must look like whsec_<base64> (Standard Webhooks secret)' });
+  else if (bytes < 24 || bytes > 64)
+    ctx.addIssue({ code: 'custom', message: `decodes to ${bytes} bytes; use 24 to 64 random bytes` });
 });
 
 /** never: the feed's text only; auto: read the page when the item's text is short; always: read every page. */
@@ -52,7 +58,11 @@ const fullText = z.strictObject({
   robots: z.boolean().default(true),
   timeout: duration.default(20_000),
   /** Largest page, counted after decompression. */
-  maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
 });
 
 /** What a feed is; detected from the document when omitted (googlenews needs saying, as it builds its URL). */
@@ -75,8 +85,14 @@ const feed = z
     /** googlenews: the search, in Google News syntax (e.g. "Macron" or "\"Emmanuel Macron\" when:1d"). */
     query: z.string().trim().min(1).optional(),
     /** googlenews: the edition's language and country (ISO 639-1, ISO 3166-1). */
-    lang: z.string().regex(/^[a-z]{2,3}$/, 'a language code such as "en" or "fr"').optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, 'a country code such as "US" or "FR"').optional(),
+    lang: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, 'a language code such as "en" or "fr"')
+      .optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'a country code such as "US" or "FR"')
+      .optional(),
     /** sitemap: entries older than this are ignored (default SITEMAP_DEFAULTS.windowMs). */
     window: duration.optional(),
     /** sitemap: child sitemaps of an index fetched per poll, the most recently modified first. */
@@ -90,8 +106,18 @@ const feed = z
     outlet: z.string().trim().min(1).optional(),
   })
   .superRefine((f, ctx) => {
-    if (f.url === undefined && f.type !== 'googlenews') ctx.addIssue({ code: 'custom', path: ['url'], message: 'a feed needs a "url" (only type googlenews builds one from "query")' });
-    if (f.url === undefined && f.type === 'googlenews' && f.query === undefined) ctx.addIssue({ code: 'custom', path: ['query'], message: 'a googlenews feed needs a "query" (or a "url")' });
+    if (f.url === undefined && f.type !== 'googlenews')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'a feed needs a "url" (only type googlenews builds one from "query")',
+      });
+    if (f.url === undefined && f.type === 'googlenews' && f.query === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: 'a googlenews feed needs a "query" (or a "url")',
+      });
   })
   .transform(({ url, ...f }) => ({
     ...f,
@@ -120,7 +146,10 @@ const sinkUrl = z.string().superRefine((s, ctx) => {
   if (!URL.canParse(s) || !['http:', 'https:', 'smtp:', 'smtps:'].includes(new URL(s).protocol)) {
     ctx.addIssue({ code: 'custom', message: `"${s}" is not an http(s) URL (or, for format email, smtp(s))` });
   } else if (new URL(s).password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'put no password in the URL (it would be logged); use the format\'s block' });
+    ctx.addIssue({
+      code: 'custom',
+      message: "put no password in the URL (it would be logged); use the format's block",
+    });
   }
 });
 
@@ -159,7 +188,11 @@ const webhook = z.strictObject({
   ...channelBlocks,
   timeout: duration.default(15_000),
   /** Delays between tries, after the first; the Standard Webhooks recommendation by default. */
-  retry: z.array(duration).min(0).max(20).default(['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
+  retry: z
+    .array(duration)
+    .min(0)
+    .max(20)
+    .default(['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map((d) => parseDuration(d)!)),
   /** Consecutive failures that open the endpoint's circuit. */
   breakerThreshold: z.number().int().positive().default(5),
   /** Batch alerts into one POST per window (e.g. 15m) instead of one POST per alert. */
@@ -178,7 +211,11 @@ const network = z.strictObject({
 const fetchOptions = z.strictObject({
   connectTimeout: duration.default(10_000),
   totalTimeout: duration.default(30_000),
-  maxBytes: z.number().int().positive().default(15 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
   perHostConcurrency: z.number().int().positive().default(2),
   perHostGap: duration.default(500),
@@ -187,7 +224,11 @@ const fetchOptions = z.strictObject({
   maxBackoff: duration.default(6 * 3_600_000),
   userAgent: z.string().min(1).optional(),
   adaptive: z
-    .strictObject({ enabled: z.boolean().default(false), min: duration.default(120_000), max: duration.default(3_600_000) })
+    .strictObject({
+      enabled: z.boolean().default(false),
+      min: duration.default(120_000),
+      max: duration.default(3_600_000),
+    })
     .prefault({}),
 });
 
@@ -208,7 +249,12 @@ const dashboard = z
     token: z.string().default(''),
   })
   .superRefine((d, ctx) => {
-    if (d.enabled && d.token.length < 16) ctx.addIssue({ code: 'custom', path: ['token'], message: 'the dashboard needs a token of at least 16 characters' });
+    if (d.enabled && d.token.length < 16)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: 'the dashboard needs a token of at least 16 characters',
+      });
   });
 
 /** One API token; an empty one (an unset environment variable) is no token, and is logged. */
@@ -224,7 +270,12 @@ const api = z.strictObject({
   /** No token: the API and the console are off. */
   tokens: z.array(apiToken).default([]),
   /** Request bodies larger than this get 413. */
-  maxBodyBytes: z.number().int().positive().max(16 * 1024 * 1024).default(256 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
   /** Changes kept in the audit log (a capped stream). */
   auditMaxEntries: z.number().int().positive().default(10_000),
 });
@@ -233,7 +284,10 @@ export const configSchema = z
   .strictObject({
     schedule: cronExpr.default('*/5 * * * *'),
     /** Key prefix for everything mediawatch keeps in Redis. */
-    redisPrefix: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('mw'),
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:_{}-]+$/)
+      .default('mw'),
     network: network.prefault({}),
     fetch: fetchOptions.prefault({}),
     dedupe: dedupe.prefault({}),
@@ -254,16 +308,32 @@ export const configSchema = z
     uniqueIds(c.feeds, 'feeds', ctx);
     uniqueIds(c.watches, 'watches', ctx);
     uniqueIds(c.webhooks, 'webhooks', ctx);
-    uniqueIds(c.api.tokens.map((t) => ({ id: t.name })), 'api.tokens', ctx);
+    uniqueIds(
+      c.api.tokens.map((t) => ({ id: t.name })),
+      'api.tokens',
+      ctx,
+    );
     const watchIds = new Set(c.watches.map((w) => w.id));
     c.webhooks.forEach((h, i) => {
       h.watches?.forEach((w, j) => {
-        if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'watches', j], message: `no watch has the id "${w}"` });
+        if (!watchIds.has(w))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['webhooks', i, 'watches', j],
+            message: `no watch has the id "${w}"`,
+          });
       });
       checkChannel(h, ['webhooks', i], ctx);
-      h.signals.forEach((sig, k) => sig.watches?.forEach((w, j) => {
-        if (!watchIds.has(w)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'signals', k, 'watches', j], message: `no watch has the id "${w}"` });
-      }));
+      h.signals.forEach((sig, k) =>
+        sig.watches?.forEach((w, j) => {
+          if (!watchIds.has(w))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['webhooks', i, 'signals', k, 'watches', j],
+              message: `no watch has the id "${w}"`,
+            });
+        }),
+      );
     });
   });
 
@@ -271,7 +341,12 @@ function uniqueIds(list: { id: string }[], key: string, ctx: z.RefinementCtx): v
   const seen = new Set<string>();
   const at = key.split('.');
   list.forEach((x, i) => {
-    if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [...at, i, at.length > 1 ? 'name' : 'id'], message: `duplicate id "${x.id}"` });
+    if (seen.has(x.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...at, i, at.length > 1 ? 'name' : 'id'],
+        message: `duplicate id "${x.id}"`,
+      });
     seen.add(x.id);
   });
 }

@@ -39,7 +39,11 @@ export class MediawatchError extends Error {
   readonly retryable: boolean;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; details?: ErrorDetails; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retryable?: boolean; details?: ErrorDetails; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'MediawatchError';
     this.code = code;

@@ -37,9 +37,13 @@ export interface FeedItem {
  * Item texts as they are stored (in a job, in the backtest stream): a summary that only repeats the
  * content, as a feed that gives one text has it, is left out and read back as the content.
  */
-export type StoredTexts<T extends { summary: string; content: string }> = Omit<T, 'summary'> & { summary?: string };
+export type StoredTexts<T extends { summary: string; content: string }> = Omit<T, 'summary'> & {
+  summary?: string;
+};
 
-export function withoutRepeatedSummary<T extends { summary: string; content: string }>(item: T): StoredTexts<T> {
+export function withoutRepeatedSummary<T extends { summary: string; content: string }>(
+  item: T,
+): StoredTexts<T> {
   if (item.summary !== item.content) return item;
   const { summary: _repeated, ...rest } = item;
   return rest;

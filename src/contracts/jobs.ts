@@ -64,7 +64,10 @@ export function fromJobItem(item: JobItem): FeedItem {
 }
 
 /** One item of an ItemsJob, as a FeedItem again, with the context of its poll. */
-export type ItemJob = Omit<ItemsJob, 'items'> & { item: FeedItem; sighting: ItemsJob['items'][number]['sighting'] };
+export type ItemJob = Omit<ItemsJob, 'items'> & {
+  item: FeedItem;
+  sighting: ItemsJob['items'][number]['sighting'];
+};
 
 /**
  * Deliveries to one webhook: a single alert (the job id is the alert id, so enqueuing twice is a

@@ -7,11 +7,52 @@
 const TRACKING_PREFIXES = ['utm_', 'mtm_', 'pk_', 'hsa_', 'oly_', '__twitter', '_hs'];
 
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid',
-  'li_fat_id', 'igshid', 'igsh', 'mc_cid', 'mc_eid', 'mkt_tok', 'vero_id', 'vero_conv', '_ga', '_gl',
-  'ref', 'ref_src', 'ref_url', 'referrer', 'source', 'cmpid', 'ncid', 'ocid', 'smid', 'smtyp',
-  'sr_share', 'share', 'spm', 'soc_src', 'soc_trk', 'wt.mc_id', 'at_medium', 'at_campaign', 'rss',
-  's_cid', 'ito', 'int_source', 'traffic_source', 'xtor', 'guccounter', 'guce_referrer',
+  'fbclid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'igshid',
+  'igsh',
+  'mc_cid',
+  'mc_eid',
+  'mkt_tok',
+  'vero_id',
+  'vero_conv',
+  '_ga',
+  '_gl',
+  'ref',
+  'ref_src',
+  'ref_url',
+  'referrer',
+  'source',
+  'cmpid',
+  'ncid',
+  'ocid',
+  'smid',
+  'smtyp',
+  'sr_share',
+  'share',
+  'spm',
+  'soc_src',
+  'soc_trk',
+  'wt.mc_id',
+  'at_medium',
+  'at_campaign',
+  'rss',
+  's_cid',
+  'ito',
+  'int_source',
+  'traffic_source',
+  'xtor',
+  'guccounter',
+  'guce_referrer',
   'guce_referrer_sig',
 ]);
 
@@ -39,7 +80,8 @@ function isTracking(name: string, value: string): boolean {
 function foldHost(host: string): string {
   let h = host.toLowerCase().replace(/\.$/, '');
   // Strip repeatedly: "www.m.example.com" and "amp.www.example.com" both occur in the wild.
-  for (let i = 0; i < 3 && HOST_VARIANTS.test(h) && h.split('.').length > 2; i++) h = h.replace(HOST_VARIANTS, '');
+  for (let i = 0; i < 3 && HOST_VARIANTS.test(h) && h.split('.').length > 2; i++)
+    h = h.replace(HOST_VARIANTS, '');
   return h;
 }
 

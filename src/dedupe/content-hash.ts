@@ -3,5 +3,9 @@ import crypto from 'node:crypto';
 import type { FeedItem } from '../contracts/item.js';
 
 export function contentHash(item: Pick<FeedItem, 'key' | 'title' | 'summary' | 'content'>): string {
-  return crypto.createHash('sha1').update(`${item.key}\n${item.title}\n${item.summary}\n${item.content}`).digest('base64url').slice(0, 22);
+  return crypto
+    .createHash('sha1')
+    .update(`${item.key}\n${item.title}\n${item.summary}\n${item.content}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

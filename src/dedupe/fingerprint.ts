@@ -49,13 +49,16 @@ const BOILERPLATE: RegExp[] = [
 ];
 
 // "BRUSSELS (Reuters) -", "WASHINGTON, March 3 (AP) —", "KYIV, Ukraine —" at the start of a lead.
-const DATELINE = /^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*(?:\([^)]{1,20}\))?\s*[-—–:]\s+/;
+const DATELINE =
+  /^\s*[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][\w.]*(?:\s+\d{1,2})?)?\s*(?:\([^)]{1,20}\))?\s*[-—–:]\s+/;
 const WIRE_PREFIX = /^\s*(?:AP|AFP|Reuters|dpa|UPI)\s*[-—–:]\s+/i;
 
 const STOPWORDS = new Set(
-  ('a an and are as at be been but by for from had has have he her his i in into is it its of on or ' +
+  (
+    'a an and are as at be been but by for from had has have he her his i in into is it its of on or ' +
     'our she said says that the their them they this to was were which while who will with would ' +
-    'after also about over than then there these those we you your not no new more most up out').split(' '),
+    'after also about over than then there these those we you your not no new more most up out'
+  ).split(' '),
 );
 
 // All rules as one pattern: one pass over the text finds them all, where a pass per rule cost a
@@ -114,7 +117,7 @@ function classEnd(s: string, i: number, classes: number): number {
 }
 
 function runEnd(s: string, i: number, classes: number): number {
-  for (let next; i < s.length && (next = classEnd(s, i, classes)) > i; ) i = next;
+  for (let next; i < s.length && (next = classEnd(s, i, classes)) > i;) i = next;
   return i;
 }
 
@@ -197,7 +200,7 @@ class ContentWords {
 
 export function words(title: string, text: string): string[] {
   const out: string[] = [];
-  for (const w = new ContentWords(title, text); w.next(); ) out.push(w.text.slice(w.start, w.end) + w.suffix);
+  for (const w = new ContentWords(title, text); w.next();) out.push(w.text.slice(w.start, w.end) + w.suffix);
   return out;
 }
 
@@ -292,12 +295,30 @@ if (HASHES % 8 !== 0) throw new Error('ROWS * BANDS must be a multiple of 8');
  */
 function minhashes(count: number): void {
   for (let i = 0; i < HASHES; i += 8) {
-    const a0 = XOR[i], a1 = XOR[i + 1], a2 = XOR[i + 2], a3 = XOR[i + 3];
-    const a4 = XOR[i + 4], a5 = XOR[i + 5], a6 = XOR[i + 6], a7 = XOR[i + 7];
-    const m0 = MUL[i], m1 = MUL[i + 1], m2 = MUL[i + 2], m3 = MUL[i + 3];
-    const m4 = MUL[i + 4], m5 = MUL[i + 5], m6 = MUL[i + 6], m7 = MUL[i + 7];
-    let min0 = NONE, min1 = NONE, min2 = NONE, min3 = NONE;
-    let min4 = NONE, min5 = NONE, min6 = NONE, min7 = NONE;
+    const a0 = XOR[i],
+      a1 = XOR[i + 1],
+      a2 = XOR[i + 2],
+      a3 = XOR[i + 3];
+    const a4 = XOR[i + 4],
+      a5 = XOR[i + 5],
+      a6 = XOR[i + 6],
+      a7 = XOR[i + 7];
+    const m0 = MUL[i],
+      m1 = MUL[i + 1],
+      m2 = MUL[i + 2],
+      m3 = MUL[i + 3];
+    const m4 = MUL[i + 4],
+      m5 = MUL[i + 5],
+      m6 = MUL[i + 6],
+      m7 = MUL[i + 7];
+    let min0 = NONE,
+      min1 = NONE,
+      min2 = NONE,
+      min3 = NONE;
+    let min4 = NONE,
+      min5 = NONE,
+      min6 = NONE,
+      min7 = NONE;
     for (let f = 0; f < count; f++) {
       const x = feats[f];
       min0 = Math.min(min0, Math.imul(x ^ a0, m0) >>> 0);
@@ -390,7 +411,7 @@ export function leadSentences(text: string): string[] {
 
 function wordCount(sentence: string): number {
   let n = 0;
-  for (const w = new ContentWords('', sentence); w.next(); ) n++;
+  for (const w = new ContentWords('', sentence); w.next();) n++;
   return n;
 }
 

@@ -33,7 +33,12 @@ export const seenScript = loadScript(new URL('./lua/seen.lua', import.meta.url),
   encode: (r: SeenRequest) => ({
     keys: [r.routeKey],
     args: [
-      r.mode, r.older, r.current, r.keyPrefix, r.expireAt, r.sweepEvery,
+      r.mode,
+      r.older,
+      r.current,
+      r.keyPrefix,
+      r.expireAt,
+      r.sweepEvery,
       ...r.items.flatMap((e) => [e.shard, e.sub, e.field, e.value]),
     ],
   }),

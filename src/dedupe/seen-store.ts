@@ -74,12 +74,23 @@ export interface SeenLocation extends SeenEntry {
  * The store's key layout on its own, so a bulk loader (the benchmark's month of history) writes
  * sightings exactly where check would have put them.
  */
-export function seenLocator(opts: SeenStoreOptions): (feedId: string, itemKey: string, contentHash: string, now: number) => SeenLocation {
+export function seenLocator(
+  opts: SeenStoreOptions,
+): (feedId: string, itemKey: string, contentHash: string, now: number) => SeenLocation {
   const buckets = opts.buckets ?? 30;
   const shards = opts.shards ?? 1024;
   const hashesPerShard = opts.hashesPerShard ?? 32;
-  if (!(opts.retentionMs > 0) || !(buckets >= 1) || buckets >= STAMP_RANGE / 2 || !(shards >= 1) || shards > 65_536 || !(hashesPerShard >= 1)) {
-    throw new RangeError('seen store needs retentionMs > 0, 1..32767 buckets, 1..65536 shards and hashesPerShard >= 1');
+  if (
+    !(opts.retentionMs > 0) ||
+    !(buckets >= 1) ||
+    buckets >= STAMP_RANGE / 2 ||
+    !(shards >= 1) ||
+    shards > 65_536 ||
+    !(hashesPerShard >= 1)
+  ) {
+    throw new RangeError(
+      'seen store needs retentionMs > 0, 1..32767 buckets, 1..65536 shards and hashesPerShard >= 1',
+    );
   }
   const width = Math.ceil(opts.retentionMs / buckets);
   return (feedId, itemKey, contentHash, now) => {
@@ -113,13 +124,26 @@ export function createSeenStore(redis: Redis, opts: SeenStoreOptions): SeenStore
 
   /** Runs the script over the items, perCall at a time, side by side; one sighting an item. */
   async function run(
-    mode: 'check' | 'peek', feedId: string, itemKeys: string[], contentHashes: string[], now: number,
+    mode: 'check' | 'peek',
+    feedId: string,
+    itemKeys: string[],
+    contentHashes: string[],
+    now: number,
   ): Promise<Sighting[]> {
     const all = itemKeys.map((key, i) => locate(feedId, key, contentHashes[i], now));
     if (all.length === 0) return [];
     const { older, current, expireAt } = all[0];
-    const common = { mode, older, current, keyPrefix: keyPrefix(opts.prefix), expireAt, sweepEvery: SWEEP_EVERY };
-    const calls = slices(all, perCall).map((items) => seenScript.run(redis, { ...common, routeKey: items[0].key, items }));
+    const common = {
+      mode,
+      older,
+      current,
+      keyPrefix: keyPrefix(opts.prefix),
+      expireAt,
+      sweepEvery: SWEEP_EVERY,
+    };
+    const calls = slices(all, perCall).map((items) =>
+      seenScript.run(redis, { ...common, routeKey: items[0].key, items }),
+    );
     return (await Promise.all(calls)).flat();
   }
 

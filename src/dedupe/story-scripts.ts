@@ -39,19 +39,39 @@ export interface StoryAssignment {
 
 function itemArgs(i: AssignItem): LuaArg[] {
   return [
-    i.url ? '1' : '0', i.url?.shard ?? 0, i.url?.field ?? '', i.tick, i.indexExpireAt, i.recordExpireAt, i.newId,
-    i.title, i.at, i.outletField, i.outletValue, i.bands,
+    i.url ? '1' : '0',
+    i.url?.shard ?? 0,
+    i.url?.field ?? '',
+    i.tick,
+    i.indexExpireAt,
+    i.recordExpireAt,
+    i.newId,
+    i.title,
+    i.at,
+    i.outletField,
+    i.outletValue,
+    i.bands,
   ];
 }
 
 export const assignScript = loadScript(new URL('./lua/assign-stories.lua', import.meta.url), {
   encode: (r: AssignRequest) => ({
     keys: r.items.map((i) => i.record),
-    args: [r.indexPrefix, r.recordPrefix, r.minVotes, r.maxAgeTicks, r.sweepEvery, ...r.items.flatMap(itemArgs)],
+    args: [
+      r.indexPrefix,
+      r.recordPrefix,
+      r.minVotes,
+      r.maxAgeTicks,
+      r.sweepEvery,
+      ...r.items.flatMap(itemArgs),
+    ],
   }),
   decode: (reply, r): StoryAssignment[] => {
     const out = reply as (Buffer | number)[];
-    return r.items.map((_, i) => ({ storyId: (out[2 * i] as Buffer).toString('hex'), isNew: out[2 * i + 1] === 1 }));
+    return r.items.map((_, i) => ({
+      storyId: (out[2 * i] as Buffer).toString('hex'),
+      isNew: out[2 * i + 1] === 1,
+    }));
   },
 });
 
@@ -74,8 +94,9 @@ export const claimScript = loadScript(new URL('./lua/claim-watches.lua', import.
     keys: claims.map((c) => c.key),
     args: [ttlMs, ...claims.flatMap((c) => [c.alertId, c.watchIds.length, ...c.watchIds])],
   }),
-  decode: (reply): WatchClaim[] => (reply as [number, ...Buffer[]][]).map(([before, ...mine]) => ({
-    fresh: mine.map((b) => b.toString()),
-    alertedBefore: before === 1,
-  })),
+  decode: (reply): WatchClaim[] =>
+    (reply as [number, ...Buffer[]][]).map(([before, ...mine]) => ({
+      fresh: mine.map((b) => b.toString()),
+      alertedBefore: before === 1,
+    })),
 });

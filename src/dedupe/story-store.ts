@@ -18,7 +18,13 @@ import { BANDS, LEAD_BANDS, LEAD_SENTENCES, MIN_VOTES, fingerprint, leadBands } 
 import { hash64, hashBytes, hashHex48 } from './hash64.js';
 import { slices } from '../lib/slices.js';
 import { redisError } from './redis-error.js';
-import { assignScript, claimScript, type AssignItem, type StoryAssignment, type WatchClaim } from './story-scripts.js';
+import {
+  assignScript,
+  claimScript,
+  type AssignItem,
+  type StoryAssignment,
+  type WatchClaim,
+} from './story-scripts.js';
 
 export type { StoryAssignment, WatchClaim };
 
@@ -144,7 +150,11 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
     if (items.length === 0) return [];
     try {
       return await assignScript.run(redis, {
-        indexPrefix: index, recordPrefix: records, minVotes: MIN_VOTES, maxAgeTicks: TICKS_PER_WINDOW, sweepEvery: SWEEP_EVERY,
+        indexPrefix: index,
+        recordPrefix: records,
+        minVotes: MIN_VOTES,
+        maxAgeTicks: TICKS_PER_WINDOW,
+        sweepEvery: SWEEP_EVERY,
         items: items.map(assignItem),
       });
     } catch (err) {
@@ -156,7 +166,11 @@ export function createStoryStore(redis: Redis, opts: StoryStoreOptions): StorySt
     try {
       return await claimScript.run(redis, {
         ttlMs: recordTtl,
-        claims: claims.map((c) => ({ key: claimsKey(c.storyId, c.webhookId), alertId: c.alertId, watchIds: c.watchIds })),
+        claims: claims.map((c) => ({
+          key: claimsKey(c.storyId, c.webhookId),
+          alertId: c.alertId,
+          watchIds: c.watchIds,
+        })),
       });
     } catch (err) {
       throw redisError('story claim failed', err);

@@ -3,9 +3,7 @@ import { loadScript } from '../adapters/lua-script.js';
 
 export type Gate =
   /** `clean`: no failure on record, so a success has nothing to reset. */
-  | { pass: true; clean: boolean }
-  | { pass: false; retryAt: number }
-  | { pass: false; gone: true };
+  { pass: true; clean: boolean } | { pass: false; retryAt: number } | { pass: false; gone: true };
 
 export const gateScript = loadScript(new URL('./lua/breaker-gate.lua', import.meta.url), {
   encode: ({ key, now }: { key: string; now: number }) => ({ keys: [key], args: [now] }),
@@ -26,6 +24,9 @@ export interface FailureRequest {
 
 /** Counts a failure; true when it opened (or re-opened) the circuit. */
 export const failureScript = loadScript(new URL('./lua/breaker-failure.lua', import.meta.url), {
-  encode: (r: FailureRequest) => ({ keys: [r.key], args: [r.threshold, r.now, r.baseCooldownMs, r.maxCooldownMs] }),
+  encode: (r: FailureRequest) => ({
+    keys: [r.key],
+    args: [r.threshold, r.now, r.baseCooldownMs, r.maxCooldownMs],
+  }),
   decode: (reply): boolean => reply === 1,
 });

@@ -17,7 +17,8 @@ export interface DigestWindow {
   jobId: string;
 }
 
-export type Route = { kind: 'now' } | { kind: 'digest'; window: DigestWindow; reason: 'digest' | 'rate-limit' };
+export type Route =
+  { kind: 'now' } | { kind: 'digest'; window: DigestWindow; reason: 'digest' | 'rate-limit' };
 
 const HOUR = 3_600_000;
 
@@ -25,7 +26,8 @@ function digestWindow(prefix: string, webhookId: string, now: number, span: numb
   const start = Math.floor(now / span) * span;
   const tag = `${webhookId}.${span}.${start}`;
   return {
-    start, end: start + span,
+    start,
+    end: start + span,
     // One hash tag per webhook, so the list and the rate counter share a slot on a cluster.
     key: `${prefix}:digest:{${webhookId}}:${span}:${start}`,
     jobId: `dig_${crypto.createHash('sha256').update(tag).digest('base64url').slice(0, 27)}`,
@@ -58,7 +60,11 @@ export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions):
       if (!hook.maxPerHour) return { kind: 'now' };
       const hour = Math.floor(now / HOUR);
       const counter = `${prefix}:rate:{${hook.id}}:${hour}`;
-      const replies = await redis.multi().incr(counter).pexpire(counter, 2 * HOUR).exec();
+      const replies = await redis
+        .multi()
+        .incr(counter)
+        .pexpire(counter, 2 * HOUR)
+        .exec();
       const [[, count]] = replies as [[null, number], unknown];
       if (count <= hook.maxPerHour) return { kind: 'now' };
       return { kind: 'digest', window: digestWindow(prefix, hook.id, now, HOUR), reason: 'rate-limit' };
@@ -68,12 +74,18 @@ export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions):
       // A hash keyed by alert id: adding the same alert again is a no-op. Kept past the window so a
       // delivery that is retried for hours still finds it.
       const { key } = window;
-      await redis.multi().hset(key, payload.data.alertId, JSON.stringify(payload)).pexpire(key, 7 * 24 * HOUR).exec();
+      await redis
+        .multi()
+        .hset(key, payload.data.alertId, JSON.stringify(payload))
+        .pexpire(key, 7 * 24 * HOUR)
+        .exec();
     },
 
     async read(key) {
       const entries = await redis.hvals(key);
-      return entries.map((e) => JSON.parse(e) as AlertPayload).sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+      return entries
+        .map((e) => JSON.parse(e) as AlertPayload)
+        .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
     },
 
     async clear(key) {
@@ -82,7 +94,12 @@ export function createDigestStore(redis: Redis, { prefix }: DigestStoreOptions):
   };
 }
 
-export function buildDigest(jobId: string, window: { start: number; end: number }, alerts: AlertPayload[], now: number): DigestPayload {
+export function buildDigest(
+  jobId: string,
+  window: { start: number; end: number },
+  alerts: AlertPayload[],
+  now: number,
+): DigestPayload {
   return {
     type: 'mention.digest',
     timestamp: new Date(now).toISOString(),

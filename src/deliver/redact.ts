@@ -16,5 +16,8 @@ export function scrub(error: MediawatchError, secrets: readonly string[]): Media
   // In JSON a secret appears escaped; the cause (a raw error) is dropped: it may hold the secret too.
   const inJson = secrets.map((s) => JSON.stringify(s).slice(1, -1));
   const details = JSON.parse(redactText(JSON.stringify(error.details), inJson)) as ErrorDetails;
-  return new MediawatchError(error.code, redactText(error.message, secrets), { retryable: error.retryable, details });
+  return new MediawatchError(error.code, redactText(error.message, secrets), {
+    retryable: error.retryable,
+    details,
+  });
 }

@@ -23,7 +23,13 @@ export interface RetryPolicyInput {
 }
 
 /** Delay in ms before the next try, or undefined when the schedule is exhausted. */
-export function nextRetryDelay({ schedule, failedTries, retryAfterMs, random, jitter = 0.2 }: RetryPolicyInput): number | undefined {
+export function nextRetryDelay({
+  schedule,
+  failedTries,
+  retryAfterMs,
+  random,
+  jitter = 0.2,
+}: RetryPolicyInput): number | undefined {
   const base = schedule[failedTries - 1];
   if (base === undefined) return undefined;
   const jittered = Math.round(base * (1 - jitter + 2 * jitter * random));

@@ -42,7 +42,12 @@ export type SendOutcome =
 /** Receivers' answers are read only this far: we need the status and an error's reason, not their page. */
 const RESPONSE_CAP = 64 * 1024;
 
-export async function sendRequest(http: HttpClient, target: WebhookTarget, req: ChannelRequest, now: () => number): Promise<SendOutcome> {
+export async function sendRequest(
+  http: HttpClient,
+  target: WebhookTarget,
+  req: ChannelRequest,
+  now: () => number,
+): Promise<SendOutcome> {
   const started = now();
   const res = await http.request(req.url, {
     method: req.method,
@@ -63,14 +68,27 @@ export async function sendRequest(http: HttpClient, target: WebhookTarget, req: 
 }
 
 export function classify(
-  status: number, headers: Record<string, string>, target: WebhookTarget, now: number, durationMs: number, answer: Answer = {},
+  status: number,
+  headers: Record<string, string>,
+  target: WebhookTarget,
+  now: number,
+  durationMs: number,
+  answer: Answer = {},
 ): SendOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered', status, durationMs };
   if (status === 410) return { kind: 'gone', status, durationMs };
   const details = { status, url: target.url, webhook: target.id };
   if (status >= 300 && status < 400) {
     const where = headers.location ? ` to ${headers.location}` : '';
-    return { kind: 'failed', durationMs, error: new MediawatchError('delivery', `webhook ${target.id} answered ${status} (redirect${where}); redirects are not followed, fix the webhook URL`, { retryable: false, details }) };
+    return {
+      kind: 'failed',
+      durationMs,
+      error: new MediawatchError(
+        'delivery',
+        `webhook ${target.id} answered ${status} (redirect${where}); redirects are not followed, fix the webhook URL`,
+        { retryable: false, details },
+      ),
+    };
   }
   const retryable = status === 408 || status === 429 || status >= 500;
   const asked = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], now) : undefined;
@@ -79,7 +97,10 @@ export function classify(
   return {
     kind: 'failed',
     durationMs,
-    error: new MediawatchError('delivery', `webhook ${target.id} answered HTTP ${status}${why}`, { retryable, details: { ...details, retryAfterMs } }),
+    error: new MediawatchError('delivery', `webhook ${target.id} answered HTTP ${status}${why}`, {
+      retryable,
+      details: { ...details, retryAfterMs },
+    }),
   };
 }
 

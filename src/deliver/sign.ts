@@ -16,11 +16,19 @@ function keyOf(secret: string): Buffer {
 }
 
 export function signature(secret: string, id: string, timestampSec: number, body: string): string {
-  const mac = crypto.createHmac('sha256', keyOf(secret)).update(`${id}.${timestampSec}.${body}`).digest('base64');
+  const mac = crypto
+    .createHmac('sha256', keyOf(secret))
+    .update(`${id}.${timestampSec}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
-export function signedHeaders(secrets: readonly string[], id: string, timestampSec: number, body: string): SignedHeaders {
+export function signedHeaders(
+  secrets: readonly string[],
+  id: string,
+  timestampSec: number,
+  body: string,
+): SignedHeaders {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSec),
@@ -29,7 +37,13 @@ export function signedHeaders(secrets: readonly string[], id: string, timestampS
 }
 
 /** For receivers and tests: true when any v1 signature in the header verifies with the secret. */
-export function verify(secret: string, headers: Record<string, string | undefined>, body: string, nowSec?: number, toleranceSec = 300): boolean {
+export function verify(
+  secret: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  nowSec?: number,
+  toleranceSec = 300,
+): boolean {
   const id = headers['webhook-id'];
   const ts = Number(headers['webhook-timestamp']);
   const sigs = headers['webhook-signature'];

@@ -23,7 +23,11 @@ const RIGHTS = /\ball rights reserved\b/i;
 const SENTENCE_END = /[.!?…"”»。！？)]$/;
 
 const isShort = (b: Block) => b.text.length <= SHORT_CHARS;
-const fold = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const fold = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 function isFurniture(b: Block, echoes: Set<string>): boolean {
   if (!isShort(b)) return false;

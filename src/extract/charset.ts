@@ -4,7 +4,13 @@
  * top of the page, then UTF-8 and detection. A label that cannot decode the bytes (broken UTF-8
  * under "utf-8", bytes above 0x7F under "us-ascii") gives way to the next candidate.
  */
-import { decodeFirstFitting, fromBom, normalizeCharset, parseContentType, type Decoded } from '../parse/decode.js';
+import {
+  decodeFirstFitting,
+  fromBom,
+  normalizeCharset,
+  parseContentType,
+  type Decoded,
+} from '../parse/decode.js';
 
 /** Browsers look for the meta charset in the first 1,024 bytes; pages in the wild put it a little later. */
 const META_SCAN_BYTES = 4096;

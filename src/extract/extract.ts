@@ -61,13 +61,15 @@ const MIN_TEXT_CHARS = 250;
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml', 'text/plain', '']);
 
 export function extractArticle(html: string | Buffer, opts: ExtractOptions): ExtractResult {
-  const problem = (kind: ExtractErrorKind, message: string) => fail({ kind, message: `${opts.url}: ${message}`, url: opts.url });
+  const problem = (kind: ExtractErrorKind, message: string) =>
+    fail({ kind, message: `${opts.url}: ${message}`, url: opts.url });
   const mime = (opts.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (!HTML_TYPES.has(mime)) return problem('not-html', `content type ${mime} is not HTML`);
   const size = typeof html === 'string' ? html.length : html.byteLength;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   if (size > maxBytes) return problem('too-large', `page of ${size} bytes is larger than ${maxBytes}`);
-  const decoded = typeof html === 'string' ? { text: html, encoding: 'utf-8' } : decodeHtml(html, opts.contentType);
+  const decoded =
+    typeof html === 'string' ? { text: html, encoding: 'utf-8' } : decodeHtml(html, opts.contentType);
   if (!/<[a-z!]/i.test(decoded.text.slice(0, 4096))) return problem('not-html', 'no HTML markup in the page');
   try {
     return fromDocument(parseHTML(decoded.text).document, decoded.encoding, opts, problem);
@@ -91,7 +93,9 @@ function fromDocument(
   const text = articleParagraphs(blocks, { title, byline }).join('\n\n');
   if (text.length < MIN_TEXT_CHARS) {
     const why = `only ${text.length} characters of article text`;
-    return meta.paywalled ? problem('paywalled', `${why}; the page declares its content not free to read`) : problem('too-little-text', why);
+    return meta.paywalled
+      ? problem('paywalled', `${why}; the page declares its content not free to read`)
+      : problem('too-little-text', why);
   }
   const publishedAt = isoDate(parsed?.publishedTime) ?? meta.publishedAt;
   const lang = meta.lang ?? parsed?.lang ?? undefined;

@@ -7,9 +7,25 @@
 /// <reference lib="dom.iterable" />
 const NEVER_ARTICLE = [
   // JSON-LD stays for Readability, which reads the headline, author and dates from it.
-  'script:not([type="application/ld+json"])', 'style', 'noscript', 'template', 'svg', 'iframe', 'nav', 'aside', 'form', 'button', 'figcaption',
-  '[role="navigation"]', '[role="complementary"]', '[role="banner"]', '[role="contentinfo"]', '[role="dialog"]',
-  '[role="alert"]', '[hidden]', '[aria-hidden="true"]',
+  'script:not([type="application/ld+json"])',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'iframe',
+  'nav',
+  'aside',
+  'form',
+  'button',
+  'figcaption',
+  '[role="navigation"]',
+  '[role="complementary"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="dialog"]',
+  '[role="alert"]',
+  '[hidden]',
+  '[aria-hidden="true"]',
 ].join(',');
 
 /** One word of a class or id, between separators, that names furniture. */
@@ -35,7 +51,9 @@ function measure(el: Element): TextShare {
 
 function holdsLittle(el: Element, page: TextShare): boolean {
   const own = measure(el);
-  return own.text <= page.text * MAX_FURNITURE_SHARE && own.paragraphs <= page.paragraphs * MAX_FURNITURE_SHARE;
+  return (
+    own.text <= page.text * MAX_FURNITURE_SHARE && own.paragraphs <= page.paragraphs * MAX_FURNITURE_SHARE
+  );
 }
 
 export function removeFurniture(document: Document): void {

@@ -35,7 +35,12 @@ function articleLine(raw: string, lineNo: number): ArticleLine {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    return { id: null, ...EMPTY, error: `line ${lineNo}: not JSON: ${(e as Error).message}`, errorKind: 'bad-line' };
+    return {
+      id: null,
+      ...EMPTY,
+      error: `line ${lineNo}: not JSON: ${(e as Error).message}`,
+      errorKind: 'bad-line',
+    };
   }
   const input = page.safeParse(parsed);
   if (!input.success) {

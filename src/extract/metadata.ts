@@ -18,14 +18,30 @@ export interface PageMeta {
 const NOT_FREE = /"isAccessibleForFree"\s*:\s*"?false"?/i;
 
 const PUBLISHED_META = [
-  'article:published_time', 'og:article:published_time', 'datepublished', 'parsely-pub-date', 'sailthru.date',
-  'dc.date.issued', 'dc.date', 'dcterms.created', 'pubdate', 'publish-date', 'date',
+  'article:published_time',
+  'og:article:published_time',
+  'datepublished',
+  'parsely-pub-date',
+  'sailthru.date',
+  'dc.date.issued',
+  'dc.date',
+  'dcterms.created',
+  'pubdate',
+  'publish-date',
+  'date',
 ];
 
 function metaContents(document: Document): Map<string, string> {
   const found = new Map<string, string>();
   for (const meta of document.querySelectorAll('meta[content]')) {
-    const key = (meta.getAttribute('property') ?? meta.getAttribute('name') ?? meta.getAttribute('itemprop') ?? '').trim().toLowerCase();
+    const key = (
+      meta.getAttribute('property') ??
+      meta.getAttribute('name') ??
+      meta.getAttribute('itemprop') ??
+      ''
+    )
+      .trim()
+      .toLowerCase();
     const content = meta.getAttribute('content')?.trim();
     if (key && content && !found.has(key)) found.set(key, content);
   }
@@ -40,17 +56,26 @@ function languageTag(value: string | null | undefined): string | undefined {
 
 export function readPageMeta(document: Document, url: string): PageMeta {
   const metas = metaContents(document);
-  const base = absoluteUrl(document.querySelector('base[href]')?.getAttribute('href') ?? undefined, url) ?? url;
+  const base =
+    absoluteUrl(document.querySelector('base[href]')?.getAttribute('href') ?? undefined, url) ?? url;
   const canonicalUrl =
-    absoluteUrl(document.querySelector('link[rel~="canonical"][href]')?.getAttribute('href') ?? undefined, base) ??
-    absoluteUrl(metas.get('og:url'), base);
+    absoluteUrl(
+      document.querySelector('link[rel~="canonical"][href]')?.getAttribute('href') ?? undefined,
+      base,
+    ) ?? absoluteUrl(metas.get('og:url'), base);
   const lang =
     languageTag(document.documentElement?.getAttribute('lang')) ??
     languageTag(metas.get('content-language')) ??
     languageTag(metas.get('og:locale'));
-  const timeElement = document.querySelector('time[itemprop~="datePublished"], [itemprop~="datePublished"][datetime]');
-  const published = [...PUBLISHED_META.map((k) => metas.get(k)), timeElement?.getAttribute('datetime')].map((v) => isoDate(v)).find(Boolean);
-  const paywalled = [...document.querySelectorAll('script[type="application/ld+json"]')].some((s) => NOT_FREE.test(s.textContent ?? ''));
+  const timeElement = document.querySelector(
+    'time[itemprop~="datePublished"], [itemprop~="datePublished"][datetime]',
+  );
+  const published = [...PUBLISHED_META.map((k) => metas.get(k)), timeElement?.getAttribute('datetime')]
+    .map((v) => isoDate(v))
+    .find(Boolean);
+  const paywalled = [...document.querySelectorAll('script[type="application/ld+json"]')].some((s) =>
+    NOT_FREE.test(s.textContent ?? ''),
+  );
   return {
     paywalled,
     ...(canonicalUrl ? { canonicalUrl } : {}),

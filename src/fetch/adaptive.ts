@@ -22,7 +22,10 @@ export function medianGap(publishedAt: (string | undefined)[]): number | undefin
     .sort((a, b) => b - a)
     .slice(0, RECENT_ITEMS);
   if (times.length < 2) return undefined;
-  const gaps = times.slice(1).map((t, i) => times[i] - t).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => times[i] - t)
+    .sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)];
 }
 
@@ -32,14 +35,23 @@ export function maxAgeMs(cacheControl: string | undefined): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
-export function intervalAfterChange(opts: { publishedAt: (string | undefined)[]; ttlMinutes?: number; cacheControl?: string; bounds: AdaptiveBounds }): number {
+export function intervalAfterChange(opts: {
+  publishedAt: (string | undefined)[];
+  ttlMinutes?: number;
+  cacheControl?: string;
+  bounds: AdaptiveBounds;
+}): number {
   const gap = medianGap(opts.publishedAt);
   const floor = Math.max(opts.ttlMinutes ? opts.ttlMinutes * 60_000 : 0, maxAgeMs(opts.cacheControl) ?? 0);
   const wanted = gap === undefined ? opts.bounds.maxMs : gap / 2;
   return clamp(Math.max(wanted, floor), opts.bounds);
 }
 
-export function intervalWhenUnchanged(previousMs: number | undefined, cacheControl: string | undefined, bounds: AdaptiveBounds): number {
+export function intervalWhenUnchanged(
+  previousMs: number | undefined,
+  cacheControl: string | undefined,
+  bounds: AdaptiveBounds,
+): number {
   const grown = (previousMs ?? bounds.minMs) * GROWTH_WHEN_UNCHANGED;
   return clamp(Math.max(grown, maxAgeMs(cacheControl) ?? 0), bounds);
 }

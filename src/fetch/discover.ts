@@ -17,7 +17,18 @@ export interface Candidate {
 }
 
 /** Where sites commonly put feeds and news sitemaps; only the ones that answer with one are listed. */
-export const COMMON_PATHS = ['/feed', '/rss', '/rss.xml', '/feed.xml', '/atom.xml', '/index.xml', '/feed.json', '/sitemap.xml', '/news-sitemap.xml', '/sitemap_news.xml'];
+export const COMMON_PATHS = [
+  '/feed',
+  '/rss',
+  '/rss.xml',
+  '/feed.xml',
+  '/atom.xml',
+  '/index.xml',
+  '/feed.json',
+  '/sitemap.xml',
+  '/news-sitemap.xml',
+  '/sitemap_news.xml',
+];
 
 async function robotsTxt(siteUrl: string, deps: CheckDeps): Promise<string[]> {
   const robotsUrl = new URL('/robots.txt', siteUrl).href;
@@ -34,7 +45,9 @@ async function robotsTxt(siteUrl: string, deps: CheckDeps): Promise<string[]> {
 export async function discoverFeeds(url: string, deps: CheckDeps): Promise<Candidate[]> {
   const first = await checkFeed(url, deps);
   if (first.ok || first.error.code !== 'not-a-feed') return [{ url, via: 'the URL itself', check: first }];
-  const advertised = Array.isArray(first.error.details.feedLinks) ? (first.error.details.feedLinks as string[]) : [];
+  const advertised = Array.isArray(first.error.details.feedLinks)
+    ? (first.error.details.feedLinks as string[])
+    : [];
   const named: { url: string; via: FoundVia }[] = [
     ...advertised.map((u) => ({ url: u, via: 'the page' as const })),
     ...(await robotsTxt(url, deps)).map((u) => ({ url: u, via: 'robots.txt' as const })),

@@ -31,7 +31,15 @@ export interface FeedState {
 }
 
 const NUMERIC = new Set<keyof FeedState>([
-  'lastPollAt', 'lastSuccessAt', 'lastErrorAt', 'lastHttpStatus', 'lastItemCount', 'consecutiveFailures', 'nextPollAt', 'intervalMs', 'lastArticleErrorAt',
+  'lastPollAt',
+  'lastSuccessAt',
+  'lastErrorAt',
+  'lastHttpStatus',
+  'lastItemCount',
+  'consecutiveFailures',
+  'nextPollAt',
+  'intervalMs',
+  'lastArticleErrorAt',
 ]);
 
 export const feedStateKey = (prefix: string, feedId: string) => `${prefix}:feed-state:${feedId}`;
@@ -53,7 +61,12 @@ export async function readFeedState(redis: Redis, prefix: string, feedId: string
 }
 
 /** Sets the given fields; `undefined` removes a field, so stale validators do not linger. */
-export async function writeFeedState(redis: Redis, prefix: string, feedId: string, changes: Partial<FeedState>): Promise<void> {
+export async function writeFeedState(
+  redis: Redis,
+  prefix: string,
+  feedId: string,
+  changes: Partial<FeedState>,
+): Promise<void> {
   const key = feedStateKey(prefix, feedId);
   const set: Record<string, string> = {};
   const del: string[] = [];

@@ -22,10 +22,16 @@ export interface FeedHealth {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-export async function listFeedHealth(redis: Redis, prefix: string, feeds: readonly Pick<FeedConfig, 'id' | 'url'>[]): Promise<FeedHealth[]> {
+export async function listFeedHealth(
+  redis: Redis,
+  prefix: string,
+  feeds: readonly Pick<FeedConfig, 'id' | 'url'>[],
+): Promise<FeedHealth[]> {
   if (feeds.length === 0) return [];
   // One read per feed, not one pipeline: feed states live in different cluster slots.
-  const states = await Promise.all(feeds.map((f) => redis.hgetall(feedStateKey(prefix, f.id)).catch(() => ({}))));
+  const states = await Promise.all(
+    feeds.map((f) => redis.hgetall(feedStateKey(prefix, f.id)).catch(() => ({}))),
+  );
   return feeds.map((f, i) => {
     const s = decodeState(states[i]);
     const polled = s.lastPollAt !== undefined && s.url === f.url;
@@ -43,12 +49,19 @@ export async function listFeedHealth(redis: Redis, prefix: string, feeds: readon
       lastHttpStatus: s.lastHttpStatus,
       lastItemCount: s.lastItemCount,
       nextPollAt: iso(s.nextPollAt),
-      lastError: s.lastErrorCode ? { code: s.lastErrorCode, message: s.lastErrorMessage ?? '', at: iso(s.lastErrorAt) } : undefined,
+      lastError: s.lastErrorCode
+        ? { code: s.lastErrorCode, message: s.lastErrorMessage ?? '', at: iso(s.lastErrorAt) }
+        : undefined,
       lastArticleError: s.lastArticleErrorCode
-        ? { code: s.lastArticleErrorCode, message: s.lastArticleErrorMessage ?? '', at: iso(s.lastArticleErrorAt) }
+        ? {
+            code: s.lastArticleErrorCode,
+            message: s.lastArticleErrorMessage ?? '',
+            at: iso(s.lastArticleErrorAt),
+          }
         : undefined,
     };
-    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (health as unknown as Record<string, unknown>)[k] = v;
+    for (const [k, v] of Object.entries(optional))
+      if (v !== undefined) (health as unknown as Record<string, unknown>)[k] = v;
     return health;
   });
 }

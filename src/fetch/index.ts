@@ -1,4 +1,12 @@
-export { createFeedHttpClient, createFeedPoller, type FeedPoller, type FeedPollerDeps, type PollOutcome, type PollStats, type PollerLogger } from './poller.js';
+export {
+  createFeedHttpClient,
+  createFeedPoller,
+  type FeedPoller,
+  type FeedPollerDeps,
+  type PollOutcome,
+  type PollStats,
+  type PollerLogger,
+} from './poller.js';
 export { listFeedHealth, type FeedHealth } from './health.js';
 export { checkFeed, type FeedCheck } from './check-feed.js';
 export { discoverFeeds, type Candidate } from './discover.js';

@@ -71,7 +71,9 @@ export function createFeedHttpClient(policy: AddressPolicy, userAgent: string): 
 }
 
 export function httpStatusError(res: HttpResponse, url: string, now: number): MediawatchError {
-  const retryAfterMs = RATE_LIMITED.has(res.status) ? parseRetryAfter(res.headers['retry-after'], now) : undefined;
+  const retryAfterMs = RATE_LIMITED.has(res.status)
+    ? parseRetryAfter(res.headers['retry-after'], now)
+    : undefined;
   const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
   return new MediawatchError('http-status', `${url} answered HTTP ${res.status}`, {
     retryable,
@@ -81,10 +83,14 @@ export function httpStatusError(res: HttpResponse, url: string, now: number): Me
 
 export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
   const { config, clock, redis, prefix } = deps;
-  const limiter = deps.limiter ?? createHostLimiter({ concurrency: config.perHostConcurrency, gapMs: config.perHostGap });
+  const limiter =
+    deps.limiter ?? createHostLimiter({ concurrency: config.perHostConcurrency, gapMs: config.perHostGap });
   const bounds = { minMs: config.adaptive.min, maxMs: config.adaptive.max };
 
-  async function request(feed: FeedConfig, state: FeedState): Promise<{ res?: HttpResponse; error?: MediawatchError }> {
+  async function request(
+    feed: FeedConfig,
+    state: FeedState,
+  ): Promise<{ res?: HttpResponse; error?: MediawatchError }> {
     const headers: Record<string, string> = { accept: FEED_ACCEPT };
     // A sitemap index that did not change may still point to sitemaps that did.
     if (feed.conditional && feed.type !== 'sitemap') {
@@ -107,7 +113,13 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     }
   }
 
-  async function fail(feed: FeedConfig, state: FeedState, error: MediawatchError, now: number, stats: PollStats): Promise<PollOutcome> {
+  async function fail(
+    feed: FeedConfig,
+    state: FeedState,
+    error: MediawatchError,
+    now: number,
+    stats: PollStats,
+  ): Promise<PollOutcome> {
     const failures = state.consecutiveFailures + 1;
     const retryAfter = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : 0;
     const nextPollAt = now + Math.max(backoffMs(failures, config.maxBackoff), retryAfter);
@@ -122,7 +134,10 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
       consecutiveFailures: failures,
       nextPollAt,
     });
-    deps.logger?.debug({ feed: feed.id, code: error.code, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'feed poll failed; backing off');
+    deps.logger?.debug(
+      { feed: feed.id, code: error.code, failures, nextPollAt: new Date(nextPollAt).toISOString() },
+      'feed poll failed; backing off',
+    );
     return { status: 'failed', error, ...stats };
   }
 
@@ -142,16 +157,22 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
   async function fetchChild(feed: FeedConfig, url: string): Promise<Result<ParsedFeed>> {
     const { res, error } = await request({ ...feed, url, conditional: false }, { consecutiveFailures: 0 });
     if (!res) return { ok: false, error: error! };
-    if (res.status < 200 || res.status >= 300) return { ok: false, error: httpStatusError(res, url, clock()) };
+    if (res.status < 200 || res.status >= 300)
+      return { ok: false, error: httpStatusError(res, url, clock()) };
     return parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
   }
 
-  async function parseDocument(feed: FeedConfig, res: HttpResponse, now: number): Promise<Result<ParsedFeed>> {
+  async function parseDocument(
+    feed: FeedConfig,
+    res: HttpResponse,
+    now: number,
+  ): Promise<Result<ParsedFeed>> {
     const parsed = await parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
     if (!parsed.ok || parsed.value.format !== 'sitemap') return parsed;
     const r = await sitemapItems(parsed.value, feed, now, (url) => fetchChild(feed, url));
     if (!r.ok) return r;
-    for (const e of r.value.skipped) deps.logger?.debug({ feed: feed.id, err: e.toJSON() }, 'child sitemap skipped');
+    for (const e of r.value.skipped)
+      deps.logger?.debug({ feed: feed.id, err: e.toJSON() }, 'child sitemap skipped');
     return { ok: true, value: r.value.feed };
   }
 
@@ -164,12 +185,19 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     const sameUrl = stored.url === undefined || stored.url === feed.url;
     const state: FeedState = sameUrl ? stored : { consecutiveFailures: 0 };
     if (state.nextPollAt !== undefined && state.nextPollAt > now) {
-      return { status: 'skipped', reason: state.consecutiveFailures > 0 ? 'backoff' : 'not-due', nextPollAt: state.nextPollAt };
+      return {
+        status: 'skipped',
+        reason: state.consecutiveFailures > 0 ? 'backoff' : 'not-due',
+        nextPollAt: state.nextPollAt,
+      };
     }
     const started = clock();
     const { res, error } = await request(feed, state);
     const done = clock();
-    const stats: PollStats = { durationMs: done - started, ...(res ? { bytes: res.body.length, httpStatus: res.status } : {}) };
+    const stats: PollStats = {
+      durationMs: done - started,
+      ...(res ? { bytes: res.body.length, httpStatus: res.status } : {}),
+    };
     if (!res) return fail(feed, state, error!, done, stats);
 
     const validators = feed.conditional
@@ -184,18 +212,30 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
         lastOutcome: 'not-modified',
         lastHttpStatus: 304,
         // A 304 may carry fresh validators; keep the old ones when it does not.
-        ...(feed.conditional ? { etag: res.headers.etag ?? state.etag, lastModified: res.headers['last-modified'] ?? state.lastModified } : {}),
+        ...(feed.conditional
+          ? {
+              etag: res.headers.etag ?? state.etag,
+              lastModified: res.headers['last-modified'] ?? state.lastModified,
+            }
+          : {}),
         intervalMs,
         nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined,
       });
       return { status: 'not-modified', ...stats };
     }
-    if (res.status < 200 || res.status >= 300) return fail(feed, state, httpStatusError(res, feed.url, done), done, stats);
+    if (res.status < 200 || res.status >= 300)
+      return fail(feed, state, httpStatusError(res, feed.url, done), done, stats);
 
     const bodyHash = createHash('sha256').update(res.body).digest('hex');
     if (bodyHash === state.bodyHash && feed.type !== 'sitemap') {
       const intervalMs = adaptive ? intervalWhenUnchanged(state.intervalMs, cacheControl, bounds) : undefined;
-      await succeed(feed, done, { lastOutcome: 'unchanged', lastHttpStatus: res.status, ...validators, intervalMs, nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined });
+      await succeed(feed, done, {
+        lastOutcome: 'unchanged',
+        lastHttpStatus: res.status,
+        ...validators,
+        intervalMs,
+        nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined,
+      });
       return { status: 'unchanged', ...stats };
     }
 
@@ -203,17 +243,23 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     if (!parsed.ok) return fail(feed, state, parsed.error, done, stats);
     const feedOut = parsed.value;
     const intervalMs = adaptive
-      ? intervalAfterChange({ publishedAt: feedOut.items.map((i) => i.publishedAt), ttlMinutes: feedOut.ttlMinutes, cacheControl, bounds })
+      ? intervalAfterChange({
+          publishedAt: feedOut.items.map((i) => i.publishedAt),
+          ttlMinutes: feedOut.ttlMinutes,
+          cacheControl,
+          bounds,
+        })
       : undefined;
-    const commit = () => succeed(feed, done, {
-      lastOutcome: 'parsed',
-      lastHttpStatus: res.status,
-      lastItemCount: feedOut.items.length,
-      bodyHash,
-      ...validators,
-      intervalMs,
-      nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined,
-    });
+    const commit = () =>
+      succeed(feed, done, {
+        lastOutcome: 'parsed',
+        lastHttpStatus: res.status,
+        lastItemCount: feedOut.items.length,
+        bodyHash,
+        ...validators,
+        intervalMs,
+        nextPollAt: intervalMs !== undefined ? done + intervalMs : undefined,
+      });
     deps.logger?.debug({ feed: feed.id, items: feedOut.items.length, bytes: res.body.length }, 'feed parsed');
     return { status: 'parsed', feed: feedOut, commit, ...stats };
   }
@@ -224,7 +270,14 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
         return await pollOnce(feed);
       } catch (err) {
         // Redis being down is the usual cause; the poll is retried on the next tick.
-        const error = err instanceof MediawatchError ? err : new MediawatchError('redis', `feed state unavailable: ${err instanceof Error ? err.message : String(err)}`, { retryable: true, cause: err });
+        const error =
+          err instanceof MediawatchError
+            ? err
+            : new MediawatchError(
+                'redis',
+                `feed state unavailable: ${err instanceof Error ? err.message : String(err)}`,
+                { retryable: true, cause: err },
+              );
         return { status: 'failed', error };
       }
     },

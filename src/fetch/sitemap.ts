@@ -26,7 +26,14 @@ export async function sitemapItems(
   for (const url of children) {
     const child = await fetchChild(url);
     if (!child.ok) skipped.push(child.error);
-    else if (child.value.sitemaps?.length) skipped.push(new MediawatchError('not-a-feed', `${url} is a sitemap index inside a sitemap index; only one level is followed`, { details: { url } }));
+    else if (child.value.sitemaps?.length)
+      skipped.push(
+        new MediawatchError(
+          'not-a-feed',
+          `${url} is a sitemap index inside a sitemap index; only one level is followed`,
+          { details: { url } },
+        ),
+      );
     else items = items.concat(child.value.items);
   }
   if (children.length > 0 && skipped.length === children.length) return fail(skipped[0]);

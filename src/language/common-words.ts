@@ -48,7 +48,10 @@ export function commonWordsOf(lang: string): ReadonlySet<string> | undefined {
   if (!byLanguage.has(code)) {
     const dictionary = DICTIONARIES[code] as Dictionary | undefined;
     const index = dictionary && createRequire(import.meta.url).resolve(dictionary.module);
-    byLanguage.set(code, index === undefined ? undefined : headwords(readFileSync(new URL('index.dic', pathToFileURL(index)))));
+    byLanguage.set(
+      code,
+      index === undefined ? undefined : headwords(readFileSync(new URL('index.dic', pathToFileURL(index)))),
+    );
   }
   return byLanguage.get(code);
 }

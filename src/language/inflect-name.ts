@@ -38,7 +38,10 @@ const UK: Rule[] = [
 /** Polish, Czech/Slovak, Croatian/Serbian Latin and the German genitive, on Latin spellings. */
 const LATIN: Rule[] = [
   // Adjectival surnames: Zełenski, Sikorski (pl), Zelenskyj (cs), and their romanized kin.
-  { ending: /(?<=[sc]k)(?:yy|yi|yj|iy|ij|ii|y|i|ý)$/, endings: ['iego', 'iemu', 'im', 'ich', 'ého', 'ému', 'ým', 'ém', 'og', 'om'] },
+  {
+    ending: /(?<=[sc]k)(?:yy|yi|yj|iy|ij|ii|y|i|ý)$/,
+    endings: ['iego', 'iemu', 'im', 'ich', 'ého', 'ému', 'ým', 'ém', 'og', 'om'],
+  },
   { ending: /a$/, endings: ['y', 'i', 'ie', 'ę', 'ą', 'e', 'u', 'ou', 'om'] },
   // After k and g Polish writes -iem and -u (Tuskiem, o Tusku).
   { ending: /(?<=[kg])$/, endings: ['a', 'owi', 'iem', 'u', 'ovi', 'em', 'e', 'om'] },

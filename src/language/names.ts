@@ -6,8 +6,16 @@
  */
 import { cyrillicForms, latinForms } from './inflect-name.js';
 import {
-  cyrillicLanguageOf, greekToLatin, latinToCyrillic, latinToGreek, otherCyrillic, romanize, ROMANIZATIONS, scriptOf,
-  type CyrillicLanguage, type Script,
+  cyrillicLanguageOf,
+  greekToLatin,
+  latinToCyrillic,
+  latinToGreek,
+  otherCyrillic,
+  romanize,
+  ROMANIZATIONS,
+  scriptOf,
+  type CyrillicLanguage,
+  type Script,
 } from './transliterate.js';
 
 export interface NameWord {
@@ -64,7 +72,10 @@ function once<T>(kind: string, word: string, compute: () => T): T {
 
 /** Every variant of a name, the name as written first; variants that spell alike appear once. */
 export function expandName(name: string): NameVariant[] {
-  const written = name.trim().split(WORD_SPLIT).filter((w) => w !== '');
+  const written = name
+    .trim()
+    .split(WORD_SPLIT)
+    .filter((w) => w !== '');
   const capital = written.map((w) => /^\p{Lu}/u.test(w));
   const acronym = written.map((w) => w.length >= 2 && !/\p{Ll}/u.test(w) && /\p{Lu}/u.test(w));
   const lower = written.map((w) => w.toLowerCase());
@@ -79,7 +90,9 @@ export function expandName(name: string): NameVariant[] {
       same.words.forEach((w, i) => (w.forms = [...new Set([...w.forms, ...words[i].forms])]));
       continue;
     }
-    const spelling = s.words.map((w, i) => (acronym[i] ? w.toUpperCase() : capital[i] ? capitalize(w) : w)).join(' ');
+    const spelling = s.words
+      .map((w, i) => (acronym[i] ? w.toUpperCase() : capital[i] ? capitalize(w) : w))
+      .join(' ');
     byKey.set(key, { spelling, source: s.source, words });
   }
   const out = [...byKey.values()];
@@ -91,15 +104,29 @@ function spellingsOf(words: string[]): Spelling[] {
   if (script === 'cyrillic') {
     const lang = cyrillicLanguageOf(words.join(' '));
     const own: Spelling = { source: 'as written', script, lang: lang ?? undefined, words };
-    const cyr = lang === 'uk' || lang === 'ru' ? [own, cyrillic(words.map((w) => otherCyrillic(w, lang)), lang === 'uk' ? 'ru' : 'uk')] : [own];
-    const latin = lang === 'uk' || lang === 'ru'
-      ? cyr.flatMap((c) => romanizations(c.words, c.lang === 'uk' ? 'uk' : 'ru'))
-      : romanizations(words, 'ru');
+    const cyr =
+      lang === 'uk' || lang === 'ru'
+        ? [
+            own,
+            cyrillic(
+              words.map((w) => otherCyrillic(w, lang)),
+              lang === 'uk' ? 'ru' : 'uk',
+            ),
+          ]
+        : [own];
+    const latin =
+      lang === 'uk' || lang === 'ru'
+        ? cyr.flatMap((c) => romanizations(c.words, c.lang === 'uk' ? 'uk' : 'ru'))
+        : romanizations(words, 'ru');
     return [...cyr, ...latin, ...(latin.length > 0 ? [greek(latin[0].words)] : [])];
   }
   if (script === 'greek') {
     const latin = words.map((w) => once('greek to latin', w, () => greekToLatin(w)));
-    return [{ source: 'as written', script, words }, { source: 'latin', script: 'latin', words: latin }, ...fromLatin(latin, false)];
+    return [
+      { source: 'as written', script, words },
+      { source: 'latin', script: 'latin', words: latin },
+      ...fromLatin(latin, false),
+    ];
   }
   return [{ source: 'as written', script: 'latin', words }, ...fromLatin(words, true)];
 }
@@ -108,7 +135,11 @@ function spellingsOf(words: string[]): Spelling[] {
 function fromLatin(words: string[], withGreek: boolean): Spelling[] {
   const out: Spelling[] = [];
   const [ru, uk, sr] = (['ru', 'uk', 'sr'] as const).map((lang) =>
-    cyrillic(words.map((w) => once(lang, w, () => latinToCyrillic(w, lang))), lang));
+    cyrillic(
+      words.map((w) => once(lang, w, () => latinToCyrillic(w, lang))),
+      lang,
+    ),
+  );
   out.push(ru, uk, sr);
   if (withGreek) out.push(greek(words));
   out.push(...romanizations(uk.words, 'uk'), ...romanizations(ru.words, 'ru'));
@@ -125,7 +156,9 @@ function greek(latin: string[]): Spelling {
 
 function romanizations(words: string[], lang: 'ru' | 'uk'): Spelling[] {
   return ROMANIZATIONS.flatMap((convention) => {
-    const alternatives = words.map((w) => once(`${convention} ${lang}`, w, () => romanize(w, convention, lang)));
+    const alternatives = words.map((w) =>
+      once(`${convention} ${lang}`, w, () => romanize(w, convention, lang)),
+    );
     const count = Math.max(...alternatives.map((a) => a.length));
     return Array.from({ length: count }, (_, k) => ({
       source: `${convention} (from ${lang})`,
@@ -145,7 +178,9 @@ function formsOf(word: string, s: Spelling): string[] {
   if (s.script === 'latin') return latinForms(word);
   if (s.script === 'cyrillic') {
     // Letters that fit both Russian and Ukrainian: the forms of both.
-    return s.lang === undefined ? [...new Set([...cyrillicForms(word, 'ru'), ...cyrillicForms(word, 'uk')])] : cyrillicForms(word, s.lang);
+    return s.lang === undefined
+      ? [...new Set([...cyrillicForms(word, 'ru'), ...cyrillicForms(word, 'uk')])]
+      : cyrillicForms(word, s.lang);
   }
   const rule = GREEK_RULES.find(([end]) => end.test(word));
   return rule === undefined ? [word] : [word, ...rule[1].map((e) => word.replace(rule[0], e))];

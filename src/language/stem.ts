@@ -16,24 +16,92 @@ export type Stemmer = (word: string) => string;
 
 /** Noun and adjective endings, longest first; a stem keeps at least three letters. */
 const UK_ENDINGS = [
-  'іями', 'ією', 'іям', 'іях', 'ія', 'ії', 'ію', 'ями', 'ами', 'ого', 'ому', 'ові', 'ях', 'ах', 'ою', 'ею', 'ом', 'ем', 'ів', 'ей', 'ам', 'ям', 'ий', 'ій', 'им',
-  'ім', 'их', 'іх', 'ої', 'ою', 'а', 'я', 'у', 'ю', 'і', 'и', 'е', 'є', 'о', 'ь', 'ї',
+  'іями',
+  'ією',
+  'іям',
+  'іях',
+  'ія',
+  'ії',
+  'ію',
+  'ями',
+  'ами',
+  'ого',
+  'ому',
+  'ові',
+  'ях',
+  'ах',
+  'ою',
+  'ею',
+  'ом',
+  'ем',
+  'ів',
+  'ей',
+  'ам',
+  'ям',
+  'ий',
+  'ій',
+  'им',
+  'ім',
+  'их',
+  'іх',
+  'ої',
+  'ою',
+  'а',
+  'я',
+  'у',
+  'ю',
+  'і',
+  'и',
+  'е',
+  'є',
+  'о',
+  'ь',
+  'ї',
 ];
 const PL_ENDINGS = [
-  'ami', 'ach', 'ego', 'emu', 'owi', 'iem', 'om', 'ów', 'em', 'ie', 'ią', 'ię', 'ym', 'im', 'ą', 'ę', 'y', 'i', 'a',
-  'o', 'u', 'e',
+  'ami',
+  'ach',
+  'ego',
+  'emu',
+  'owi',
+  'iem',
+  'om',
+  'ów',
+  'em',
+  'ie',
+  'ią',
+  'ię',
+  'ym',
+  'im',
+  'ą',
+  'ę',
+  'y',
+  'i',
+  'a',
+  'o',
+  'u',
+  'e',
 ];
 
 function stripEnding(endings: string[]): Stemmer {
   return (word) => {
-    for (const e of endings) if (word.endsWith(e) && [...word].length - [...e].length >= 3) return word.slice(0, -e.length);
+    for (const e of endings)
+      if (word.endsWith(e) && [...word].length - [...e].length >= 3) return word.slice(0, -e.length);
     return word;
   };
 }
 
 const STEMMERS: Record<string, Stemmer> = {
-  en: english, fr: french, de: german, it: italian, nl: dutch, pt: portuguese, ru: russian, es: spanish,
-  uk: stripEnding(UK_ENDINGS), pl: stripEnding(PL_ENDINGS),
+  en: english,
+  fr: french,
+  de: german,
+  it: italian,
+  nl: dutch,
+  pt: portuguese,
+  ru: russian,
+  es: spanish,
+  uk: stripEnding(UK_ENDINGS),
+  pl: stripEnding(PL_ENDINGS),
 };
 
 export const STEMMED_LANGUAGES: readonly string[] = Object.keys(STEMMERS);

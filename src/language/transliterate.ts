@@ -14,7 +14,16 @@ export type Script = 'latin' | 'cyrillic' | 'greek';
 export type CyrillicLanguage = 'ru' | 'uk' | 'sr';
 export type Romanization = 'en' | 'en-bgn' | 'uk-national' | 'de' | 'fr' | 'pl' | 'cs' | 'sr';
 
-export const ROMANIZATIONS: readonly Romanization[] = ['en', 'en-bgn', 'uk-national', 'de', 'fr', 'pl', 'cs', 'sr'];
+export const ROMANIZATIONS: readonly Romanization[] = [
+  'en',
+  'en-bgn',
+  'uk-national',
+  'de',
+  'fr',
+  'pl',
+  'cs',
+  'sr',
+];
 
 export function scriptOf(word: string): Script | null {
   if (/\p{Script=Cyrillic}/u.test(word)) return 'cyrillic';
@@ -36,10 +45,49 @@ const ADJECTIVE_END = /(?<=[^аеёиоуыэюяіїє])(ий|ый|ій)$/;
 
 /** Letters every convention spells alike; the tables below override them. */
 const CYR_BASE: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh',
-  щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', ё: 'yo', є: 'ye', і: 'i', ї: 'yi', ґ: 'g',
-  ђ: 'dj', ј: 'j', љ: 'lj', њ: 'nj', ћ: 'c', џ: 'dz',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  ё: 'yo',
+  є: 'ye',
+  і: 'i',
+  ї: 'yi',
+  ґ: 'g',
+  ђ: 'dj',
+  ј: 'j',
+  љ: 'lj',
+  њ: 'nj',
+  ћ: 'c',
+  џ: 'dz',
 };
 
 interface Convention {
@@ -54,40 +102,116 @@ interface Convention {
 
 const CONVENTIONS: Record<Romanization, Convention> = {
   en: {
-    letters: {}, ukLetters: { г: 'h', и: 'y' },
+    letters: {},
+    ukLetters: { г: 'h', и: 'y' },
     adjective: { ru: ['y', 'iy'], uk: ['y', 'yy'] },
   },
   'en-bgn': {
-    letters: {}, ukLetters: { г: 'h', и: 'y' },
+    letters: {},
+    ukLetters: { г: 'h', и: 'y' },
     adjective: { ru: ['iy', 'ii'], uk: ['yy', 'iy'] },
   },
   'uk-national': {
-    letters: { й: 'i', ю: 'iu', я: 'ia', є: 'ie', ї: 'i' }, ukLetters: { г: 'h', и: 'y' },
+    letters: { й: 'i', ю: 'iu', я: 'ia', є: 'ie', ї: 'i' },
+    ukLetters: { г: 'h', и: 'y' },
     iotated: { й: 'y', ю: 'yu', я: 'ya', є: 'ye', ї: 'yi' },
     adjective: { ru: ['ii'], uk: ['yi'] },
   },
   de: {
-    letters: { в: 'w', ж: 'sch', з: 's', й: 'j', х: 'ch', ц: 'z', ч: 'tsch', ш: 'sch', щ: 'schtsch', ю: 'ju', я: 'ja', ё: 'jo', є: 'je', ї: 'ji' },
-    ukLetters: { г: 'h', и: 'y' }, iotated: { е: 'je' },
+    letters: {
+      в: 'w',
+      ж: 'sch',
+      з: 's',
+      й: 'j',
+      х: 'ch',
+      ц: 'z',
+      ч: 'tsch',
+      ш: 'sch',
+      щ: 'schtsch',
+      ю: 'ju',
+      я: 'ja',
+      ё: 'jo',
+      є: 'je',
+      ї: 'ji',
+    },
+    ukLetters: { г: 'h', и: 'y' },
+    iotated: { е: 'je' },
     adjective: { ru: ['ij', 'i'], uk: ['yj'] },
   },
   fr: {
-    letters: { ж: 'j', ч: 'tch', ш: 'ch', щ: 'chtch', у: 'ou', ю: 'iou', я: 'ia', ё: 'io', й: 'i', є: 'ie', ї: 'ii' },
+    letters: {
+      ж: 'j',
+      ч: 'tch',
+      ш: 'ch',
+      щ: 'chtch',
+      у: 'ou',
+      ю: 'iou',
+      я: 'ia',
+      ё: 'io',
+      й: 'i',
+      є: 'ie',
+      ї: 'ii',
+    },
     ukLetters: { г: 'h', и: 'y' },
     adjective: { ru: ['i'], uk: ['y', 'i'] },
   },
   pl: {
-    letters: { в: 'w', ж: 'ż', х: 'ch', ц: 'c', ч: 'cz', ш: 'sz', щ: 'szcz', й: 'j', ю: 'ju', я: 'ja', ё: 'jo', є: 'je', ї: 'ji', л: 'ł' },
-    ukLetters: { г: 'h', и: 'y' }, iotated: { е: 'je' },
+    letters: {
+      в: 'w',
+      ж: 'ż',
+      х: 'ch',
+      ц: 'c',
+      ч: 'cz',
+      ш: 'sz',
+      щ: 'szcz',
+      й: 'j',
+      ю: 'ju',
+      я: 'ja',
+      ё: 'jo',
+      є: 'je',
+      ї: 'ji',
+      л: 'ł',
+    },
+    ukLetters: { г: 'h', и: 'y' },
+    iotated: { е: 'je' },
     adjective: { ru: ['i'], uk: ['i'] },
   },
   cs: {
-    letters: { ж: 'ž', х: 'ch', ц: 'c', ч: 'č', ш: 'š', щ: 'šč', й: 'j', ю: 'ju', я: 'ja', ё: 'jo', є: 'je', ї: 'ji' },
+    letters: {
+      ж: 'ž',
+      х: 'ch',
+      ц: 'c',
+      ч: 'č',
+      ш: 'š',
+      щ: 'šč',
+      й: 'j',
+      ю: 'ju',
+      я: 'ja',
+      ё: 'jo',
+      є: 'je',
+      ї: 'ji',
+    },
     ukLetters: { г: 'h', и: 'y' },
     adjective: { ru: ['ij'], uk: ['yj'] },
   },
   sr: {
-    letters: { ж: 'ž', х: 'h', ц: 'c', ч: 'č', ш: 'š', щ: 'šč', й: 'j', ю: 'ju', я: 'ja', ё: 'jo', є: 'je', ї: 'ji', ђ: 'đ', ћ: 'ć', џ: 'dž' },
+    letters: {
+      ж: 'ž',
+      х: 'h',
+      ц: 'c',
+      ч: 'č',
+      ш: 'š',
+      щ: 'šč',
+      й: 'j',
+      ю: 'ju',
+      я: 'ja',
+      ё: 'jo',
+      є: 'je',
+      ї: 'ji',
+      ђ: 'đ',
+      ћ: 'ć',
+      џ: 'dž',
+    },
     ukLetters: { г: 'h', и: 'y' },
     adjective: { ru: ['i', 'ij'], uk: ['i'] },
   },
@@ -105,7 +229,8 @@ export function romanize(word: string, convention: Romanization, lang: CyrillicL
   for (let i = 0; i < stem.length; i++) {
     const ch = stem[i];
     const prev = stem[i - 1];
-    const initialOrAfterVowel = prev === undefined || VOWELS_CYR.includes(prev) || prev === 'ь' || prev === 'ъ';
+    const initialOrAfterVowel =
+      prev === undefined || VOWELS_CYR.includes(prev) || prev === 'ь' || prev === 'ъ';
     let latin: string | undefined;
     // Ukrainian е is never iotated (є is).
     if (initialOrAfterVowel && !(lang === 'uk' && ch === 'е')) latin = c.iotated?.[ch];
@@ -128,17 +253,87 @@ type Table = [string, string][];
 
 /** Multi-letter spellings first: the longest that fits wins. */
 const LATIN_TO_CYR: Table = [
-  ['shch', 'щ'], ['szcz', 'щ'], ['tsch', 'ч'], ['sch', 'ш'], ['zh', 'ж'], ['kh', 'х'], ['ch', 'ч'], ['sh', 'ш'],
-  ['ts', 'ц'], ['tz', 'ц'], ['cz', 'ч'], ['sz', 'ш'], ['rz', 'ж'], ['ph', 'ф'], ['th', 'т'], ['ck', 'к'], ['dž', 'џ'],
-  ['ya', 'я'], ['ja', 'я'], ['yu', 'ю'], ['ju', 'ю'], ['yo', 'ё'], ['jo', 'ё'], ['ye', 'е'], ['je', 'е'], ['ou', 'у'],
-  ['a', 'а'], ['b', 'б'], ['d', 'д'], ['e', 'е'], ['f', 'ф'], ['g', 'г'], ['h', 'х'], ['i', 'и'], ['j', 'й'],
-  ['k', 'к'], ['l', 'л'], ['ł', 'л'], ['m', 'м'], ['n', 'н'], ['o', 'о'], ['p', 'п'], ['q', 'к'], ['r', 'р'],
-  ['s', 'с'], ['t', 'т'], ['u', 'у'], ['v', 'в'], ['w', 'в'], ['x', 'кс'], ['y', 'и'], ['z', 'з'],
-  ['č', 'ч'], ['š', 'ш'], ['ž', 'ж'], ['ć', 'ч'], ['đ', 'дж'],
+  ['shch', 'щ'],
+  ['szcz', 'щ'],
+  ['tsch', 'ч'],
+  ['sch', 'ш'],
+  ['zh', 'ж'],
+  ['kh', 'х'],
+  ['ch', 'ч'],
+  ['sh', 'ш'],
+  ['ts', 'ц'],
+  ['tz', 'ц'],
+  ['cz', 'ч'],
+  ['sz', 'ш'],
+  ['rz', 'ж'],
+  ['ph', 'ф'],
+  ['th', 'т'],
+  ['ck', 'к'],
+  ['dž', 'џ'],
+  ['ya', 'я'],
+  ['ja', 'я'],
+  ['yu', 'ю'],
+  ['ju', 'ю'],
+  ['yo', 'ё'],
+  ['jo', 'ё'],
+  ['ye', 'е'],
+  ['je', 'е'],
+  ['ou', 'у'],
+  ['a', 'а'],
+  ['b', 'б'],
+  ['d', 'д'],
+  ['e', 'е'],
+  ['f', 'ф'],
+  ['g', 'г'],
+  ['h', 'х'],
+  ['i', 'и'],
+  ['j', 'й'],
+  ['k', 'к'],
+  ['l', 'л'],
+  ['ł', 'л'],
+  ['m', 'м'],
+  ['n', 'н'],
+  ['o', 'о'],
+  ['p', 'п'],
+  ['q', 'к'],
+  ['r', 'р'],
+  ['s', 'с'],
+  ['t', 'т'],
+  ['u', 'у'],
+  ['v', 'в'],
+  ['w', 'в'],
+  ['x', 'кс'],
+  ['y', 'и'],
+  ['z', 'з'],
+  ['č', 'ч'],
+  ['š', 'ш'],
+  ['ž', 'ж'],
+  ['ć', 'ч'],
+  ['đ', 'дж'],
 ];
-const UK_OVERRIDES: Record<string, string> = { h: 'г', g: 'г', i: 'і', ye: 'є', je: 'є', yo: 'йо', jo: 'йо', yi: 'ї' };
+const UK_OVERRIDES: Record<string, string> = {
+  h: 'г',
+  g: 'г',
+  i: 'і',
+  ye: 'є',
+  je: 'є',
+  yo: 'йо',
+  jo: 'йо',
+  yi: 'ї',
+};
 const RU_OVERRIDES: Record<string, string> = {};
-const SR_OVERRIDES: Record<string, string> = { j: 'ј', ja: 'ја', ju: 'ју', je: 'је', jo: 'јо', ć: 'ћ', đ: 'ђ', lj: 'љ', nj: 'њ', h: 'х' };
+const SR_OVERRIDES: Record<string, string> = {
+  j: 'ј',
+  ja: 'ја',
+  ju: 'ју',
+  je: 'је',
+  jo: 'јо',
+  ć: 'ћ',
+  đ: 'ђ',
+  lj: 'љ',
+  nj: 'њ',
+  h: 'х',
+};
 const SLAVIC_ADJECTIVE = /(?<=sk|ck|zk)(?:yy|yi|yj|iy|ij|ii|y|i)$/;
 
 /** A Latin-script word (lower case) as Russian, Ukrainian or Serbian Cyrillic would spell it. */
@@ -148,7 +343,7 @@ export function latinToCyrillic(word: string, lang: CyrillicLanguage): string {
   const stem = adjective ? plain.slice(0, adjective.index) : plain;
   const overrides = lang === 'uk' ? UK_OVERRIDES : lang === 'sr' ? SR_OVERRIDES : RU_OVERRIDES;
   let out = '';
-  for (let i = 0; i < stem.length; ) {
+  for (let i = 0; i < stem.length;) {
     const rest = stem.slice(i);
     if (rest[0] === 'c') {
       // c is ц before a front vowel, к elsewhere (Macron, Cicero).
@@ -161,8 +356,13 @@ export function latinToCyrillic(word: string, lang: CyrillicLanguage): string {
       i++;
       continue;
     }
-    const special = Object.keys(overrides).find((k) => rest.startsWith(k) && k.length > 1) ?? (overrides[rest[0]] ? rest[0] : undefined);
-    const pair = special !== undefined ? ([special, overrides[special]] as [string, string]) : LATIN_TO_CYR.find(([l]) => rest.startsWith(l));
+    const special =
+      Object.keys(overrides).find((k) => rest.startsWith(k) && k.length > 1) ??
+      (overrides[rest[0]] ? rest[0] : undefined);
+    const pair =
+      special !== undefined
+        ? ([special, overrides[special]] as [string, string])
+        : LATIN_TO_CYR.find(([l]) => rest.startsWith(l));
     if (pair === undefined) {
       out += rest[0];
       i++;
@@ -173,29 +373,97 @@ export function latinToCyrillic(word: string, lang: CyrillicLanguage): string {
   }
   // A final l of a Western name is soft in Russian and Ukrainian (Emmanuel → Эммануэль).
   if (lang !== 'sr') out = out.replace(/л$/, 'ль');
-  if (adjective) out = lang === 'uk' ? out.replace(/([сцз])к$/, '$1ьк') + 'ий' : out + (lang === 'sr' ? 'и' : 'ий');
+  if (adjective)
+    out = lang === 'uk' ? out.replace(/([сцз])к$/, '$1ьк') + 'ий' : out + (lang === 'sr' ? 'и' : 'ий');
   return out;
 }
 
 const LATIN_TO_GREEK: Table = [
-  ['th', 'θ'], ['ch', 'χ'], ['ph', 'φ'], ['ps', 'ψ'], ['ks', 'ξ'], ['ou', 'ου'], ['sh', 'σ'], ['zh', 'ζ'],
-  ['ts', 'τσ'], ['tz', 'τζ'], ['mb', 'μπ'], ['nd', 'ντ'], ['ck', 'κ'],
-  ['a', 'α'], ['b', 'μπ'], ['c', 'κ'], ['d', 'ντ'], ['e', 'ε'], ['f', 'φ'], ['g', 'γκ'], ['h', ''], ['i', 'ι'],
-  ['j', 'τζ'], ['k', 'κ'], ['l', 'λ'], ['ł', 'λ'], ['m', 'μ'], ['n', 'ν'], ['o', 'ο'], ['p', 'π'], ['q', 'κ'],
-  ['r', 'ρ'], ['s', 'σ'], ['t', 'τ'], ['u', 'ου'], ['v', 'β'], ['w', 'β'], ['x', 'ξ'], ['y', 'ι'], ['z', 'ζ'],
+  ['th', 'θ'],
+  ['ch', 'χ'],
+  ['ph', 'φ'],
+  ['ps', 'ψ'],
+  ['ks', 'ξ'],
+  ['ou', 'ου'],
+  ['sh', 'σ'],
+  ['zh', 'ζ'],
+  ['ts', 'τσ'],
+  ['tz', 'τζ'],
+  ['mb', 'μπ'],
+  ['nd', 'ντ'],
+  ['ck', 'κ'],
+  ['a', 'α'],
+  ['b', 'μπ'],
+  ['c', 'κ'],
+  ['d', 'ντ'],
+  ['e', 'ε'],
+  ['f', 'φ'],
+  ['g', 'γκ'],
+  ['h', ''],
+  ['i', 'ι'],
+  ['j', 'τζ'],
+  ['k', 'κ'],
+  ['l', 'λ'],
+  ['ł', 'λ'],
+  ['m', 'μ'],
+  ['n', 'ν'],
+  ['o', 'ο'],
+  ['p', 'π'],
+  ['q', 'κ'],
+  ['r', 'ρ'],
+  ['s', 'σ'],
+  ['t', 'τ'],
+  ['u', 'ου'],
+  ['v', 'β'],
+  ['w', 'β'],
+  ['x', 'ξ'],
+  ['y', 'ι'],
+  ['z', 'ζ'],
 ];
 
 const GREEK_TO_LATIN: Table = [
-  ['ου', 'ou'], ['αι', 'ai'], ['ει', 'ei'], ['οι', 'oi'], ['αυ', 'av'], ['ευ', 'ev'], ['μπ', 'b'], ['ντ', 'nt'],
-  ['γκ', 'g'], ['γγ', 'ng'], ['τσ', 'ts'], ['τζ', 'tz'],
-  ['α', 'a'], ['β', 'v'], ['γ', 'g'], ['δ', 'd'], ['ε', 'e'], ['ζ', 'z'], ['η', 'i'], ['θ', 'th'], ['ι', 'i'],
-  ['κ', 'k'], ['λ', 'l'], ['μ', 'm'], ['ν', 'n'], ['ξ', 'x'], ['ο', 'o'], ['π', 'p'], ['ρ', 'r'], ['σ', 's'],
-  ['ς', 's'], ['τ', 't'], ['υ', 'y'], ['φ', 'f'], ['χ', 'ch'], ['ψ', 'ps'], ['ω', 'o'],
+  ['ου', 'ou'],
+  ['αι', 'ai'],
+  ['ει', 'ei'],
+  ['οι', 'oi'],
+  ['αυ', 'av'],
+  ['ευ', 'ev'],
+  ['μπ', 'b'],
+  ['ντ', 'nt'],
+  ['γκ', 'g'],
+  ['γγ', 'ng'],
+  ['τσ', 'ts'],
+  ['τζ', 'tz'],
+  ['α', 'a'],
+  ['β', 'v'],
+  ['γ', 'g'],
+  ['δ', 'd'],
+  ['ε', 'e'],
+  ['ζ', 'z'],
+  ['η', 'i'],
+  ['θ', 'th'],
+  ['ι', 'i'],
+  ['κ', 'k'],
+  ['λ', 'l'],
+  ['μ', 'm'],
+  ['ν', 'n'],
+  ['ξ', 'x'],
+  ['ο', 'o'],
+  ['π', 'p'],
+  ['ρ', 'r'],
+  ['σ', 's'],
+  ['ς', 's'],
+  ['τ', 't'],
+  ['υ', 'y'],
+  ['φ', 'f'],
+  ['χ', 'ch'],
+  ['ψ', 'ps'],
+  ['ω', 'o'],
 ];
 
 function byTable(word: string, table: Table): string {
   let out = '';
-  for (let i = 0; i < word.length; ) {
+  for (let i = 0; i < word.length;) {
     const pair = table.find(([from]) => word.startsWith(from, i));
     if (pair === undefined) {
       out += word[i];
@@ -221,11 +489,24 @@ export function greekToLatin(word: string): string {
 /** Ukrainian spelling of a Russian word and back, for the letters the two write apart. */
 export function otherCyrillic(word: string, from: 'ru' | 'uk'): string {
   if (from === 'ru') {
-    return word.replace(/([сцз])кий$/, '$1ький').replace(/и/g, 'і').replace(/ы/g, 'и').replace(/э/g, 'е').replace(/ё/g, 'ьо')
-      .replace(/іі$/, 'ий').replace(/і(й)$/, 'и$1').replace(/^е/, 'є');
+    return word
+      .replace(/([сцз])кий$/, '$1ький')
+      .replace(/и/g, 'і')
+      .replace(/ы/g, 'и')
+      .replace(/э/g, 'е')
+      .replace(/ё/g, 'ьо')
+      .replace(/іі$/, 'ий')
+      .replace(/і(й)$/, 'и$1')
+      .replace(/^е/, 'є');
   }
-  return word.replace(/([сцз])ький$/, '$1кий').replace(/и/g, 'ы').replace(/ы(й)$/, 'и$1').replace(/і/g, 'и').replace(/ї/g, 'йи')
-    .replace(/є/g, 'е').replace(/ґ/g, 'г');
+  return word
+    .replace(/([сцз])ький$/, '$1кий')
+    .replace(/и/g, 'ы')
+    .replace(/ы(й)$/, 'и$1')
+    .replace(/і/g, 'и')
+    .replace(/ї/g, 'йи')
+    .replace(/є/g, 'е')
+    .replace(/ґ/g, 'г');
 }
 
 /** Marks dropped, except on the letters the tables spell apart (č, š, ž, ć, đ). */

@@ -124,7 +124,12 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
  * The state after reading class `cls` in state `from`: a child, or else the failure state's move,
  * down to a state with a dense row.
  */
-function move({ dense, dfa, childStart, label, fail }: Table, from: number, cls: number, width: number): number {
+function move(
+  { dense, dfa, childStart, label, fail }: Table,
+  from: number,
+  cls: number,
+  width: number,
+): number {
   let s = from;
   while (s >= dense) {
     for (let t = childStart[s]; t < childStart[s + 1]; t++) if (label[t] === cls) return t;
@@ -141,7 +146,13 @@ function move({ dense, dfa, childStart, label, fail }: Table, from: number, cls:
  * is "between words", an extra state is "inside a word", and a failure link never leads to a
  * suffix that starts inside a word; without it, state 0 is the usual root.
  */
-function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16Array, width: number, isWordClass: number[] | null): Table {
+function buildTable(
+  patterns: readonly string[],
+  ids: number[],
+  classOf: Uint16Array,
+  width: number,
+  isWordClass: number[] | null,
+): Table {
   let totalChars = 0;
   for (const id of ids) totalChars += patterns[id].length;
   // A sparse trie first (children as sibling lists), so that the states can be numbered
@@ -166,7 +177,8 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
       const cls = classOf[p.charCodeAt(i)];
       let h = Math.imul(node * 64 + cls, 0x9e3779b1) >>> (32 - bits);
       let child = slots[h];
-      while (child >= 0 && (parent[child] !== node || label[child] !== cls)) child = slots[(h = (h + 1) & mask)];
+      while (child >= 0 && (parent[child] !== node || label[child] !== cls))
+        child = slots[(h = (h + 1) & mask)];
       if (child < 0) {
         child = nodes++;
         slots[h] = child;
@@ -204,9 +216,18 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
   const dense = Math.min(states, Math.max(first, Math.floor(DENSE_ENTRIES / width)));
   const dfa = new Int32Array(dense * width);
   const fail = new Int32Array(states);
-  const table: Table = { dense, dfa, childStart, label: stateLabel, fail, outStart: new Int32Array(states + 1), outIds: new Int32Array(0) };
+  const table: Table = {
+    dense,
+    dfa,
+    childStart,
+    label: stateLabel,
+    fail,
+    outStart: new Int32Array(states + 1),
+    outIds: new Int32Array(0),
+  };
   if (isWordClass !== null) {
-    for (let cls = 0; cls < width; cls++) if (isWordClass[cls] === 1) dfa[cls] = dfa[inWord * width + cls] = inWord;
+    for (let cls = 0; cls < width; cls++)
+      if (isWordClass[cls] === 1) dfa[cls] = dfa[inWord * width + cls] = inWord;
   }
   for (let s = 0; s < states; s = s === 0 ? first : s + 1) {
     if (s < dense) {
@@ -222,7 +243,8 @@ function buildTable(patterns: readonly string[], ids: number[], classOf: Uint16A
         dfa[row + stateLabel[t]] = t;
       }
     } else {
-      for (let t = childStart[s]; t < childStart[s + 1]; t++) fail[t] = move(table, fail[s], stateLabel[t], width);
+      for (let t = childStart[s]; t < childStart[s + 1]; t++)
+        fail[t] = move(table, fail[s], stateLabel[t], width);
     }
   }
 

@@ -57,7 +57,10 @@ export interface BacktestStoreOptions {
 export interface BacktestStore {
   /** Records the items of one job in one round trip. */
   record(entries: BacktestEntry[]): Promise<void>;
-  backtest(matcher: Matcher, opts: { sinceMs: number; now: number; watchIds?: string[] }): Promise<BacktestReport>;
+  backtest(
+    matcher: Matcher,
+    opts: { sinceMs: number; now: number; watchIds?: string[] },
+  ): Promise<BacktestReport>;
 }
 
 // KEYS: the stream. ARGV: MAXLEN, MINID, then per entry its time (ms) and body. One call for a
@@ -89,11 +92,15 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
       if (entries.length === 0) return;
       const newest = Math.max(...entries.map((e) => e.at));
       const args: LuaArg[] = [opts.maxItems, Math.max(0, Math.floor(newest - opts.retentionMs))];
-      for (const entry of entries) args.push(Math.max(0, Math.floor(entry.at)), JSON.stringify(withoutRepeatedSummary(entry)));
+      for (const entry of entries)
+        args.push(Math.max(0, Math.floor(entry.at)), JSON.stringify(withoutRepeatedSummary(entry)));
       try {
         await RECORD.run(redis, [key], args);
       } catch (err) {
-        throw new MediawatchError('redis', `cannot record items for backtesting: ${(err as Error).message}`, { retryable: true, cause: err });
+        throw new MediawatchError('redis', `cannot record items for backtesting: ${(err as Error).message}`, {
+          retryable: true,
+          cause: err,
+        });
       }
     },
 
@@ -110,7 +117,10 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
         try {
           batch = await redis.xrange(key, from, '+', 'COUNT', batchSize);
         } catch (err) {
-          throw new MediawatchError('redis', `cannot read backtest items: ${(err as Error).message}`, { retryable: true, cause: err });
+          throw new MediawatchError('redis', `cannot read backtest items: ${(err as Error).message}`, {
+            retryable: true,
+            cause: err,
+          });
         }
         for (const [, fields] of batch) {
           const entry = readEntry(fields);
@@ -121,11 +131,27 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
           if (entry.at < sinceMs || entry.at > now) continue;
           itemsScanned++;
           const matched = matcher
-            .match({ title: entry.title, summary: entry.summary, content: entry.content, article: entry.article, url: entry.url, feedId: entry.feedId, lang: entry.lang })
+            .match({
+              title: entry.title,
+              summary: entry.summary,
+              content: entry.content,
+              article: entry.article,
+              url: entry.url,
+              feedId: entry.feedId,
+              lang: entry.lang,
+            })
             .filter((m) => wanted === undefined || wanted.has(m.id));
           if (matched.length === 0) continue;
           for (const m of matched) counts[m.id] = (counts[m.id] ?? 0) + 1;
-          hits.push({ at: entry.at, feedId: entry.feedId, itemKey: entry.itemKey, url: entry.url, title: entry.title, publishedAt: entry.publishedAt, watches: matched });
+          hits.push({
+            at: entry.at,
+            feedId: entry.feedId,
+            itemKey: entry.itemKey,
+            url: entry.url,
+            title: entry.title,
+            publishedAt: entry.publishedAt,
+            watches: matched,
+          });
         }
         if (batch.length < batchSize) break;
         from = `(${batch[batch.length - 1][0]}`;
@@ -140,8 +166,14 @@ function readEntry(fields: string[]): BacktestEntry | undefined {
   if (at < 0 || at % 2 !== 0) return undefined;
   try {
     const e = JSON.parse(fields[at + 1]) as Partial<BacktestEntry>;
-    if (typeof e.at !== 'number' || typeof e.feedId !== 'string' || typeof e.itemKey !== 'string') return undefined;
-    return { ...e, title: e.title ?? '', summary: e.summary ?? e.content ?? '', content: e.content ?? '' } as BacktestEntry;
+    if (typeof e.at !== 'number' || typeof e.feedId !== 'string' || typeof e.itemKey !== 'string')
+      return undefined;
+    return {
+      ...e,
+      title: e.title ?? '',
+      summary: e.summary ?? e.content ?? '',
+      content: e.content ?? '',
+    } as BacktestEntry;
   } catch {
     return undefined;
   }

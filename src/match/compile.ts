@@ -7,7 +7,16 @@
 import type { Matcher, MatchField, MatchHit, MatchInput, WatchMatch, WatchSpec } from '../contracts/match.js';
 import { sharingWords } from '../language/names.js';
 import { buildAutomaton } from './automaton.js';
-import { foldKeepCase, foldPhrase, foldText, originalEnd, originalStart, SPACE_UNIT, WORD_UNIT, type FoldedText } from './fold.js';
+import {
+  foldKeepCase,
+  foldPhrase,
+  foldText,
+  originalEnd,
+  originalStart,
+  SPACE_UNIT,
+  WORD_UNIT,
+  type FoldedText,
+} from './fold.js';
 import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
@@ -70,36 +79,46 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const patternWatches: number[][] = [];
   const alwaysEvaluate: number[] = [];
 
-  const compiled: CompiledWatch[] = sharingWords(() => watches.map((spec, w) => {
-    const root = rootOf(spec);
-    const excludePatterns = (spec.exclude ?? []).map((phrase) => {
-      const folded = foldPhrase(phrase);
-      if (!/[\p{L}\p{N}]/u.test(folded)) {
-        throw new QueryError(spec.id, phrase, 1, 'this exclude phrase has no letters or digits', 'remove it or write the words it should exclude');
+  const compiled: CompiledWatch[] = sharingWords(() =>
+    watches.map((spec, w) => {
+      const root = rootOf(spec);
+      const excludePatterns = (spec.exclude ?? []).map((phrase) => {
+        const folded = foldPhrase(phrase);
+        if (!/[\p{L}\p{N}]/u.test(folded)) {
+          throw new QueryError(
+            spec.id,
+            phrase,
+            1,
+            'this exclude phrase has no letters or digits',
+            'remove it or write the words it should exclude',
+          );
+        }
+        return patternOf(folded);
+      });
+      const terms = allTerms(root);
+      const termPatterns = terms.map((t) => {
+        const pid = patternOf(t.folded);
+        patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
+        return pid;
+      });
+      const required = presearchTerms(root);
+      if (required === null) alwaysEvaluate.push(w);
+      for (const t of required ?? []) {
+        const list = (patternWatches[termPatterns[terms.indexOf(t)]] ??= []);
+        if (list[list.length - 1] !== w) list.push(w);
       }
-      return patternOf(folded);
-    });
-    const terms = allTerms(root);
-    const termPatterns = terms.map((t) => {
-      const pid = patternOf(t.folded);
-      patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
-      return pid;
-    });
-    const required = presearchTerms(root);
-    if (required === null) alwaysEvaluate.push(w);
-    for (const t of required ?? []) {
-      const list = (patternWatches[termPatterns[terms.indexOf(t)]] ??= []);
-      if (list[list.length - 1] !== w) list.push(w);
-    }
-    return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
-  }));
+      return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
+    }),
+  );
 
   // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
   // the automaton. The other terms (the "the" of "Kovalenko NEAR/5 the", NOT operands) would make
   // the scan report every common word, so they are searched for only when an evaluation asks.
   const isExclude = new Uint8Array(patterns.length);
   for (const w of compiled) for (const pid of w.excludePatterns) isExclude[pid] = 1;
-  const scannedPatterns = Int32Array.from(patterns.keys()).filter((pid) => patternWatches[pid] !== undefined || isExclude[pid] === 1);
+  const scannedPatterns = Int32Array.from(patterns.keys()).filter(
+    (pid) => patternWatches[pid] !== undefined || isExclude[pid] === 1,
+  );
   const automaton = buildAutomaton(Array.from(scannedPatterns, (pid) => patterns[pid]));
   const isScanned = new Uint8Array(patterns.length);
   scannedPatterns.forEach((pid) => (isScanned[pid] = 1));
@@ -113,7 +132,10 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   patternIndex.clear();
 
   // Every pattern a watch's query may ask about: its terms and its exclude phrases.
-  const patternsOf = flatLists(compiled.map((w) => [...new Set([...w.termPatterns, ...w.excludePatterns])]), compiled.length);
+  const patternsOf = flatLists(
+    compiled.map((w) => [...new Set([...w.termPatterns, ...w.excludePatterns])]),
+    compiled.length,
+  );
   const watchStamp = new Int32Array(compiled.length);
   const patternStamp = new Int32Array(patterns.length);
   let generation = 0;
@@ -160,7 +182,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
     // Occurrences are built (and word boundaries checked) only for patterns the candidates use.
     const wanted = -gen;
     for (const w of candidates) {
-      for (let k = patternsOf.start[w]; k < patternsOf.start[w + 1]; k++) patternStamp[patternsOf.items[k]] = wanted;
+      for (let k = patternsOf.start[w]; k < patternsOf.start[w + 1]; k++)
+        patternStamp[patternsOf.items[k]] = wanted;
     }
     const found = new Map<number, RawOcc[]>();
     const add = (into: RawOcc[], pid: number, f: number, text: string, start: number, end: number) => {
@@ -190,7 +213,9 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         const field = fields[f];
         if (field === undefined) continue;
         const text = field.folded.text;
-        findPhrase(text, (patternWords[pid] ??= patterns[pid].split(' ')), (start, end) => add(list, pid, f, text, start, end));
+        findPhrase(text, (patternWords[pid] ??= patterns[pid].split(' ')), (start, end) =>
+          add(list, pid, f, text, start, end),
+        );
       }
       return list.length > 0 ? list : undefined;
     };
@@ -224,7 +249,10 @@ function flatLists(lists: (readonly number[] | undefined)[], count: number): Fla
 }
 
 /** The anchor forms a pattern's hits must be, merged over its terms; null when a term takes any hit. */
-function anchorFormsOf(t: TermNode, sofar: ReadonlySet<string> | null | undefined): ReadonlySet<string> | null {
+function anchorFormsOf(
+  t: TermNode,
+  sofar: ReadonlySet<string> | null | undefined,
+): ReadonlySet<string> | null {
   const forms = t.flex?.anchorForms;
   if (forms === undefined || sofar === null) return null;
   return sofar === undefined ? forms : new Set([...sofar, ...forms]);
@@ -255,7 +283,13 @@ function rootOf(spec: WatchSpec): QueryNode {
   const words = (term: string, what: string) => {
     const folded = foldPhrase(term);
     if (!/[\p{L}\p{N}]/u.test(folded)) {
-      throw new QueryError(spec.id, term, 1, `this ${what} has no letters or digits`, `remove it or write the words to watch for`);
+      throw new QueryError(
+        spec.id,
+        term,
+        1,
+        `this ${what} has no letters or digits`,
+        `remove it or write the words to watch for`,
+      );
     }
     return folded;
   };
@@ -267,11 +301,21 @@ function rootOf(spec: WatchSpec): QueryNode {
   }
   for (const term of spec.terms ?? []) {
     const folded = words(term, 'term');
-    terms.push(spec.inflect ? inflectedTerm(term, inflectLang, null) : { kind: 'term', text: term, folded, wildcard: false, caseText: null, fields: null });
+    terms.push(
+      spec.inflect
+        ? inflectedTerm(term, inflectLang, null)
+        : { kind: 'term', text: term, folded, wildcard: false, caseText: null, fields: null },
+    );
   }
   if (spec.query !== undefined) terms.push(parseQuery(spec.id, spec.query, { inflect: spec.inflect }));
   if (terms.length === 0) {
-    throw new QueryError(spec.id, '', 1, 'the watch has neither names, terms nor a query', 'add names: [...], terms: [...] or query: ...');
+    throw new QueryError(
+      spec.id,
+      '',
+      1,
+      'the watch has neither names, terms nor a query',
+      'add names: [...], terms: [...] or query: ...',
+    );
   }
   return terms.length === 1 ? terms[0] : { kind: 'or', children: terms };
 }
@@ -327,7 +371,9 @@ class Evaluation {
       }
       case 'feed': {
         const id = this.input.feedId;
-        return id !== undefined && id.toLowerCase() === n.text ? [{ field: FEED_FIELD, start: 0, end: id.length, term: n.text }] : null;
+        return id !== undefined && id.toLowerCase() === n.text
+          ? [{ field: FEED_FIELD, start: 0, end: id.length, term: n.text }]
+          : null;
       }
       case 'lang': {
         // An item whose language is unknown does not pass a lang: filter (and so passes -lang:).
@@ -348,8 +394,17 @@ class Evaluation {
       if (t.flex !== undefined) {
         const span = readFlex(t.flex, field.original, field.folded, o.start);
         if (span === null || this.excluded(o.field, span[0], span[1])) continue;
-        const found = t.flex.name === undefined ? t.text : field.original.slice(originalStart(field.folded, span[0]), originalEnd(field.folded, span[1]));
-        out.push({ field: o.field, start: span[0], end: span[1], term: found, ...(t.flex.name !== undefined ? { name: t.flex.name } : {}) });
+        const found =
+          t.flex.name === undefined
+            ? t.text
+            : field.original.slice(originalStart(field.folded, span[0]), originalEnd(field.folded, span[1]));
+        out.push({
+          field: o.field,
+          start: span[0],
+          end: span[1],
+          term: found,
+          ...(t.flex.name !== undefined ? { name: t.flex.name } : {}),
+        });
         continue;
       }
       let end = o.end;
@@ -358,7 +413,9 @@ class Evaluation {
         while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
       } else if (o.rightOpen) continue;
       if (t.caseText !== null) {
-        const written = foldKeepCase(field.original.slice(originalStart(field.folded, o.start), originalEnd(field.folded, end)));
+        const written = foldKeepCase(
+          field.original.slice(originalStart(field.folded, o.start), originalEnd(field.folded, end)),
+        );
         if (t.wildcard ? !written.startsWith(t.caseText) : written !== t.caseText) continue;
       }
       if (this.excluded(o.field, o.start, end)) continue;
@@ -394,7 +451,8 @@ class Evaluation {
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
         if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
-        const between = wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
+        const between =
+          wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
         if (between > distance) continue;
         kept.add(l).add(r);
       }
@@ -431,7 +489,13 @@ class Evaluation {
     const start = originalStart(folded, o.start);
     const end = originalEnd(folded, o.end);
     if (o.field === URL_FIELD) {
-      return { term: o.term, field, start, end, snippet: buildSnippet(original, 0, original.length, start, end) };
+      return {
+        term: o.term,
+        field,
+        start,
+        end,
+        snippet: buildSnippet(original, 0, original.length, start, end),
+      };
     }
     const [s, e] = this.sentences(o.field).around(o.start);
     const snippet = buildSnippet(original, originalStart(folded, s), originalStart(folded, e), start, end);

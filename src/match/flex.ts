@@ -45,7 +45,14 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
   const anchor = longest(folded[0].map(commonPrefix));
   const prefixes = [...new Set(folded.map((f) => commonPrefix(f[anchor])))];
   const flex: FlexTerm = { words, anchor, name, anchorForms: forms[anchor] };
-  return prefixes.map((prefix, k) => flexTerm(k === 0 ? name.trim() : variants.find((_, j) => commonPrefix(folded[j][anchor]) === prefix)!.spelling, prefix, flex, fields));
+  return prefixes.map((prefix, k) =>
+    flexTerm(
+      k === 0 ? name.trim() : variants.find((_, j) => commonPrefix(folded[j][anchor]) === prefix)!.spelling,
+      prefix,
+      flex,
+      fields,
+    ),
+  );
 }
 
 /**
@@ -56,9 +63,18 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
 export function inflectedTerm(text: string, lang: string | undefined, fields: TextField[] | null): TermNode {
   const language = lang ?? termLanguage(text);
   const stem = memoStemmer(language);
-  const lower = foldPhrase(text) === '' ? [] : text.trim().toLowerCase().split(/[\s\-\u2010-\u2013]+/u).filter((w) => w !== '');
+  const lower =
+    foldPhrase(text) === ''
+      ? []
+      : text
+          .trim()
+          .toLowerCase()
+          .split(/[\s\-\u2010-\u2013]+/u)
+          .filter((w) => w !== '');
   const stems = lower.map((w) => stem(w));
-  const words: FlexWord[] = stems.map((s) => ({ accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s }));
+  const words: FlexWord[] = stems.map((s) => ({
+    accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s,
+  }));
   const prefixes = lower.map((w, i) => {
     const prefix = commonPrefix([foldPhrase(w), foldPhrase(stems[i])]);
     return prefix.length >= MIN_ANCHOR ? prefix : foldPhrase(w);
@@ -96,10 +112,19 @@ function flexTerm(text: string, anchorPrefix: string, flex: FlexTerm, fields: Te
  * The occurrence of `flex` whose anchor word starts at folded position `at`, as [start, end) in
  * folded coordinates, or null when the words around it do not make the term.
  */
-export function readFlex(flex: FlexTerm, original: string, folded: FoldedText, at: number): [number, number] | null {
+export function readFlex(
+  flex: FlexTerm,
+  original: string,
+  folded: FoldedText,
+  at: number,
+): [number, number] | null {
   const text = folded.text;
   const accepts = (k: number, start: number, end: number) =>
-    start < end && flex.words[k].accepts(text.slice(start, end), original.slice(originalStart(folded, start), originalEnd(folded, end)));
+    start < end &&
+    flex.words[k].accepts(
+      text.slice(start, end),
+      original.slice(originalStart(folded, start), originalEnd(folded, end)),
+    );
   let end = at;
   while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
   if (!accepts(flex.anchor, at, end)) return null;

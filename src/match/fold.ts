@@ -45,10 +45,21 @@ export const SPACE_UNIT: Uint8Array = (() => {
 })();
 
 const SPECIAL: Record<string, string> = {
-  'ß': 'ss', 'ẞ': 'ss', 'ς': 'σ',
-  '\u2018': "'", '\u2019': "'", '\u201b': "'", '\u02bc': "'", '\u2032': "'", '\uff07': "'",
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-',
-  '\u00ad': '', '\u200b': ' ',
+  ß: 'ss',
+  ẞ: 'ss',
+  ς: 'σ',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201b': "'",
+  '\u02bc': "'",
+  '\u2032': "'",
+  '\uff07': "'",
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u00ad': '',
+  '\u200b': ' ',
 };
 
 const cache = new Map<number, string>();
@@ -103,7 +114,7 @@ function foldNonAscii(s: string): FoldedText {
   for (let m = NON_ASCII_G.exec(s); m !== null; m = NON_ASCII_G.exec(s)) {
     if (m.index > i) put(s.slice(i, m.index).toLowerCase(), i, m.index);
     const runEnd = m.index + m[0].length;
-    for (let j = m.index; j < runEnd; ) {
+    for (let j = m.index; j < runEnd;) {
       const cp = s.codePointAt(j)!;
       const width = cp > 0xffff ? 2 : 1;
       const f = foldCodePoint(cp);

@@ -2,5 +2,10 @@
 export { compileWatches } from './compile.js';
 export { lintWatch } from './lint.js';
 export { QueryError, formatQueryError } from './query-error.js';
-export { createBacktestStore, type BacktestStore, type BacktestEntry, type BacktestReport } from './backtest-store.js';
+export {
+  createBacktestStore,
+  type BacktestStore,
+  type BacktestEntry,
+  type BacktestReport,
+} from './backtest-store.js';
 export { matchJsonLines } from './jsonl.js';

@@ -27,7 +27,11 @@ export interface JsonLinesSummary {
 }
 
 /** Leaves `output` open (it may be stdout); resolves when `input` ends. */
-export async function matchJsonLines(matcher: Matcher, input: Readable, output: Writable): Promise<JsonLinesSummary> {
+export async function matchJsonLines(
+  matcher: Matcher,
+  input: Readable,
+  output: Writable,
+): Promise<JsonLinesSummary> {
   const summary: JsonLinesSummary = { lines: 0, matched: 0, errors: 0 };
   const write = async (value: unknown) => {
     if (!output.write(JSON.stringify(value) + '\n')) await once(output, 'drain');
@@ -56,7 +60,14 @@ export async function matchJsonLines(matcher: Matcher, input: Readable, output: 
     const { id, title, text, summary: itemSummary, url, feedId, lang } = item.data;
     // A line without a language gets the detected one, as an item of a feed that declares none.
     const itemLang = lang ?? detectLanguage(`${title}\n${itemSummary}\n${text}`);
-    const matches = matcher.match({ title, summary: itemSummary, content: text, url, feedId, lang: itemLang });
+    const matches = matcher.match({
+      title,
+      summary: itemSummary,
+      content: text,
+      url,
+      feedId,
+      lang: itemLang,
+    });
     if (matches.length > 0) summary.matched++;
     await write({ id, watches: matches.map((m) => m.id), matches });
   }

@@ -20,16 +20,22 @@ export function lintWatch(spec: WatchSpec): string[] {
   for (const t of allTerms(root)) {
     const prefix = t.folded.slice(t.folded.lastIndexOf(' ') + 1);
     if (t.wildcard && prefix.length < MIN_SENSIBLE_PREFIX) {
-      warnings.push(`watch "${spec.id}": ${t.text} is a short prefix and will match many unrelated words; use at least ${MIN_SENSIBLE_PREFIX} letters`);
+      warnings.push(
+        `watch "${spec.id}": ${t.text} is a short prefix and will match many unrelated words; use at least ${MIN_SENSIBLE_PREFIX} letters`,
+      );
     }
   }
   visitNear(root, (distance, text) => {
     if (distance > MAX_SENSIBLE_DISTANCE) {
-      warnings.push(`watch "${spec.id}": ${text} spans more words than most sentences hold; keep the distance at ${MAX_SENSIBLE_DISTANCE} or below`);
+      warnings.push(
+        `watch "${spec.id}": ${text} spans more words than most sentences hold; keep the distance at ${MAX_SENSIBLE_DISTANCE} or below`,
+      );
     }
   });
   if (presearchTerms(root) === null) {
-    warnings.push(`watch "${spec.id}": the query can match items that contain none of its terms (NOT-only or filter-only); it will be checked against every item`);
+    warnings.push(
+      `watch "${spec.id}": the query can match items that contain none of its terms (NOT-only or filter-only); it will be checked against every item`,
+    );
   }
   return warnings;
 }

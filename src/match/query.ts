@@ -69,7 +69,18 @@ type Token =
 
 type FieldName = TextField | 'url' | 'feed' | 'lang' | 'case' | 'name' | 'inflect';
 const isTextField = (name: string): name is TextField => (TEXT_FIELDS as readonly string[]).includes(name);
-const FIELD_NAMES = new Set<string>(['title', 'summary', 'content', 'article', 'url', 'feed', 'lang', 'case', 'name', 'inflect']);
+const FIELD_NAMES = new Set<string>([
+  'title',
+  'summary',
+  'content',
+  'article',
+  'url',
+  'feed',
+  'lang',
+  'case',
+  'name',
+  'inflect',
+]);
 const NEAR = /^(O?)NEAR\/(\d+)$/;
 const OPEN_QUOTES = '"\u201c\u201e';
 const CLOSE_QUOTES = '"\u201d\u201c';
@@ -90,7 +101,8 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
     const children = [parseAnd(scope)];
     while (peek().type === 'or') {
       const op = next();
-      if (!startsOperand(peek())) fail(op.col, 'OR needs something on its right', 'remove the OR or add a term after it');
+      if (!startsOperand(peek()))
+        fail(op.col, 'OR needs something on its right', 'remove the OR or add a term after it');
       children.push(parseAnd(scope));
     }
     return children.length === 1 ? children[0] : { kind: 'or', children };
@@ -102,7 +114,8 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       const t = peek();
       if (t.type === 'and') {
         next();
-        if (!startsOperand(peek())) fail(t.col, 'AND needs something on its right', 'remove the AND or add a term after it');
+        if (!startsOperand(peek()))
+          fail(t.col, 'AND needs something on its right', 'remove the AND or add a term after it');
         children.push(parseUnary(scope));
       } else if (startsOperand(t)) children.push(parseUnary(scope));
       else break;
@@ -126,15 +139,27 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
     next();
     const rightTok = peek();
     if (!['word', 'phrase', 'lparen', 'field'].includes(rightTok.type)) {
-      fail(t.col, `${t.text} needs a term, phrase or (group) on its right`, 'write e.g. Putin NEAR/5 (talks OR summit)');
+      fail(
+        t.col,
+        `${t.text} needs a term, phrase or (group) on its right`,
+        'write e.g. Putin NEAR/5 (talks OR summit)',
+      );
     }
     const right = parsePrimary(scope);
-    for (const [side, node, col] of [['left', left, t.col], ['right', right, rightTok.col]] as const) {
+    for (const [side, node, col] of [
+      ['left', left, t.col],
+      ['right', right, rightTok.col],
+    ] as const) {
       if (!isProximityOperand(node)) {
-        fail(col, `the ${side} side of ${t.text} must be a term, a phrase or an OR-group of them`, 'move AND/NOT outside the NEAR');
+        fail(
+          col,
+          `the ${side} side of ${t.text} must be a term, a phrase or an OR-group of them`,
+          'move AND/NOT outside the NEAR',
+        );
       }
     }
-    if (peek().type === 'near') fail(peek().col, 'NEAR cannot be chained', 'use (a NEAR/n b) AND (b NEAR/n c)');
+    if (peek().type === 'near')
+      fail(peek().col, 'NEAR cannot be chained', 'use (a NEAR/n b) AND (b NEAR/n c)');
     return { kind: 'near', left, right, distance: t.distance, ordered: t.ordered };
   }
 
@@ -144,7 +169,8 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       case 'lparen': {
         if (peek().type === 'rparen') fail(t.col, 'empty parentheses', 'put a term between ( and )');
         const inner = parseOr(scope);
-        if (peek().type !== 'rparen') fail(t.col, 'this parenthesis is never closed', 'add a ) at the end of the group');
+        if (peek().type !== 'rparen')
+          fail(t.col, 'this parenthesis is never closed', 'add a ) at the end of the group');
         next();
         return inner;
       }
@@ -155,12 +181,17 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
         if (isTextField(t.name)) return parsePrimary([t.name]);
         const v = next();
         if (v.type !== 'word' && v.type !== 'phrase') {
-          return fail(v.col, `${t.name}: needs a word or a "phrase" right after it`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
+          return fail(
+            v.col,
+            `${t.name}: needs a word or a "phrase" right after it`,
+            `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`,
+          );
         }
         if (t.name === 'case') return term(v, scope, true);
         if (t.name === 'name' || t.name === 'inflect') {
           const plain = term(v, scope, false);
-          if (plain.wildcard) fail(v.col, `${t.name}: takes no wildcard`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
+          if (plain.wildcard)
+            fail(v.col, `${t.name}: takes no wildcard`, `write e.g. ${t.name}:${FIELD_EXAMPLE[t.name]}`);
           if (t.name === 'inflect') return inflectedTerm(v.text, inflectLang, scope);
           const variants = nameTerms(v.text, scope);
           return variants.length === 1 ? variants[0] : { kind: 'or', children: variants };
@@ -176,7 +207,11 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       case 'rparen':
         return fail(t.col, 'unexpected )', 'remove it, or add the ( it should close');
       case 'eof':
-        return fail(t.col, 'the query ends where a term was expected', 'finish the query with a term or remove the trailing operator');
+        return fail(
+          t.col,
+          'the query ends where a term was expected',
+          'finish the query with a term or remove the trailing operator',
+        );
       default:
         return fail(t.col, `${t.text} needs something on its left`, `put a term before ${t.text}`);
     }
@@ -186,7 +221,11 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
     const star = t.text.indexOf('*');
     const wildcard = star >= 0;
     if (wildcard && star !== t.text.length - 1) {
-      fail(t.col + (t.type === 'phrase' ? 1 : 0) + star, 'a wildcard may only end a word', 'write e.g. guarantee* (a prefix, then *)');
+      fail(
+        t.col + (t.type === 'phrase' ? 1 : 0) + star,
+        'a wildcard may only end a word',
+        'write e.g. guarantee* (a prefix, then *)',
+      );
     }
     const bare = wildcard ? t.text.slice(0, -1) : t.text;
     const folded = foldPhrase(bare);
@@ -198,24 +237,47 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       let letters = 0;
       for (let i = lastWord.length - 1; i >= 0 && isWordUnit(lastWord.charCodeAt(i)); i--) letters++;
       if (letters < 3 || letters !== lastWord.length) {
-        fail(t.col, 'a wildcard needs at least 3 letters right before the *', 'write e.g. guarantee* rather than gu*');
+        fail(
+          t.col,
+          'a wildcard needs at least 3 letters right before the *',
+          'write e.g. guarantee* rather than gu*',
+        );
       }
     }
     if (options.inflect && !wildcard && !caseSensitive) return inflectedTerm(t.text, inflectLang, scope);
-    return { kind: 'term', text: t.text.trim(), folded, wildcard, caseText: caseSensitive ? foldKeepCase(bare) : null, fields: scope };
+    return {
+      kind: 'term',
+      text: t.text.trim(),
+      folded,
+      wildcard,
+      caseText: caseSensitive ? foldKeepCase(bare) : null,
+      fields: scope,
+    };
   }
 
   const root = parseOr(null);
   const rest = peek();
   if (rest.type !== 'eof') {
-    fail(rest.col, rest.type === 'rparen' ? 'unexpected )' : `unexpected ${rest.text}`, 'remove it, or add the ( it should close');
+    fail(
+      rest.col,
+      rest.type === 'rparen' ? 'unexpected )' : `unexpected ${rest.text}`,
+      'remove it, or add the ( it should close',
+    );
   }
   return root;
 }
 
 const FIELD_EXAMPLE: Record<FieldName, string> = {
-  title: 'Macron', summary: 'Macron', content: 'Macron', article: 'Macron', url: 'reuters.com', feed: 'my-feed', lang: 'fr', case: 'NATO',
-  name: '"Emmanuel Macron"', inflect: '"security guarantee"',
+  title: 'Macron',
+  summary: 'Macron',
+  content: 'Macron',
+  article: 'Macron',
+  url: 'reuters.com',
+  feed: 'my-feed',
+  lang: 'fr',
+  case: 'NATO',
+  name: '"Emmanuel Macron"',
+  inflect: '"security guarantee"',
 };
 
 function isProximityOperand(n: QueryNode): boolean {
@@ -225,7 +287,8 @@ function isProximityOperand(n: QueryNode): boolean {
 function tokenize(q: string, fail: (col: number, message: string, hint: string) => never): Token[] {
   const out: Token[] = [];
   const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
-  const isBreak = (c: string | undefined) => c === undefined || isSpace(c) || c === '(' || c === ')' || OPEN_QUOTES.includes(c);
+  const isBreak = (c: string | undefined) =>
+    c === undefined || isSpace(c) || c === '(' || c === ')' || OPEN_QUOTES.includes(c);
   let i = 0;
   while (i < q.length) {
     const c = q[i];
@@ -238,7 +301,8 @@ function tokenize(q: string, fail: (col: number, message: string, hint: string) 
     } else if (OPEN_QUOTES.includes(c)) {
       let j = i + 1;
       while (j < q.length && !CLOSE_QUOTES.includes(q[j])) j++;
-      if (j >= q.length) fail(col, 'this phrase is never closed', 'add the closing " at the end of the phrase');
+      if (j >= q.length)
+        fail(col, 'this phrase is never closed', 'add the closing " at the end of the phrase');
       const text = q.slice(i + 1, j);
       if (text.trim() === '') fail(col, 'empty phrase', 'put words between the quotes');
       out.push({ type: 'phrase', col, text });
@@ -257,7 +321,11 @@ function tokenize(q: string, fail: (col: number, message: string, hint: string) 
       if (field && FIELD_NAMES.has(field[1].toLowerCase())) {
         const after = i + field[0].length;
         if (after >= q.length || isSpace(q[after])) {
-          fail(col, `nothing follows ${field[0]}`, `write ${field[0]} directly before a word, "phrase" or (group), with no space`);
+          fail(
+            col,
+            `nothing follows ${field[0]}`,
+            `write ${field[0]} directly before a word, "phrase" or (group), with no space`,
+          );
         }
         out.push({ type: 'field', col, text: field[0], name: field[1].toLowerCase() as FieldName });
         i = after;
@@ -304,7 +372,8 @@ export function presearchTerms(n: QueryNode): TermNode[] | null {
     case 'near': {
       const sides = (n.kind === 'and' ? n.children : [n.left, n.right]).map(presearchTerms);
       let best: TermNode[] | null = null;
-      for (const terms of sides) if (terms !== null && (best === null || rarity(terms) > rarity(best))) best = terms;
+      for (const terms of sides)
+        if (terms !== null && (best === null || rarity(terms) > rarity(best))) best = terms;
       return best;
     }
     default:

@@ -9,7 +9,13 @@ const UNTIDY_SPACE = /[^\S ]| {2}/;
 const INVISIBLE = /[\u00ad\u200b]/g;
 
 /** All offsets are UTF-16 indexes into `original`; [sentStart, sentEnd) must contain the hit. */
-export function buildSnippet(original: string, sentStart: number, sentEnd: number, hitStart: number, hitEnd: number): string {
+export function buildSnippet(
+  original: string,
+  sentStart: number,
+  sentEnd: number,
+  hitStart: number,
+  hitEnd: number,
+): string {
   let a = sentStart;
   let b = sentEnd;
   let lead = '';
@@ -28,7 +34,8 @@ export function buildSnippet(original: string, sentStart: number, sentEnd: numbe
       tail = '…';
     }
   }
-  let text = original.slice(a, hitStart) + '«' + original.slice(hitStart, hitEnd) + '»' + original.slice(hitEnd, b);
+  let text =
+    original.slice(a, hitStart) + '«' + original.slice(hitStart, hitEnd) + '»' + original.slice(hitEnd, b);
   if (text.includes('\u00ad') || text.includes('\u200b')) text = text.replace(INVISIBLE, '');
   if (UNTIDY_SPACE.test(text)) text = text.replace(SPACES, ' ');
   return lead + text.trim() + tail;

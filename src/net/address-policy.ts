@@ -50,7 +50,9 @@ export function createAddressPolicy(opts: AddressPolicyOptions): AddressPolicy {
       const cidr = text.replace(/^\[|\](?=\/)/g, '');
       if (!ipaddr.isValidCIDR(cidr)) {
         // Config validation happens at start, so failing here stops a typo from silently allowing nothing.
-        throw new MediawatchError('config', `network.allowHosts: "${entry}" is not a valid CIDR`, { details: { entry } });
+        throw new MediawatchError('config', `network.allowHosts: "${entry}" is not a valid CIDR`, {
+          details: { entry },
+        });
       }
       const [addr, bits] = ipaddr.parseCIDR(cidr);
       const mapped = addr instanceof ipaddr.IPv6 && addr.isIPv4MappedAddress();
@@ -68,21 +70,35 @@ export function createAddressPolicy(opts: AddressPolicyOptions): AddressPolicy {
   return {
     check(hostname, address) {
       if (opts.allowPrivateAddresses) return ok(undefined);
-      const name = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+      const name = hostname
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '')
+        .replace(/\.$/, '');
       if (hosts.has(name)) return ok(undefined);
       const ip = parseIp(address ?? name);
       if (!ip) {
         return address === undefined
           ? ok(undefined)
-          : fail(new MediawatchError('blocked-address', `${hostname} resolved to "${address}", which is not an IP address`, { details: { host: hostname } }));
+          : fail(
+              new MediawatchError(
+                'blocked-address',
+                `${hostname} resolved to "${address}", which is not an IP address`,
+                { details: { host: hostname } },
+              ),
+            );
       }
       if (isPublic(ip) || inAllowedRange(ip)) return ok(undefined);
-      const shown = address !== undefined && address !== name ? `${hostname} (${ip.toString()})` : ip.toString();
+      const shown =
+        address !== undefined && address !== name ? `${hostname} (${ip.toString()})` : ip.toString();
       return fail(
-        new MediawatchError('blocked-address', `refusing to connect to ${shown}: ${ip.range()} addresses are not allowed (see network.allowHosts)`, {
-          retryable: false,
-          details: { host: hostname, address: ip.toString(), range: ip.range() },
-        }),
+        new MediawatchError(
+          'blocked-address',
+          `refusing to connect to ${shown}: ${ip.range()} addresses are not allowed (see network.allowHosts)`,
+          {
+            retryable: false,
+            details: { host: hostname, address: ip.toString(), range: ip.range() },
+          },
+        ),
       );
     },
   };

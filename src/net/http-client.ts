@@ -115,7 +115,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         if (!checked.ok) return checked;
         const remaining = Math.floor(deadline - performance.now());
         if (remaining <= 0) return fail(timeoutError(current.href, req.totalTimeoutMs));
-        const res = await exchange(current, { ...req, method, headers, body, totalTimeoutMs: remaining }, opts, agents, redirects, req.totalTimeoutMs);
+        const res = await exchange(
+          current,
+          { ...req, method, headers, body, totalTimeoutMs: remaining },
+          opts,
+          agents,
+          redirects,
+          req.totalTimeoutMs,
+        );
         if (!res.ok && res.error.details.staleSocket && stale++ < STALE_RETRIES) {
           redirects--; // the same hop again
           continue;
@@ -134,10 +141,17 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         try {
           next = new URL(location, current);
         } catch {
-          return fail(new MediawatchError('bad-url', `redirect to "${location}" is not a URL`, { details: { url: current.href } }));
+          return fail(
+            new MediawatchError('bad-url', `redirect to "${location}" is not a URL`, {
+              details: { url: current.href },
+            }),
+          );
         }
         // Browsers turn these into a GET without a body; servers expect the same from us.
-        if (res.value.status === 303 || ((res.value.status === 301 || res.value.status === 302) && method === 'POST')) {
+        if (
+          res.value.status === 303 ||
+          ((res.value.status === 301 || res.value.status === 302) && method === 'POST')
+        ) {
           method = method === 'HEAD' ? 'HEAD' : 'GET';
           body = undefined;
         }
@@ -157,7 +171,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
 function checkUrl(url: URL, policy: AddressPolicy): Result<void> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(new MediawatchError('bad-url', `${url.protocol} URLs are not fetched (only http and https)`, { details: { url: url.href } }));
+    return fail(
+      new MediawatchError('bad-url', `${url.protocol} URLs are not fetched (only http and https)`, {
+        details: { url: url.href },
+      }),
+    );
   }
   const checked = policy.check(url.hostname);
   if (!checked.ok) return fail(withUrl(checked.error, url.href));
@@ -165,11 +183,17 @@ function checkUrl(url: URL, policy: AddressPolicy): Result<void> {
 }
 
 function withUrl(err: MediawatchError, url: string): MediawatchError {
-  return new MediawatchError(err.code, err.message, { retryable: err.retryable, details: { ...err.details, url } });
+  return new MediawatchError(err.code, err.message, {
+    retryable: err.retryable,
+    details: { ...err.details, url },
+  });
 }
 
 function timeoutError(url: string, ms: number, phase = 'total'): MediawatchError {
-  return new MediawatchError('timeout', `${phase} timeout of ${ms} ms reached for ${url}`, { retryable: true, details: { url, phase } });
+  return new MediawatchError('timeout', `${phase} timeout of ${ms} ms reached for ${url}`, {
+    retryable: true,
+    details: { url, phase },
+  });
 }
 
 /** A DNS lookup that refuses every answer the address policy does not allow (for sockets of other protocols too). */
@@ -194,12 +218,20 @@ export function classify(err: unknown, url: string): MediawatchError {
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? '';
   const message = `${e?.message ?? String(err)} (${url})`;
-  const make = (c: ErrorCode, retryable: boolean) => new MediawatchError(c, message, { retryable, cause: err, details: { url, errno: code } });
-  if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'].includes(code)) return make('dns', true);
-  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code) || /SSL|TLS/.test(e?.message ?? '')) return make('tls', true);
+  const make = (c: ErrorCode, retryable: boolean) =>
+    new MediawatchError(c, message, { retryable, cause: err, details: { url, errno: code } });
+  if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'].includes(code))
+    return make('dns', true);
+  if (
+    /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code) ||
+    /SSL|TLS/.test(e?.message ?? '')
+  )
+    return make('tls', true);
   // zlib reports Z_*, brotli ERR__ERROR_* (e.g. ERR__ERROR_FORMAT_PADDING_1).
-  if (code.startsWith('Z_') || code.startsWith('ERR_ZLIB') || code.startsWith('ERR__ERROR_')) return make('decode', false);
-  if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS') return make('bad-url', false);
+  if (code.startsWith('Z_') || code.startsWith('ERR_ZLIB') || code.startsWith('ERR__ERROR_'))
+    return make('decode', false);
+  if (code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS')
+    return make('bad-url', false);
   return make('connect', true);
 }
 
@@ -211,21 +243,36 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function decoderFor(encoding: string, firstChunk: Buffer): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined {
+function decoderFor(
+  encoding: string,
+  firstChunk: Buffer,
+): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined {
   const enc = encoding.trim().toLowerCase();
   if (enc === 'gzip' || enc === 'x-gzip') return zlib.createGunzip();
   // Some servers send raw deflate under "deflate"; a zlib header has CM=8 in its low nibble.
   if (enc === 'deflate') return (firstChunk[0] & 0x0f) === 8 ? zlib.createInflate() : zlib.createInflateRaw();
   if (enc === 'br') return zlib.createBrotliDecompress();
   // Unasked-for gzip: a gzipped body without Content-Encoding (e.g. a static .xml.gz).
-  if ((enc === '' || enc === 'identity') && firstChunk[0] === GZIP_MAGIC[0] && firstChunk[1] === GZIP_MAGIC[1]) return zlib.createGunzip();
+  if (
+    (enc === '' || enc === 'identity') &&
+    firstChunk[0] === GZIP_MAGIC[0] &&
+    firstChunk[1] === GZIP_MAGIC[1]
+  )
+    return zlib.createGunzip();
   return undefined;
 }
 
 type ExchangeOptions = RequestOptions & { method: string; headers: Record<string, string> };
 
 /** One request/response, on a fresh connection or (keep-alive) a pooled one. */
-function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agents: Agents, redirects: number, totalBudgetMs: number): Promise<Result<HttpResponse>> {
+function exchange(
+  url: URL,
+  req: ExchangeOptions,
+  opts: HttpClientOptions,
+  agents: Agents,
+  redirects: number,
+  totalBudgetMs: number,
+): Promise<Result<HttpResponse>> {
   return new Promise((resolve) => {
     const decompress = req.decompress ?? true;
     const headers: Record<string, string> = {
@@ -253,7 +300,15 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
       }
       resolve(result);
     };
-    const onAbort = () => finish(fail(new MediawatchError('timeout', `request to ${url.href} was aborted`, { retryable: true, details: { url: url.href, phase: 'aborted' } })));
+    const onAbort = () =>
+      finish(
+        fail(
+          new MediawatchError('timeout', `request to ${url.href} was aborted`, {
+            retryable: true,
+            details: { url: url.href, phase: 'aborted' },
+          }),
+        ),
+      );
 
     const agent = secure ? agents.https : agents.http;
     const request = lib.request({
@@ -265,10 +320,18 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
       headers,
       agent,
       lookup: policyLookup(opts.policy),
-      ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+      ...(url.username
+        ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+        : {}),
     });
-    const totalTimer = setTimeout(() => finish(fail(timeoutError(url.href, totalBudgetMs))), req.totalTimeoutMs);
-    const connectTimer = setTimeout(() => finish(fail(timeoutError(url.href, req.connectTimeoutMs, 'connect'))), req.connectTimeoutMs);
+    const totalTimer = setTimeout(
+      () => finish(fail(timeoutError(url.href, totalBudgetMs))),
+      req.totalTimeoutMs,
+    );
+    const connectTimer = setTimeout(
+      () => finish(fail(timeoutError(url.href, req.connectTimeoutMs, 'connect'))),
+      req.connectTimeoutMs,
+    );
     if (req.signal?.aborted) return onAbort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -281,7 +344,17 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
     request.on('error', (err) => {
       const error = classify(err, url.href);
       const stale = request.reusedSocket && !responded && STALE_SOCKET_CODES.has(String(error.details.errno));
-      finish(fail(stale ? new MediawatchError(error.code, error.message, { retryable: true, cause: err, details: { ...error.details, staleSocket: true } }) : error));
+      finish(
+        fail(
+          stale
+            ? new MediawatchError(error.code, error.message, {
+                retryable: true,
+                cause: err,
+                details: { ...error.details, staleSocket: true },
+              })
+            : error,
+        ),
+      );
     });
     request.on('response', (res) => {
       responded = true;
@@ -290,13 +363,26 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
       const resHeaders = flattenHeaders(res.headers);
       const status = res.statusCode ?? 0;
       const tooLarge = () =>
-        finish(fail(new MediawatchError('too-large', `body of ${url.href} is larger than ${req.maxBytes} bytes`, { details: { url: url.href, maxBytes: req.maxBytes, status } })));
+        finish(
+          fail(
+            new MediawatchError('too-large', `body of ${url.href} is larger than ${req.maxBytes} bytes`, {
+              details: { url: url.href, maxBytes: req.maxBytes, status },
+            }),
+          ),
+        );
       const encoding = resHeaders['content-encoding'] ?? '';
       const declared = Number(resHeaders['content-length']);
-      if ((encoding === '' || encoding === 'identity') && Number.isFinite(declared) && declared > req.maxBytes) return tooLarge();
+      if (
+        (encoding === '' || encoding === 'identity') &&
+        Number.isFinite(declared) &&
+        declared > req.maxBytes
+      )
+        return tooLarge();
       // A redirect we will follow: its body is irrelevant.
       if (REDIRECTS.has(status) && req.maxRedirects > 0 && resHeaders.location !== undefined) {
-        return finish(ok({ status, headers: resHeaders, body: Buffer.alloc(0), finalUrl: url.href, redirects }));
+        return finish(
+          ok({ status, headers: resHeaders, body: Buffer.alloc(0), finalUrl: url.href, redirects }),
+        );
       }
 
       const chunks: Buffer[] = [];
@@ -306,10 +392,22 @@ function exchange(url: URL, req: ExchangeOptions, opts: HttpClientOptions, agent
         if (size > req.maxBytes) return tooLarge();
         chunks.push(chunk);
       };
-      const done = () => finish(ok({ status, headers: resHeaders, body: Buffer.concat(chunks, size), finalUrl: url.href, redirects }), true);
+      const done = () =>
+        finish(
+          ok({
+            status,
+            headers: resHeaders,
+            body: Buffer.concat(chunks, size),
+            finalUrl: url.href,
+            redirects,
+          }),
+          true,
+        );
       const onError = (err: unknown) => finish(fail(classify(err, url.href)));
       res.on('error', onError);
-      res.on('aborted', () => onError(Object.assign(new Error('response aborted by the server'), { code: 'ECONNRESET' })));
+      res.on('aborted', () =>
+        onError(Object.assign(new Error('response aborted by the server'), { code: 'ECONNRESET' })),
+      );
 
       let decided = false;
       const decide = (first: Buffer | undefined) => {

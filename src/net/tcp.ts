@@ -7,7 +7,13 @@ import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
 import type { AddressPolicy } from './address-policy.js';
 import { classify, policyLookup } from './http-client.js';
 
-export function connectTcp(policy: AddressPolicy, host: string, port: number, timeoutMs: number, shownAs: string): Promise<Result<net.Socket>> {
+export function connectTcp(
+  policy: AddressPolicy,
+  host: string,
+  port: number,
+  timeoutMs: number,
+  shownAs: string,
+): Promise<Result<net.Socket>> {
   const checked = policy.check(host);
   if (!checked.ok) return Promise.resolve(checked);
   return new Promise((resolve) => {
@@ -15,7 +21,14 @@ export function connectTcp(policy: AddressPolicy, host: string, port: number, ti
     const timer = setTimeout(() => {
       socket.destroy();
       const details = { url: shownAs, phase: 'connect' };
-      resolve(fail(new MediawatchError('timeout', `connect timeout of ${timeoutMs} ms reached for ${shownAs}`, { retryable: true, details })));
+      resolve(
+        fail(
+          new MediawatchError('timeout', `connect timeout of ${timeoutMs} ms reached for ${shownAs}`, {
+            retryable: true,
+            details,
+          }),
+        ),
+      );
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -54,7 +54,11 @@ const ALIASES: Record<string, string> = {
 
 export function normalizeCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  const name = label.trim().replace(/^["']|["']$/g, '').trim().toLowerCase();
+  const name = label
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .trim()
+    .toLowerCase();
   if (name === '') return undefined;
   const mapped = ALIASES[name] ?? name;
   return iconv.encodingExists(mapped) ? mapped : undefined;
@@ -73,7 +77,12 @@ export function parseContentType(header: string | undefined): ContentType | unde
   let charset: string | undefined;
   for (const p of params) {
     const m = /^\s*charset\s*=\s*(.*)$/i.exec(p);
-    if (m) charset = m[1].trim().replace(/^["']|["']$/g, '').trim() || undefined;
+    if (m)
+      charset =
+        m[1]
+          .trim()
+          .replace(/^["']|["']$/g, '')
+          .trim() || undefined;
   }
   return { mime, charset };
 }
@@ -83,7 +92,8 @@ type MimeClass = 'text-xml' | 'application-xml' | 'other';
 function classifyMime(mime: string | undefined): MimeClass {
   if (!mime) return 'other';
   const [top, sub = ''] = mime.split('/');
-  const xmlish = sub === 'xml' || sub.endsWith('+xml') || sub === 'xml-external-parsed-entity' || sub === 'xml-dtd';
+  const xmlish =
+    sub === 'xml' || sub.endsWith('+xml') || sub === 'xml-external-parsed-entity' || sub === 'xml-dtd';
   if (top === 'text' && xmlish) return 'text-xml';
   if (top === 'application' && xmlish) return 'application-xml';
   return 'other';
@@ -91,8 +101,10 @@ function classifyMime(mime: string | undefined): MimeClass {
 
 export function fromBom(b: Buffer): { encoding: string; length: number } | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
-  if (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff) return { encoding: 'utf-32be', length: 4 };
-  if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00) return { encoding: 'utf-32le', length: 4 };
+  if (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff)
+    return { encoding: 'utf-32be', length: 4 };
+  if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00)
+    return { encoding: 'utf-32le', length: 4 };
   if (b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
   if (b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
   return undefined;
@@ -111,7 +123,10 @@ function fromLayout(b: Buffer): string | undefined {
 
 /** The encoding named in the XML declaration, read in the byte width the layout suggests. */
 function fromProlog(b: Buffer, layout: string | undefined): string | undefined {
-  const head = b.subarray(0, PROLOG_SCAN_BYTES * (layout?.startsWith('utf-32') ? 4 : layout?.startsWith('utf-16') ? 2 : 1));
+  const head = b.subarray(
+    0,
+    PROLOG_SCAN_BYTES * (layout?.startsWith('utf-32') ? 4 : layout?.startsWith('utf-16') ? 2 : 1),
+  );
   const ascii = layout ? iconv.decode(head, layout) : head.toString('latin1');
   const m = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(ascii.replace(/^\uFEFF/, ''));
   if (!m) return undefined;

@@ -17,8 +17,18 @@ const string = (v: unknown): string | undefined => (typeof v === 'string' ? v : 
 
 /** 1.1 `authors` (an array), else 1.0 `author` (one object): the names, comma-separated. */
 function authorOf(item: Json, feed: Json): string | undefined {
-  const list = Array.isArray(item.authors) ? item.authors : isObject(item.author) ? [item.author] : Array.isArray(feed.authors) ? feed.authors : isObject(feed.author) ? [feed.author] : [];
-  const names = list.flatMap((a) => (isObject(a) && typeof a.name === 'string' && a.name.trim() ? [collapse(a.name)] : []));
+  const list = Array.isArray(item.authors)
+    ? item.authors
+    : isObject(item.author)
+      ? [item.author]
+      : Array.isArray(feed.authors)
+        ? feed.authors
+        : isObject(feed.author)
+          ? [feed.author]
+          : [];
+  const names = list.flatMap((a) =>
+    isObject(a) && typeof a.name === 'string' && a.name.trim() ? [collapse(a.name)] : [],
+  );
   return names.length > 0 ? names.join(', ') : undefined;
 }
 
@@ -30,14 +40,23 @@ function jsonFeedItem(raw: Json, feed: Json, feedUrl: string, feedLang: string |
   const plain = htmlToText(string(raw.content_text) ?? '');
   const content = html || plain;
   const summary = htmlToText(string(raw.summary) ?? '') || content;
-  const item: FeedItem = { key: '', ...(id ? { guid: id } : {}), ...(url ? { url } : {}), title, summary, content };
+  const item: FeedItem = {
+    key: '',
+    ...(id ? { guid: id } : {}),
+    ...(url ? { url } : {}),
+    title,
+    summary,
+    content,
+  };
   const published = isoDate(raw.date_published) ?? isoDate(raw.date_modified);
   if (published) item.publishedAt = published;
   const author = authorOf(raw, feed);
   if (author) item.author = author;
   const itemLang = lang(raw.language) ?? feedLang;
   if (itemLang) item.lang = itemLang;
-  const tags = Array.isArray(raw.tags) ? raw.tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map(collapse) : [];
+  const tags = Array.isArray(raw.tags)
+    ? raw.tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map(collapse)
+    : [];
   if (tags.length > 0) item.keywords = tags;
   item.key = itemKey(item);
   return item;
@@ -56,15 +75,29 @@ export function parseJsonFeed(text: string, encoding: string, feedUrl: string): 
     doc = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return fail(new MediawatchError('parse', `the JSON Feed is not valid JSON: ${message}`, { cause: err, details: { url: feedUrl } }));
+    return fail(
+      new MediawatchError('parse', `the JSON Feed is not valid JSON: ${message}`, {
+        cause: err,
+        details: { url: feedUrl },
+      }),
+    );
   }
   if (!isJsonFeed(doc)) {
-    const version = isObject(doc) && typeof doc.version === 'string' ? ` (version "${doc.version.slice(0, 100)}")` : '';
-    return fail(new MediawatchError('not-a-feed', `the response is JSON but not a JSON Feed${version}`, { details: { url: feedUrl } }));
+    const version =
+      isObject(doc) && typeof doc.version === 'string' ? ` (version "${doc.version.slice(0, 100)}")` : '';
+    return fail(
+      new MediawatchError('not-a-feed', `the response is JSON but not a JSON Feed${version}`, {
+        details: { url: feedUrl },
+      }),
+    );
   }
   const feedLang = lang(doc.language);
   const raw = Array.isArray(doc.items) ? doc.items.slice(0, MAX_ITEMS_PER_FEED) : [];
-  const feed: ParsedFeed = { format: 'jsonfeed', encoding, items: raw.filter(isObject).map((i) => jsonFeedItem(i, doc, feedUrl, feedLang)) };
+  const feed: ParsedFeed = {
+    format: 'jsonfeed',
+    encoding,
+    items: raw.filter(isObject).map((i) => jsonFeedItem(i, doc, feedUrl, feedLang)),
+  };
   const title = htmlToText(string(doc.title) ?? '');
   if (title) feed.title = title;
   const link = absoluteUrl(string(doc.home_page_url), feedUrl);

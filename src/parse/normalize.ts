@@ -20,7 +20,13 @@ export const MAX_ITEMS_PER_FEED = 10_000;
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { _?: unknown })._ === 'string') return (v as { _: string })._;
+  if (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    typeof (v as { _?: unknown })._ === 'string'
+  )
+    return (v as { _: string })._;
   return undefined;
 }
 
@@ -79,7 +85,9 @@ export function lang(v: unknown): string | undefined {
 
 export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | undefined): FeedItem {
   const guid = collapse(str(w.guid) ?? str(w.id) ?? '') || undefined;
-  const link = itemLink(str(w.link), feedUrl) ?? (guid && /^https?:\/\//i.test(guid) ? itemLink(guid, feedUrl) : undefined);
+  const link =
+    itemLink(str(w.link), feedUrl) ??
+    (guid && /^https?:\/\//i.test(guid) ? itemLink(guid, feedUrl) : undefined);
   const title = text(w.title);
   const encoded = text(w['content:encoded']);
   const description = text(w.content);
@@ -101,17 +109,29 @@ export function normalizeItem(w: WireItem, feedUrl: string, feedLang: string | u
   if (author) item.author = author;
   if (outlet) item.outlet = outlet;
   // A language the item or its feed declares wins; most feeds declare none, so it is detected.
-  const itemLang = lang(w.language) ?? feedLang ?? detectLanguage(summary === content ? `${title}\n${content}` : `${title}\n${summary}\n${content}`);
+  const itemLang =
+    lang(w.language) ??
+    feedLang ??
+    detectLanguage(summary === content ? `${title}\n${content}` : `${title}\n${summary}\n${content}`);
   if (itemLang) item.lang = itemLang;
   item.key = itemKey(item);
   return item;
 }
 
-export function normalizeFeed(w: WireFeed, format: FeedFormat, encoding: string, feedUrl: string): ParsedFeed {
+export function normalizeFeed(
+  w: WireFeed,
+  format: FeedFormat,
+  encoding: string,
+  feedUrl: string,
+): ParsedFeed {
   const feedLang = lang(w.language);
   const wireItems = Array.isArray(w.items) ? w.items.slice(0, MAX_ITEMS_PER_FEED) : [];
   const ttl = Number(str(w.ttl));
-  const feed: ParsedFeed = { format, encoding, items: wireItems.map((i) => normalizeItem(i ?? {}, feedUrl, feedLang)) };
+  const feed: ParsedFeed = {
+    format,
+    encoding,
+    items: wireItems.map((i) => normalizeItem(i ?? {}, feedUrl, feedLang)),
+  };
   const title = text(w.title);
   if (title) feed.title = title;
   const link = absoluteUrl(str(w.link), feedUrl);

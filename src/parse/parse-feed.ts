@@ -21,7 +21,9 @@ export interface FeedMeta {
 
 function notAFeed(message: string, url: string, feedLinks: string[] = []): MediawatchError {
   const advertised = feedLinks.length > 0 ? `; it advertises these feeds: ${feedLinks.join(', ')}` : '';
-  return new MediawatchError('not-a-feed', `${message}${advertised}`, { details: { url, ...(feedLinks.length > 0 ? { feedLinks } : {}) } });
+  return new MediawatchError('not-a-feed', `${message}${advertised}`, {
+    details: { url, ...(feedLinks.length > 0 ? { feedLinks } : {}) },
+  });
 }
 
 export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<ParsedFeed>> {
@@ -38,7 +40,9 @@ export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<Pa
       case 'other':
         return fail(
           notAFeed(
-            kind.root ? `the document's root element is <${kind.root}>, not rss, feed, rdf:RDF, urlset or sitemapindex` : 'the response is not XML',
+            kind.root
+              ? `the document's root element is <${kind.root}>, not rss, feed, rdf:RDF, urlset or sitemapindex`
+              : 'the response is not XML',
             meta.url,
             advertisedFeeds(decoded.text, meta.url),
           ),
@@ -48,11 +52,23 @@ export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<Pa
         // Stray text before the document (a server-side warning, a blank line) is not the feed.
         const start = decoded.text.indexOf('<');
         const wire = await parseXml(start > 0 ? decoded.text.slice(start) : decoded.text);
-        if (!wire.ok) return fail(new MediawatchError('parse', wire.error.message, { cause: wire.error.cause, details: { url: meta.url, encoding: decoded.encoding } }));
+        if (!wire.ok)
+          return fail(
+            new MediawatchError('parse', wire.error.message, {
+              cause: wire.error.cause,
+              details: { url: meta.url, encoding: decoded.encoding },
+            }),
+          );
         return ok(normalizeFeed(wire.value, kind.format, decoded.encoding, meta.url));
       }
     }
   } catch (err) {
-    return fail(new MediawatchError('internal', `parsing ${meta.url} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { url: meta.url } }));
+    return fail(
+      new MediawatchError(
+        'internal',
+        `parsing ${meta.url} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err, details: { url: meta.url } },
+      ),
+    );
   }
 }

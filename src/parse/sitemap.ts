@@ -54,7 +54,11 @@ function readEntries(xml: string): { root?: string; entries: Entry[] } {
         root ??= local;
         if (local === 'image' || local === 'video') mediaDepth++;
         else if (mediaDepth > 0) return;
-        else if ((local === 'url' || local === 'sitemap') && entries.length < MAX_ITEMS_PER_FEED + MAX_CHILD_SITEMAPS) entry = {};
+        else if (
+          (local === 'url' || local === 'sitemap') &&
+          entries.length < MAX_ITEMS_PER_FEED + MAX_CHILD_SITEMAPS
+        )
+          entry = {};
         else if (entry && FIELDS[local]) {
           field = FIELDS[local];
           text = '';
@@ -84,7 +88,10 @@ function readEntries(xml: string): { root?: string; entries: Entry[] } {
 }
 
 function sitemapItem(e: Entry & { loc: string }): FeedItem {
-  const keywords = (e.keywords ?? '').split(',').map((k) => collapse(k)).filter((k) => k !== '');
+  const keywords = (e.keywords ?? '')
+    .split(',')
+    .map((k) => collapse(k))
+    .filter((k) => k !== '');
   const title = htmlToText(e.title ?? '');
   const item: FeedItem = { key: '', url: e.loc, title, summary: keywords.join(', '), content: '' };
   const published = isoDate(e.published) ?? isoDate(e.lastmod);
@@ -107,7 +114,9 @@ export function parseSitemap(xml: string, encoding: string, sitemapUrl: string):
     return loc ? [{ ...e, loc }] : [];
   });
   if (root === 'sitemapindex') {
-    const children = located.slice(0, MAX_CHILD_SITEMAPS).map((e) => ({ url: e.loc, at: isoDate(e.lastmod) }));
+    const children = located
+      .slice(0, MAX_CHILD_SITEMAPS)
+      .map((e) => ({ url: e.loc, at: isoDate(e.lastmod) }));
     return { format: 'sitemap', encoding, items: [], sitemaps: children.sort(byNewest).map((c) => c.url) };
   }
   return { format: 'sitemap', encoding, items: located.slice(0, MAX_ITEMS_PER_FEED).map(sitemapItem) };

@@ -14,7 +14,12 @@ export type Sniffed =
 
 /** The head of a page is where alternate links live; no need to scan a whole large page. */
 const HTML_SCAN_CHARS = 256 * 1024;
-const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/rdf+xml', 'application/feed+json']);
+const FEED_TYPES = new Set([
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/rdf+xml',
+  'application/feed+json',
+]);
 
 /** Name of the first element, skipping the XML declaration, comments, PIs and the DOCTYPE. */
 export function rootElement(text: string): string | undefined {
@@ -63,7 +68,8 @@ export function advertisedFeeds(html: string, baseUrl: string): string[] {
   const parser = new Parser(
     {
       onopentag(name, attrs) {
-        if (name === 'base' && attrs.href && URL.canParse(attrs.href, baseUrl)) base = new URL(attrs.href, baseUrl).href;
+        if (name === 'base' && attrs.href && URL.canParse(attrs.href, baseUrl))
+          base = new URL(attrs.href, baseUrl).href;
         if (name !== 'link' || !attrs.href) return;
         const rels = (attrs.rel ?? '').toLowerCase().split(/\s+/);
         const type = (attrs.type ?? '').toLowerCase().split(';')[0].trim();

@@ -8,13 +8,56 @@
 import { Parser } from 'htmlparser2';
 
 /** Elements whose content is never text a reader sees. */
-const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'iframe', 'object', 'svg', 'math']);
+const SKIPPED = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'head',
+  'title',
+  'iframe',
+  'object',
+  'svg',
+  'math',
+]);
 
 /** Elements that end a line (and so a sentence, for the matcher's snippets). */
 const BLOCKS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure',
-  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
-  'section', 'summary', 'table', 'td', 'th', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
 ]);
 
 /** Markup or an entity anywhere; plain strings skip the HTML parser. */
@@ -24,7 +67,8 @@ const MAYBE_HTML = /<[a-zA-Z/!?]|&[#a-zA-Z]/;
  * Markup that survived one pass: the publisher escaped its HTML twice (seen in the wild, e.g.
  * Reddit's RSS). Text that merely mentions a tag rarely contains a closing tag or a <br>.
  */
-const DOUBLE_ESCAPED = /<\/(p|div|a|span|li|ul|ol|table|td|strong|em|b|i|h[1-6])>|<(br|img|hr)\b[^<>]{0,300}>|<!--/i;
+const DOUBLE_ESCAPED =
+  /<\/(p|div|a|span|li|ul|ol|table|td|strong|em|b|i|h[1-6])>|<(br|img|hr)\b[^<>]{0,300}>|<!--/i;
 
 export function htmlToText(html: string): string {
   const once = stripMarkup(html);
@@ -71,13 +115,15 @@ export function collapse(text: string): string {
 
 /** windows-1252 meanings of 0x80-0x9F; the five undefined bytes stay as they are. */
 const CP1252_C1 = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
+  0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0x9d, 0x017e, 0x0178,
 ];
 const CP1252_BYTE = new Map<number, number>(CP1252_C1.map((cp, i) => [cp, 0x80 + i]));
 
 /** A lead byte of UTF-8 (as Latin-1/windows-1252 text) followed by continuation bytes. */
-const MOJIBAKE = /[\u00C2-\u00F4][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201A\u201C-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]+/g;
+const MOJIBAKE =
+  /[\u00C2-\u00F4][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201A\u201C-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]+/g;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -101,6 +147,7 @@ export function repairText(text: string): string {
       }
     });
   }
-  if (/[\u0080-\u009F]/.test(out)) out = out.replace(/[\u0080-\u009F]/g, (c) => String.fromCodePoint(CP1252_C1[c.charCodeAt(0) - 0x80]));
+  if (/[\u0080-\u009F]/.test(out))
+    out = out.replace(/[\u0080-\u009F]/g, (c) => String.fromCodePoint(CP1252_C1[c.charCodeAt(0) - 0x80]));
   return out;
 }

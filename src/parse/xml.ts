@@ -75,12 +75,17 @@ export function stripDoctype(xml: string): string {
 }
 
 /** `<rss>` with no `<channel>`: nothing to read, and rss-parser would fail on the missing channel. */
-const RSS_WITHOUT_CHANNEL = (xml: string) => /<(?:\w+:)?rss[\s>/]/.test(xml) && !/<(?:\w+:)?channel[\s>/]/.test(xml);
+const RSS_WITHOUT_CHANNEL = (xml: string) =>
+  /<(?:\w+:)?rss[\s>/]/.test(xml) && !/<(?:\w+:)?channel[\s>/]/.test(xml);
 
 export async function parseXml(xml: string): Promise<Result<WireFeed>> {
   if (RSS_WITHOUT_CHANNEL(xml)) return ok({ items: [] });
   try {
-    const parser = new Parser({ defaultRSS: 2, customFields: { item: ['source'] }, xml2js: { valueProcessors: [dropBadDates] } });
+    const parser = new Parser({
+      defaultRSS: 2,
+      customFields: { item: ['source'] },
+      xml2js: { valueProcessors: [dropBadDates] },
+    });
     const feed = (await parser.parseString(stripDoctype(xml))) as unknown as WireFeed;
     return ok(feed);
   } catch (err) {

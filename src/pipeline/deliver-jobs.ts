@@ -11,8 +11,7 @@ export type DeliverJobSpec = Parameters<PipelineDeps['queues']['deliver']['addBu
 
 /** An alert to send now, or a digest window's job. */
 export type Delivery =
-  | { kind: 'now'; hook: WebhookConfig; payload: AlertPayload }
-  | { kind: 'job'; spec: DeliverJobSpec };
+  { kind: 'now'; hook: WebhookConfig; payload: AlertPayload } | { kind: 'job'; spec: DeliverJobSpec };
 
 /** A webhook's alerts of one items job in one 'alerts' job (a lone alert in its own), in item order. */
 export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJobSpec[] {
@@ -28,9 +27,15 @@ export function deliverJobs(deliveries: Delivery[], fetchedAt: number): DeliverJ
 }
 
 /** A signal's own job, its id the signal id: raised again by a retried or raced job, it is a no-op. */
-export function signalDelivery(hook: WebhookConfig, payload: SignalPayload): Extract<Delivery, { kind: 'job' }> {
+export function signalDelivery(
+  hook: WebhookConfig,
+  payload: SignalPayload,
+): Extract<Delivery, { kind: 'job' }> {
   const data = { kind: 'signal' as const, webhookId: hook.id, payload };
-  return { kind: 'job', spec: { name: 'deliver', data, opts: { attempts: triesFor(hook.retry), jobId: payload.data.signalId } } };
+  return {
+    kind: 'job',
+    spec: { name: 'deliver', data, opts: { attempts: triesFor(hook.retry), jobId: payload.data.signalId } },
+  };
 }
 
 /** The job id is the alert's own, or for several derived from their ids: a re-queue is a no-op. */
@@ -40,7 +45,10 @@ function webhookJob(hook: WebhookConfig, payloads: AlertPayload[], fetchedAt: nu
     const data = { kind: 'alert' as const, webhookId: hook.id, payload: payloads[0], fetchedAt };
     return { name: 'deliver', data, opts: { attempts, jobId: payloads[0].data.alertId } };
   }
-  const ids = payloads.map((p) => p.data.alertId).sort().join(',');
+  const ids = payloads
+    .map((p) => p.data.alertId)
+    .sort()
+    .join(',');
   const jobId = `alerts.${crypto.createHash('sha256').update(`${hook.id}\n${ids}`).digest('base64url').slice(0, 27)}`;
   const data = { kind: 'alerts' as const, webhookId: hook.id, payloads, fetchedAt };
   return { name: 'deliver', data, opts: { attempts, jobId } };

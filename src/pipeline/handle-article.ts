@@ -15,7 +15,13 @@ export async function handleArticle(job: ArticleJob, deps: PipelineDeps): Promis
   const outcome = read.ok ? 'read' : read.error.reason;
   deps.metrics.articles.inc({ outcome });
   if (!read.ok) {
-    const log = { feed: job.feedId, item: item.key, url: item.url, reason: outcome, message: read.error.message };
+    const log = {
+      feed: job.feedId,
+      item: item.key,
+      url: item.url,
+      reason: outcome,
+      message: read.error.message,
+    };
     deps.logger.info(log, 'article page not read; the item is matched on its feed text');
     await deps.articles.noteFailure(job.feedId, read.error, deps.clock());
   }

@@ -44,15 +44,23 @@ export const BATCH_PARALLEL = 4;
 type Delivered = { kind: 'delivered' };
 const DELIVERED: Delivered = { kind: 'delivered' };
 
-const giveUp = (message: string, details?: Record<string, unknown>): Failed =>
-  ({ kind: 'give-up', error: new MediawatchError('delivery', message, details ? { details } : undefined) });
+const giveUp = (message: string, details?: Record<string, unknown>): Failed => ({
+  kind: 'give-up',
+  error: new MediawatchError('delivery', message, details ? { details } : undefined),
+});
 
 /** Phases: find the webhook, pass its circuit, build the payload, send it, settle the outcome. */
-export async function handleDelivery(jobId: string, job: DeliverJob, deps: PipelineDeps): Promise<DeliveryResult> {
+export async function handleDelivery(
+  jobId: string,
+  job: DeliverJob,
+  deps: PipelineDeps,
+): Promise<DeliveryResult> {
   const { config } = deps.current();
   const hook = config.webhooks.find((h) => h.id === job.webhookId && h.url !== '');
   if (!hook) {
-    return giveUp(`webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`);
+    return giveUp(
+      `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`,
+    );
   }
   if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
   if (job.kind === 'alert' && job.failedFor !== undefined) return giveUp(job.failedFor);
@@ -72,7 +80,9 @@ export async function handleDelivery(jobId: string, job: DeliverJob, deps: Pipel
 const channelsOf = (deps: PipelineDeps) => ({ http: deps.webhookHttp, mailer: deps.mailer });
 
 async function payloadOf(
-  jobId: string, job: AlertJob | DigestJob | SignalJob, deps: PipelineDeps,
+  jobId: string,
+  job: AlertJob | DigestJob | SignalJob,
+  deps: PipelineDeps,
 ): Promise<WebhookPayload | undefined> {
   if (job.kind !== 'digest') return job.payload;
   const alerts = await deps.digests.read(job.key);
@@ -80,10 +90,19 @@ async function payloadOf(
 }
 
 /** The alerts side by side, until one does not go through; the rest each get a job of their own. */
-async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineDeps): Promise<DeliveryResult> {
+async function deliverBatch(
+  job: AlertsJob,
+  hook: WebhookConfig,
+  deps: PipelineDeps,
+): Promise<DeliveryResult> {
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass || !gate.clean) {
-    await handOver(job, job.payloads.map((payload) => ({ payload, tried: undefined })), hook, deps);
+    await handOver(
+      job,
+      job.payloads.map((payload) => ({ payload, tried: undefined })),
+      hook,
+      deps,
+    );
     return DELIVERED;
   }
   const channels = channelsOf(deps);
@@ -111,28 +130,45 @@ async function deliverBatch(job: AlertsJob, hook: WebhookConfig, deps: PipelineD
  * tried already continues the webhook's schedule from its second try; one refused for good, or
  * with no retry left, goes to the failed set without another request, where replay finds it.
  */
-async function handOver(job: AlertsJob, alerts: Undelivered[], hook: WebhookConfig, deps: PipelineDeps): Promise<void> {
+async function handOver(
+  job: AlertsJob,
+  alerts: Undelivered[],
+  hook: WebhookConfig,
+  deps: PipelineDeps,
+): Promise<void> {
   await deps.queues.deliver.addBulk(alerts.map((alert) => ownJob(job, alert, hook, deps.random())));
   const log = { webhook: hook.id, alerts: alerts.length, of: job.payloads.length };
   deps.logger.info(log, 'alerts handed to jobs of their own after a failed or held delivery');
 }
 
-function ownJob(job: AlertsJob, { payload, tried }: Undelivered, hook: WebhookConfig, random: number): DeliverJobSpec {
+function ownJob(
+  job: AlertsJob,
+  { payload, tried }: Undelivered,
+  hook: WebhookConfig,
+  random: number,
+): DeliverJobSpec {
   const retry = tried?.kind === 'retry' && hook.retry.length > 0;
   const data: AlertJob = {
-    kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt,
+    kind: 'alert',
+    webhookId: job.webhookId,
+    payload,
+    fetchedAt: job.fetchedAt,
     ...(tried ? { triesBefore: 1 } : {}),
     ...(tried && !retry ? { failedFor: tried.error.message } : {}),
   };
-  const delay = retry ? retryDelay(job, 1, tried.error, [hook], random) ?? 0 : 0;
+  const delay = retry ? (retryDelay(job, 1, tried.error, [hook], random) ?? 0) : 0;
   const attempts = !tried ? triesFor(hook.retry) : retry ? triesFor(hook.retry) - 1 : 1;
   return { name: 'deliver', data, opts: { jobId: payload.data.alertId, attempts, delay } };
 }
 
 /** What one POST's outcome means, with its bookkeeping: breaker, metrics, log. */
 async function settle(
-  jobId: string, job: AlertJob | DigestJob | SignalJob, outcome: SendOutcome,
-  hook: WebhookConfig, clean: boolean, deps: PipelineDeps,
+  jobId: string,
+  job: AlertJob | DigestJob | SignalJob,
+  outcome: SendOutcome,
+  hook: WebhookConfig,
+  clean: boolean,
+  deps: PipelineDeps,
 ): Promise<Delivered | Failed> {
   const log = { alert: jobId, webhook: hook.id, kind: job.kind, durationMs: outcome.durationMs };
   if (outcome.kind === 'delivered') {
@@ -147,8 +183,11 @@ async function settle(
   if (outcome.kind === 'gone') {
     await deps.breaker.markGone(hook.id, deps.clock());
     deps.metrics.alertsFailed.inc({ webhook: hook.id, final: 'true' });
-    deps.logger.error({ ...log, url: hook.url }, 'WEBHOOK DISABLED: the endpoint answered 410 Gone; '
-      + 'its alerts go to the failed set until it is fixed and they are replayed');
+    deps.logger.error(
+      { ...log, url: hook.url },
+      'WEBHOOK DISABLED: the endpoint answered 410 Gone; ' +
+        'its alerts go to the failed set until it is fixed and they are replayed',
+    );
     return giveUp(`webhook ${hook.id} answered 410 Gone`, { status: 410 });
   }
   if (await deps.breaker.failure(hook.id, hook.breakerThreshold, deps.clock())) {
@@ -167,7 +206,8 @@ function observeLatency(job: AlertJob, deps: PipelineDeps): void {
   const now = deps.clock();
   deps.metrics.fetchToAlert.observe((now - job.fetchedAt) / 1000);
   const published = Date.parse(job.payload.data.item.publishedAt ?? '');
-  if (!Number.isNaN(published) && published <= now) deps.metrics.publishToAlert.observe((now - published) / 1000);
+  if (!Number.isNaN(published) && published <= now)
+    deps.metrics.publishToAlert.observe((now - published) / 1000);
 }
 
 /**
@@ -176,10 +216,19 @@ function observeLatency(job: AlertJob, deps: PipelineDeps): void {
  * schedule where that job's try left it.
  */
 export function retryDelay(
-  job: DeliverJob | undefined, attemptsMade: number, err: unknown, hooks: readonly WebhookConfig[], random: number,
+  job: DeliverJob | undefined,
+  attemptsMade: number,
+  err: unknown,
+  hooks: readonly WebhookConfig[],
+  random: number,
 ): number | undefined {
   const hook = hooks.find((h) => h.id === job?.webhookId);
   const retryAfterMs = err instanceof MediawatchError ? err.details.retryAfterMs : undefined;
-  const before = job?.kind === 'alert' ? job.triesBefore ?? 0 : 0;
-  return nextRetryDelay({ schedule: hook?.retry ?? [5_000], failedTries: attemptsMade + before, retryAfterMs, random });
+  const before = job?.kind === 'alert' ? (job.triesBefore ?? 0) : 0;
+  return nextRetryDelay({
+    schedule: hook?.retry ?? [5_000],
+    failedTries: attemptsMade + before,
+    retryAfterMs,
+    random,
+  });
 }

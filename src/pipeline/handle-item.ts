@@ -91,15 +91,26 @@ async function joinStories(records: ItemRecord[], deps: PipelineDeps, now: numbe
 function storyItemOf({ feedId, item }: ItemJob, at: number): StoryItem {
   // A feed without a separate summary repeats its content there; fingerprint that text once.
   // The page's text, when it was read, is what the outlets' copies of a story have in common.
-  const text = item.article ?? (item.summary === item.content ? item.content : `${item.summary}\n${item.content}`);
+  const text =
+    item.article ?? (item.summary === item.content ? item.content : `${item.summary}\n${item.content}`);
   return { feedId, itemKey: item.key, url: item.canonicalUrl ?? item.url, title: item.title, text, at };
 }
 
 async function recordForBacktest(records: ItemRecord[], deps: PipelineDeps, at: number): Promise<void> {
-  await deps.backtest.record(records.map(({ job: { feedId, item } }) => ({
-    feedId, itemKey: item.key, url: item.url, title: item.title, summary: item.summary, content: item.content, article: item.article,
-    publishedAt: item.publishedAt, lang: item.lang, at,
-  })));
+  await deps.backtest.record(
+    records.map(({ job: { feedId, item } }) => ({
+      feedId,
+      itemKey: item.key,
+      url: item.url,
+      title: item.title,
+      summary: item.summary,
+      content: item.content,
+      article: item.article,
+      publishedAt: item.publishedAt,
+      lang: item.lang,
+      at,
+    })),
+  );
 }
 
 function countMatches(records: ItemRecord[], metrics: Metrics): void {
@@ -110,11 +121,28 @@ function countMatches(records: ItemRecord[], metrics: Metrics): void {
 }
 
 /** Story pickup and mention counts for the items that joined a story (src/signals/). */
-async function raiseSignals(job: ItemsJob, records: ItemRecord[], deps: PipelineDeps, now: number): Promise<Delivery[]> {
-  const sightings = records.flatMap(({ story, matches, job: { item, sighting } }) => story ? [{
-    storyId: story.storyId, feedId: job.feedId, feedUrl: job.feedUrl, itemKey: item.key, url: item.url, title: item.title,
-    watches: matches.map((m) => m.id), sighting,
-  }] : []);
+async function raiseSignals(
+  job: ItemsJob,
+  records: ItemRecord[],
+  deps: PipelineDeps,
+  now: number,
+): Promise<Delivery[]> {
+  const sightings = records.flatMap(({ story, matches, job: { item, sighting } }) =>
+    story
+      ? [
+          {
+            storyId: story.storyId,
+            feedId: job.feedId,
+            feedUrl: job.feedUrl,
+            itemKey: item.key,
+            url: item.url,
+            title: item.title,
+            watches: matches.map((m) => m.id),
+            sighting,
+          },
+        ]
+      : [],
+  );
   const itemKeys = records.map((r) => r.job.item.key);
   const mentions = { feedId: job.feedId, fetchedAt: job.fetchedAt, itemKeys, sightings };
   const events = await signalsOfItems(mentions, deps.current().config, deps.signals, now);
@@ -140,15 +168,23 @@ function planAlerts(record: ItemRecord, config: Config): PlannedAlert[] {
 
 /** One alert per item version per sink: the same job run twice gives the same id. */
 function alertIdFor(storyId: string, sink: string, itemKey: string, version: string): string {
-  const digest = crypto.createHash('sha256').update(`${storyId}\n${sink}\n${itemKey}\n${version}`).digest('base64url');
+  const digest = crypto
+    .createHash('sha256')
+    .update(`${storyId}\n${sink}\n${itemKey}\n${version}`)
+    .digest('base64url');
   return `msg_${digest.slice(0, 27)}`;
 }
 
 /** Every alert of the job claims its story's watches on its sink, in one round trip on a single Redis. */
 async function claimWatches(alerts: PlannedAlert[], deps: PipelineDeps): Promise<void> {
-  const claims = await deps.stories.claimAll(alerts.map((a) => ({
-    storyId: a.storyId, webhookId: a.sink.id, watchIds: a.watches.map((m) => m.id), alertId: a.alertId,
-  })));
+  const claims = await deps.stories.claimAll(
+    alerts.map((a) => ({
+      storyId: a.storyId,
+      webhookId: a.sink.id,
+      watchIds: a.watches.map((m) => m.id),
+      alertId: a.alertId,
+    })),
+  );
   alerts.forEach((a, k) => (a.claim = claims[k]));
 }
 
@@ -161,20 +197,37 @@ async function raise(alert: PlannedAlert, deps: PipelineDeps, now: number): Prom
   // An update: the story was alerted on this sink before, or this is an edited item.
   const update = claim.alertedBefore || job.sighting === 'changed';
   if (!sink.hook) {
-    const log = { alert: alertId, story: storyId, feed: feedId, item: item.key, url: item.url, title: item.title };
+    const log = {
+      alert: alertId,
+      story: storyId,
+      feed: feedId,
+      item: item.key,
+      url: item.url,
+      title: item.title,
+    };
     deps.logger.info({ ...log, watches: claim.fresh, update }, 'alert');
     return undefined;
   }
   record.alerts.push(alertId);
   const payload = buildPayload({
-    alertId, storyId, feed: { id: feedId, url: job.feedUrl }, item, now, update,
+    alertId,
+    storyId,
+    feed: { id: feedId, url: job.feedUrl },
+    item,
+    now,
+    update,
     watches: alert.watches.filter((m) => claim.fresh.includes(m.id)),
   });
   return route(sink.hook, payload, deps, now);
 }
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */
-async function route(hook: WebhookConfig, payload: AlertPayload, deps: PipelineDeps, now: number): Promise<Delivery> {
+async function route(
+  hook: WebhookConfig,
+  payload: AlertPayload,
+  deps: PipelineDeps,
+  now: number,
+): Promise<Delivery> {
   const route = await deps.digests.route(hook, now);
   if (route.kind === 'now') return { kind: 'now', hook, payload };
   const { window } = route;

@@ -35,7 +35,11 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   deps.metrics.itemsFetched.inc({ feed: feed.id }, items.length);
   const now = deps.clock();
   const hashes = items.map(contentHash);
-  const sightings = await deps.seen.peek(feed.id, items.map((i) => i.key), hashes);
+  const sightings = await deps.seen.peek(
+    feed.id,
+    items.map((i) => i.key),
+    hashes,
+  );
   const fresh = items.flatMap((item, i) => {
     const sighting = sightings[i];
     return sighting === 'seen' ? [] : [{ item, sighting, hash: hashes[i] }];
@@ -46,7 +50,12 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const jobs = slices(direct, ITEMS_PER_JOB).map((slice) => ({
     name: 'items',
     data: { ...poll, items: slice.map(({ item, sighting }) => ({ item: toJobItem(item), sighting })) },
-    opts: { jobId: itemsJobId(feed.id, slice.map((s) => s.hash)) },
+    opts: {
+      jobId: itemsJobId(
+        feed.id,
+        slice.map((s) => s.hash),
+      ),
+    },
   }));
   const reads = toRead.map(({ item, sighting, hash }) => ({
     name: 'article',
@@ -58,7 +67,12 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   // a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
   if (reads.length > 0) await deps.queues.article.addBulk(reads);
-  await deps.seen.mark(feed.id, items.map((i) => i.key), hashes, now);
+  await deps.seen.mark(
+    feed.id,
+    items.map((i) => i.key),
+    hashes,
+    now,
+  );
   await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - fresh.length);

@@ -18,7 +18,10 @@ export interface ScheduledFeed {
 }
 
 /** Feeds grouped by their effective cron expression: one timer per distinct schedule. */
-export function groupBySchedule<F extends ScheduledFeed>(feeds: readonly F[], defaultSchedule: string): Map<string, F[]> {
+export function groupBySchedule<F extends ScheduledFeed>(
+  feeds: readonly F[],
+  defaultSchedule: string,
+): Map<string, F[]> {
   const groups = new Map<string, F[]>();
   for (const feed of feeds) {
     const expr = feed.schedule ?? defaultSchedule;
@@ -50,14 +53,22 @@ export function spreadWindow(scheduled: Date, nextTick: Date | null, maxSpreadMs
 }
 
 /** Feed i of n starts i/n of the way into the spread window, in config order. */
-export function pollJobsForTick(feeds: readonly ScheduledFeed[], scheduled: Date, spreadMs = 0): PollJobSpec[] {
+export function pollJobsForTick(
+  feeds: readonly ScheduledFeed[],
+  scheduled: Date,
+  spreadMs = 0,
+): PollJobSpec[] {
   const tick = tickOf(scheduled);
   return feeds.map((f, i) => {
     const delay = Math.floor((i * spreadMs) / feeds.length);
     return {
       name: 'poll',
       data: { feedId: f.id, tick },
-      opts: { jobId: pollJobId(f.id, tick), deduplication: { id: `poll.${f.id}` }, ...(delay > 0 ? { delay } : {}) },
+      opts: {
+        jobId: pollJobId(f.id, tick),
+        deduplication: { id: `poll.${f.id}` },
+        ...(delay > 0 ? { delay } : {}),
+      },
     };
   });
 }

@@ -25,7 +25,10 @@ export async function createDashboard(queues: Queues, token: string): Promise<Re
   const app = serverAdapter.getRouter() as RequestHandler;
   return (req, res) => {
     if (!authorized(req.headers.authorization, token)) {
-      res.writeHead(401, { 'www-authenticate': 'Basic realm="mediawatch", charset="UTF-8"', 'content-type': 'text/plain' });
+      res.writeHead(401, {
+        'www-authenticate': 'Basic realm="mediawatch", charset="UTF-8"',
+        'content-type': 'text/plain',
+      });
       res.end('authentication required\n');
       return;
     }

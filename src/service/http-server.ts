@@ -5,7 +5,11 @@
  */
 import type http from 'node:http';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifySchemaCompiler, type FastifySchemaValidationError } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifySchemaCompiler,
+  type FastifySchemaValidationError,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
@@ -27,17 +31,31 @@ export interface HttpServerOptions {
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 256 * 1024, keepAliveTimeout: 5_000, forceCloseConnections: true });
-  app.setValidatorCompiler<z.ZodType>((route) => (route.httpPart === 'body' ? asSent(validatorCompiler(route)) : validatorCompiler(route)));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    keepAliveTimeout: 5_000,
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler<z.ZodType>((route) =>
+    route.httpPart === 'body' ? asSent(validatorCompiler(route)) : validatorCompiler(route),
+  );
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, {
-    openapi: { openapi: '3.1.0', info: { title: 'mediawatch API', version: VERSION }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'mediawatch API', version: VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
     transform: jsonSchemaTransform,
   });
   registerOperations(app, opts);
   for (const [prefix, handler] of Object.entries(opts.mounts ?? {})) mountRaw(app, prefix, handler);
   await opts.extend?.(app);
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain; charset=utf-8').send('not found\n'));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).type('text/plain; charset=utf-8').send('not found\n'),
+  );
   await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
   return app;
 }
@@ -46,7 +64,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<FastifyI
  * Validates a body against its schema but hands the handler the body as sent: the live
  * configuration keeps entries as written (durations as "15m"), not as the schema's output.
  */
-function asSent(validate: ReturnType<FastifySchemaCompiler<z.ZodType>>): ReturnType<FastifySchemaCompiler<z.ZodType>> {
+function asSent(
+  validate: ReturnType<FastifySchemaCompiler<z.ZodType>>,
+): ReturnType<FastifySchemaCompiler<z.ZodType>> {
   return (data: unknown) => {
     const result = validate(data) as { error?: FastifySchemaValidationError[] };
     return result.error ? result : { value: data };
@@ -60,7 +80,9 @@ function registerOperations(app: FastifyInstance, opts: HttpServerOptions): void
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.get('/healthz', hide, async (_req, reply) => reply.type(text).send('ok\n'));
-  app.get('/readyz', hide, async (_req, reply) => ((await opts.ready()) ? reply.type(text).send('ready\n') : reply.code(503).type(text).send('not ready\n')));
+  app.get('/readyz', hide, async (_req, reply) =>
+    (await opts.ready()) ? reply.type(text).send('ready\n') : reply.code(503).type(text).send('not ready\n'),
+  );
   app.get('/metrics', hide, async (_req, reply) => {
     await opts.beforeScrape?.().catch(() => undefined);
     return reply.type(opts.registry.contentType).send(await opts.registry.metrics());
@@ -68,17 +90,29 @@ function registerOperations(app: FastifyInstance, opts: HttpServerOptions): void
 }
 
 /** A handler that reads the raw request itself (the dashboard's own router), below `prefix`. */
-function mountRaw(app: FastifyInstance, prefix: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): void {
+function mountRaw(
+  app: FastifyInstance,
+  prefix: string,
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): void {
   void app.register((scope, _opts, done) => {
     // The body stays unread: the mounted handler reads it.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    const route = { method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const, schema: { hide: true } };
+    const route = {
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const,
+      schema: { hide: true },
+    };
     for (const url of [prefix, `${prefix}/*`]) {
-      scope.route({ ...route, method: [...route.method], url, handler: (req, reply) => {
-        reply.hijack();
-        handler(req.raw, reply.raw);
-      } });
+      scope.route({
+        ...route,
+        method: [...route.method],
+        url,
+        handler: (req, reply) => {
+          reply.hijack();
+          handler(req.raw, reply.raw);
+        },
+      });
     }
     done();
   });

@@ -50,12 +50,18 @@ const LIVE_CHECK_MS = 1_000;
 /** Built into connections and stores at start; watches, feeds, webhooks and schedules reload live. */
 const RESTART_ONLY = ['redisPrefix', 'network', 'fetch', 'dedupe', 'backtest', 'dashboard'] as const;
 
-export async function runService({ roles, start, env, logger }: RunOptions): Promise<{ stop: () => Promise<void> }> {
+export async function runService({
+  roles,
+  start,
+  env,
+  logger,
+}: RunOptions): Promise<{ stop: () => Promise<void> }> {
   const configPath = env.MEDIAWATCH_CONFIG || DEFAULT_CONFIG_PATH;
   let loaded = loadConfigFile(configPath, env);
   logConfig(loaded, logger);
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new MediawatchError('config', `PORT "${env.PORT}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new MediawatchError('config', `PORT "${env.PORT}" is not a port number`);
 
   const redisTarget = await resolveRedis(env, logger);
   const client = connectRedis(redisTarget.url, 'client');
@@ -76,7 +82,10 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   const current = (): Current => ({ config: loaded.config, matcher: loaded.matcher });
   const prefix = loaded.config.redisPrefix;
   const network = loaded.config.network;
-  const policy = createAddressPolicy({ allowPrivateAddresses: network.allowPrivateAddresses, allowHosts: [...network.allowHosts] });
+  const policy = createAddressPolicy({
+    allowPrivateAddresses: network.allowPrivateAddresses,
+    allowHosts: [...network.allowHosts],
+  });
   const userAgent = loaded.config.fetch.userAgent ?? USER_AGENT;
   const feedHttp = createFeedHttpClient(policy, userAgent);
   const queues = openQueues(client, prefix);
@@ -87,15 +96,49 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   const { fetch } = loaded.config;
   const limiter = createHostLimiter({ concurrency: fetch.perHostConcurrency, gapMs: fetch.perHostGap });
   const deps: PipelineDeps = {
-    current, queues, metrics, logger, clock: systemClock, random: Math.random,
-    poller: createFeedPoller({ http: feedHttp, redis: client, prefix, config: fetch, clock: systemClock, logger, limiter }),
-    articles: createArticles({ redis: client, http: feedHttp, limiter, config: () => loaded.config, clock: systemClock }),
-    seen: createSeenStore(client, { prefix, retentionMs: loaded.config.dedupe.seenRetention, itemsPerCall: perCall }),
-    stories: createStoryStore(client, { prefix, windowMs: loaded.config.dedupe.storyWindow, claimsPerCall: perCall }),
-    backtest: createBacktestStore(client, { prefix, retentionMs: loaded.config.backtest.retention, maxItems: loaded.config.backtest.maxItems }),
+    current,
+    queues,
+    metrics,
+    logger,
+    clock: systemClock,
+    random: Math.random,
+    poller: createFeedPoller({
+      http: feedHttp,
+      redis: client,
+      prefix,
+      config: fetch,
+      clock: systemClock,
+      logger,
+      limiter,
+    }),
+    articles: createArticles({
+      redis: client,
+      http: feedHttp,
+      limiter,
+      config: () => loaded.config,
+      clock: systemClock,
+    }),
+    seen: createSeenStore(client, {
+      prefix,
+      retentionMs: loaded.config.dedupe.seenRetention,
+      itemsPerCall: perCall,
+    }),
+    stories: createStoryStore(client, {
+      prefix,
+      windowMs: loaded.config.dedupe.storyWindow,
+      claimsPerCall: perCall,
+    }),
+    backtest: createBacktestStore(client, {
+      prefix,
+      retentionMs: loaded.config.backtest.retention,
+      maxItems: loaded.config.backtest.maxItems,
+    }),
     breaker: createCircuitBreaker(client, { prefix }),
     digests: createDigestStore(client, { prefix }),
-    signals: createSignalStore(client, { prefix, storyRetentionMs: storyRetention(loaded.config.dedupe.storyWindow) }),
+    signals: createSignalStore(client, {
+      prefix,
+      storyRetentionMs: storyRetention(loaded.config.dedupe.storyWindow),
+    }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
     mailer: createMailer(policy),
   };
@@ -113,7 +156,10 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
       throw err;
     });
     ({ loaded, version: liveVersion } = first);
-    logger.info({ version: liveVersion }, 'API on: feeds, watches and webhooks come from the live configuration in Redis');
+    logger.info(
+      { version: liveVersion },
+      'API on: feeds, watches and webhooks come from the live configuration in Redis',
+    );
   } else {
     logger.info('API and console off: no API token is configured (api.tokens)');
   }
@@ -122,9 +168,11 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   let scheduler: Scheduler | undefined;
   if (roles.includes('fetch')) workers.push(start.fetch(deps, workerConnection));
   if (roles.includes('article')) workers.push(start.article(deps, workerConnection));
-  if (roles.includes('match')) workers.push(start.match(deps, workerConnection), start.signals(deps, workerConnection));
+  if (roles.includes('match'))
+    workers.push(start.match(deps, workerConnection), start.signals(deps, workerConnection));
   if (roles.includes('deliver')) workers.push(start.deliver(deps, workerConnection));
-  for (const w of workers) w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
+  for (const w of workers)
+    w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
   if (roles.includes('scheduler')) scheduler = start.scheduler(deps);
 
   const { dashboard } = loaded.config;
@@ -133,7 +181,9 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
     if (!live) return file;
     const next = await loadLive(live, file);
     if (why === 'file changed' && next.fileDiffers) {
-      logger.warn('the file\'s feeds, watches and webhooks are not applied: the live configuration holds them (mediawatch config export)');
+      logger.warn(
+        "the file's feeds, watches and webhooks are not applied: the live configuration holds them (mediawatch config export)",
+      );
     }
     liveVersion = next.version;
     return next.loaded;
@@ -143,71 +193,118 @@ export async function runService({ roles, start, env, logger }: RunOptions): Pro
   const server = await startHttpServer({
     port,
     bodyLimit: loaded.config.api.maxBodyBytes,
-    extend: live && (async (app) => {
-      await registerApi(app, {
-        store: live, current: () => loaded, redis: client, stories: deps.stories, backtest: deps.backtest, feedHttp, logger, clock: systemClock,
-        validate: (doc) => checkConfig(combine(loaded.raw, doc), 'the live configuration'),
-        applied: async (version) => {
-          if (version !== liveVersion) await reload('changed through the API');
-        },
-      });
-      await registerConsoleIfPresent(app); // console hook: src/console/index.ts registerConsole(app)
-    }),
+    extend:
+      live &&
+      (async (app) => {
+        await registerApi(app, {
+          store: live,
+          current: () => loaded,
+          redis: client,
+          stories: deps.stories,
+          backtest: deps.backtest,
+          feedHttp,
+          logger,
+          clock: systemClock,
+          validate: (doc) => checkConfig(combine(loaded.raw, doc), 'the live configuration'),
+          applied: async (version) => {
+            if (version !== liveVersion) await reload('changed through the API');
+          },
+        });
+        await registerConsoleIfPresent(app); // console hook: src/console/index.ts registerConsole(app)
+      }),
     mounts: dashboard.enabled ? { [DASHBOARD_PATH]: await createDashboard(queues, dashboard.token) } : {},
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
     beforeScrape: async () => {
-      const depths = [['poll', queues.poll], ['article', queues.article], ['items', queues.items], ['deliver', queues.deliver], ['signals', queues.signals]] as const;
+      const depths = [
+        ['poll', queues.poll],
+        ['article', queues.article],
+        ['items', queues.items],
+        ['deliver', queues.deliver],
+        ['signals', queues.signals],
+      ] as const;
       for (const [name, queue] of depths) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, n);
       }
     },
   });
-  logger.info({ roles, port, redis: describeRedisUrl(redisTarget.url), config: configPath }, 'mediawatch started');
+  logger.info(
+    { roles, port, redis: describeRedisUrl(redisTarget.url), config: configPath },
+    'mediawatch started',
+  );
 
   async function reloadNow(why: string): Promise<void> {
     try {
       const next = await reloaded(why);
-      const fixed = RESTART_ONLY.filter((k) => JSON.stringify(next.config[k]) !== JSON.stringify(loaded.config[k]));
-      if (fixed.length > 0) logger.warn({ sections: fixed }, 'these config sections take effect after a restart; the rest is applied now');
+      const fixed = RESTART_ONLY.filter(
+        (k) => JSON.stringify(next.config[k]) !== JSON.stringify(loaded.config[k]),
+      );
+      if (fixed.length > 0)
+        logger.warn(
+          { sections: fixed },
+          'these config sections take effect after a restart; the rest is applied now',
+        );
       loaded = next;
       scheduler?.reload();
-      logger.info({ why, feeds: next.config.feeds.length, watches: next.config.watches.length, webhooks: next.config.webhooks.length }, 'config reloaded');
+      logger.info(
+        {
+          why,
+          feeds: next.config.feeds.length,
+          watches: next.config.watches.length,
+          webhooks: next.config.webhooks.length,
+        },
+        'config reloaded',
+      );
     } catch (err) {
-      logger.error({ why, err: (err as Error).message }, 'config reload rejected; the previous config stays in force');
+      logger.error(
+        { why, err: (err as Error).message },
+        'config reload rejected; the previous config stays in force',
+      );
     }
   }
   const watcher = watchFile(configPath, () => void reload('file changed'));
-  const stopFollowing = live && (await followLive(live, () => liveVersion, () => void reload('live configuration changed')));
+  const stopFollowing =
+    live &&
+    (await followLive(
+      live,
+      () => liveVersion,
+      () => void reload('live configuration changed'),
+    ));
   const onHup = () => void reload('SIGHUP');
   process.on('SIGHUP', onHup);
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    logger.info('shutting down: no new jobs, finishing the ones in flight');
-    process.off('SIGHUP', onHup);
-    watcher?.close();
-    await stopFollowing?.();
-    await scheduler?.stop();
-    // Workers finish in-flight jobs; past the grace period, a job is left to be picked up
-    // again as stalled by the next process, never lost.
-    await withDeadline(Promise.all(workers.map((w) => w.close())), SHUTDOWN_GRACE_MS);
-    await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
-    await queues.close().catch(() => undefined);
-    feedHttp.close();
-    deps.webhookHttp.close();
-    await server.close();
-    await Promise.all([quit(client), quit(workerConnection)]);
-    await redisTarget.stop();
-    logger.info('stopped');
-  })());
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new jobs, finishing the ones in flight');
+      process.off('SIGHUP', onHup);
+      watcher?.close();
+      await stopFollowing?.();
+      await scheduler?.stop();
+      // Workers finish in-flight jobs; past the grace period, a job is left to be picked up
+      // again as stalled by the next process, never lost.
+      await withDeadline(Promise.all(workers.map((w) => w.close())), SHUTDOWN_GRACE_MS);
+      await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+      await queues.close().catch(() => undefined);
+      feedHttp.close();
+      deps.webhookHttp.close();
+      await server.close();
+      await Promise.all([quit(client), quit(workerConnection)]);
+      await redisTarget.stop();
+      logger.info('stopped');
+    })());
   return { stop };
 }
 
 /** Calls `onChange` within a second or two of a new live version: announced, or seen by a periodic check. */
-async function followLive(live: LiveConfigStore, running: () => string | undefined, onChange: () => void): Promise<() => Promise<void>> {
-  const changed = (version: string | undefined) => version !== undefined && version !== running() && onChange();
+async function followLive(
+  live: LiveConfigStore,
+  running: () => string | undefined,
+  onChange: () => void,
+): Promise<() => Promise<void>> {
+  const changed = (version: string | undefined) =>
+    version !== undefined && version !== running() && onChange();
   const unsubscribe = await live.subscribe(changed);
   const timer = setInterval(() => void live.version().then(changed, () => undefined), LIVE_CHECK_MS);
   timer.unref();
@@ -220,8 +317,10 @@ async function followLive(live: LiveConfigStore, running: () => string | undefin
 /** Serves the web console when its module is part of the build. */
 async function registerConsoleIfPresent(app: FastifyInstance): Promise<void> {
   const module = '../console/index.js';
-  const missing = (err: Error & { code?: string }) => (err.code === 'ERR_MODULE_NOT_FOUND' ? undefined : Promise.reject(err));
-  const consoleModule = (await import(module).catch(missing)) as { registerConsole?: (app: FastifyInstance) => Promise<void> | void } | undefined;
+  const missing = (err: Error & { code?: string }) =>
+    err.code === 'ERR_MODULE_NOT_FOUND' ? undefined : Promise.reject(err);
+  const consoleModule = (await import(module).catch(missing)) as
+    { registerConsole?: (app: FastifyInstance) => Promise<void> | void } | undefined;
   await consoleModule?.registerConsole?.(app);
 }
 
@@ -236,12 +335,19 @@ async function waitForRedis(client: Redis, url: string, logger: Logger, timeoutM
     }
     await sleep(100);
   }
-  throw new MediawatchError('redis', `Redis at ${describeRedisUrl(url)} did not answer within ${timeoutMs / 1000} s`);
+  throw new MediawatchError(
+    'redis',
+    `Redis at ${describeRedisUrl(url)} did not answer within ${timeoutMs / 1000} s`,
+  );
 }
 
 function logConfig(loaded: LoadedConfig, logger: Logger): void {
   for (const hook of loaded.config.webhooks) {
-    if (hook.url === '') logger.warn({ webhook: hook.id }, 'webhook disabled: its URL is empty (is the environment variable set?); alerts still go to the log');
+    if (hook.url === '')
+      logger.warn(
+        { webhook: hook.id },
+        'webhook disabled: its URL is empty (is the environment variable set?); alerts still go to the log',
+      );
   }
 }
 
@@ -261,7 +367,10 @@ function watchFile(file: string, onChange: () => void): fs.FSWatcher | undefined
 }
 
 async function quit(redis: Redis): Promise<void> {
-  await withDeadline(redis.quit().catch(() => undefined), 1_000);
+  await withDeadline(
+    redis.quit().catch(() => undefined),
+    1_000,
+  );
   redis.disconnect();
 }
 

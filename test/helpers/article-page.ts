@@ -1,6 +1,12 @@
 /** A news article page around a plain text (first line the headline, paragraphs after), as outlets publish them. */
-export function articlePage(text: string, opts: { canonical?: string; charset?: string; lang?: string } = {}): string {
-  const [headline, ...paragraphs] = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+export function articlePage(
+  text: string,
+  opts: { canonical?: string; charset?: string; lang?: string } = {},
+): string {
+  const [headline, ...paragraphs] = text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<!doctype html>
 <html lang="${opts.lang ?? 'en'}"><head>

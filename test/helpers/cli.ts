@@ -3,9 +3,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './service.js';
 
-export function mediawatch(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+export function mediawatch(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: 20_000,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
+    timeout: 20_000,
   });
   let out = '';
   let err = '';

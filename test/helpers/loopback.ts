@@ -21,14 +21,17 @@ async function listen(server: http.Server): Promise<number> {
 }
 
 function closer(server: http.Server): () => Promise<void> {
-  return () => new Promise((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  });
+  return () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
 }
 
 /** A loopback HTTP server that keeps connections alive, answering with `handler`. */
-export async function startServer(handler: http.RequestListener): Promise<{ url: string; port: number; close: () => Promise<void> }> {
+export async function startServer(
+  handler: http.RequestListener,
+): Promise<{ url: string; port: number; close: () => Promise<void> }> {
   const server = http.createServer({ keepAlive: true }, handler);
   const port = await listen(server);
   return { port, url: `http://127.0.0.1:${port}`, close: closer(server) };
@@ -44,15 +47,24 @@ export async function startFeedServer() {
     const route = routes.get(path);
     if (!route) return void res.writeHead(404).end('not found');
     if (route.hang) return;
-    if (route.status && route.status !== 200) return void res.writeHead(route.status, route.headers).end(route.body ?? '');
+    if (route.status && route.status !== 200)
+      return void res.writeHead(route.status, route.headers).end(route.body ?? '');
     const body = route.body ?? '';
     const etag = `"${crypto.createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-    res.writeHead(200, { 'content-type': route.type ?? 'application/rss+xml; charset=utf-8', etag, ...route.headers }).end(body);
+    res
+      .writeHead(200, {
+        'content-type': route.type ?? 'application/rss+xml; charset=utf-8',
+        etag,
+        ...route.headers,
+      })
+      .end(body);
   });
   const port = await listen(server);
   return {
-    port, hits, routes,
+    port,
+    hits,
+    routes,
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     set: (path: string, route: Route) => routes.set(path, route),
     close: closer(server),
@@ -89,7 +101,8 @@ export async function startReceiver(secret: string, answer: (n: number) => numbe
   });
   const port = await listen(server);
   return {
-    port, requests,
+    port,
+    requests,
     url: `http://127.0.0.1:${port}/hook`,
     /** Requests answered 2xx: what the receiver accepted. */
     delivered: () => requests.filter((r) => r.status >= 200 && r.status < 300),

@@ -16,7 +16,7 @@ const WORDS = (
 
 /** A deterministic word salad: different seeds give texts no near-duplicate detector joins. */
 function salad(seed: number, n: number): string {
-  let a = seed * 2_654_435_761 >>> 0;
+  let a = (seed * 2_654_435_761) >>> 0;
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     a = (Math.imul(a ^ (a >>> 15), 2_246_822_507) + i * 3_266_489_909) >>> 0;
@@ -34,16 +34,19 @@ export interface FeedItem {
 export function macronFeed(name: string, count: number, first = 0): { xml: string; items: FeedItem[] } {
   const items: FeedItem[] = [];
   const entries: string[] = [];
-  const base = [...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % 100_000 * 1_000;
+  const base = ([...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % 100_000) * 1_000;
   for (let i = first; i < first + count; i++) {
     const url = `https://news.example.com/${name}/${i}.html`;
     const title = `Macron visits the ${salad(base + i * 7, 3)}`;
     items.push({ url, title });
-    entries.push(`<item><title>${title}</title><link>${url}</link><guid>${url}</guid>` +
-      `<pubDate>${new Date(Date.UTC(2024, 0, 1, 0, i)).toUTCString()}</pubDate>` +
-      `<description>${salad(base + i * 131 + 1, 40)} said President Emmanuel Macron.</description></item>`);
+    entries.push(
+      `<item><title>${title}</title><link>${url}</link><guid>${url}</guid>` +
+        `<pubDate>${new Date(Date.UTC(2024, 0, 1, 0, i)).toUTCString()}</pubDate>` +
+        `<description>${salad(base + i * 131 + 1, 40)} said President Emmanuel Macron.</description></item>`,
+    );
   }
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${name}</title>` +
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${name}</title>` +
     `<link>https://news.example.com/${name}</link><description>generated</description>${entries.join('')}</channel></rss>`;
   return { xml, items };
 }
@@ -110,7 +113,12 @@ export async function startSlowReceiver(secret: string, answer: (n: number) => P
       } catch {
         // left empty: the test sees a body it cannot read
       }
-      const r: Received = { id: headers['webhook-id'], url, status: 0, verified: verify(secret, headers, body) };
+      const r: Received = {
+        id: headers['webhook-id'],
+        url,
+        status: 0,
+        verified: verify(secret, headers, body),
+      };
       arrived.push(r);
       r.status = await answer(arrived.length);
       if (res.destroyed) return;
@@ -121,14 +129,17 @@ export async function startSlowReceiver(secret: string, answer: (n: number) => P
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
-    port, arrived, answered,
+    port,
+    arrived,
+    answered,
     url: `http://127.0.0.1:${port}/hook`,
     /** Accepted deliveries: answered 2xx. */
     delivered: () => answered.filter((r) => r.status >= 200 && r.status < 300),
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -20,29 +20,48 @@ import { createHttpClient } from '../../src/net/http-client.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { createSignalStore, storyRetention } from '../../src/signals/store.js';
 
-export function pipelineDeps(redis: Redis, yaml: string, clock: () => number = Date.now): PipelineDeps & { close(): Promise<void> } {
+export function pipelineDeps(
+  redis: Redis,
+  yaml: string,
+  clock: () => number = Date.now,
+): PipelineDeps & { close(): Promise<void> } {
   const loaded = parseConfig(yaml, 'test.yaml', {});
   const { config } = loaded;
   const prefix = config.redisPrefix;
-  const client = { policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }), userAgent: 'mediawatch-test' };
+  const client = {
+    policy: createAddressPolicy({ allowPrivateAddresses: true, allowHosts: [] }),
+    userAgent: 'mediawatch-test',
+  };
   // As in the service: feeds and webhooks on kept-alive connections.
   const http = createFeedHttpClient(client.policy, client.userAgent);
   const webhookHttp = createHttpClient({ ...client, keepAlive: true });
   const queues = openQueues(redis, prefix);
-  const limiter = createHostLimiter({ concurrency: config.fetch.perHostConcurrency, gapMs: config.fetch.perHostGap });
+  const limiter = createHostLimiter({
+    concurrency: config.fetch.perHostConcurrency,
+    gapMs: config.fetch.perHostGap,
+  });
   return {
     current: () => ({ config, matcher: loaded.matcher }),
-    queues, clock, random: () => 0.5,
+    queues,
+    clock,
+    random: () => 0.5,
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
     poller: createFeedPoller({ http, redis, prefix, config: config.fetch, clock, limiter }),
     articles: createArticles({ redis, http, limiter, config: () => config, clock }),
     seen: createSeenStore(redis, { prefix, retentionMs: config.dedupe.seenRetention, itemsPerCall: 50 }),
     stories: createStoryStore(redis, { prefix, windowMs: config.dedupe.storyWindow, claimsPerCall: 50 }),
-    backtest: createBacktestStore(redis, { prefix, retentionMs: config.backtest.retention, maxItems: config.backtest.maxItems }),
+    backtest: createBacktestStore(redis, {
+      prefix,
+      retentionMs: config.backtest.retention,
+      maxItems: config.backtest.maxItems,
+    }),
     breaker: createCircuitBreaker(redis, { prefix }),
     digests: createDigestStore(redis, { prefix }),
-    signals: createSignalStore(redis, { prefix, storyRetentionMs: storyRetention(config.dedupe.storyWindow) }),
+    signals: createSignalStore(redis, {
+      prefix,
+      storyRetentionMs: storyRetention(config.dedupe.storyWindow),
+    }),
     webhookHttp,
     mailer: createMailer(client.policy),
     close: async () => {

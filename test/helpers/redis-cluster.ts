@@ -42,25 +42,73 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     ports.push(port);
     const nodeDir = path.join(dir, String(port));
     fs.mkdirSync(nodeDir);
-    procs.push(spawn('redis-server', [
-      '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--dir', nodeDir,
-      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--save', '', '--appendonly', 'no',
-      '--maxmemory-policy', 'noeviction',
-    ], { stdio: 'ignore' }));
+    procs.push(
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(bus),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          nodeDir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
   }
   const stop = async () => {
-    await Promise.all(procs.map((p) => new Promise<void>((r) => {
-      if (p.exitCode !== null || p.signalCode !== null) return r();
-      p.once('exit', () => r());
-      p.kill('SIGTERM');
-    })));
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((r) => {
+            if (p.exitCode !== null || p.signalCode !== null) return r();
+            p.once('exit', () => r());
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) await waitFor(async () => (await send(port, 'PING')).startsWith('+PONG'), 10_000, `redis-server on ${port}`);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
-    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}${create.stderr}`);
-    for (const port of ports) await waitFor(async () => (await send(port, 'CLUSTER INFO')).includes('cluster_state:ok'), 20_000, `cluster_state:ok on ${port}`);
+    for (const port of ports)
+      await waitFor(
+        async () => (await send(port, 'PING')).startsWith('+PONG'),
+        10_000,
+        `redis-server on ${port}`,
+      );
+    const create = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (create.status !== 0)
+      throw new Error(`redis-cli --cluster create failed:\n${create.stdout}${create.stderr}`);
+    for (const port of ports)
+      await waitFor(
+        async () => (await send(port, 'CLUSTER INFO')).includes('cluster_state:ok'),
+        20_000,
+        `cluster_state:ok on ${port}`,
+      );
   } catch (err) {
     await stop();
     throw err;

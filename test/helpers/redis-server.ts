@@ -59,17 +59,37 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
       throw new Error('cannot restart an external Redis (MEDIAWATCH_TEST_REDIS_URL)');
     };
     return {
-      url: external, port, dir: '', pid: () => undefined,
+      url: external,
+      port,
+      dir: '',
+      pid: () => undefined,
       client: () => track(new Redis(external, { maxRetriesPerRequest: null })),
-      restart: noop, kill: noop, start: noop,
-      stop: async () => { clients.forEach((c) => c.disconnect()); },
+      restart: noop,
+      kill: noop,
+      start: noop,
+      stop: async () => {
+        clients.forEach((c) => c.disconnect());
+      },
     };
   }
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-test-redis-'));
   // Later arguments win in redis-server, so opts.args can override these defaults.
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-    '--appendonly', opts.aof ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', ...(opts.args ?? [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--appendonly',
+    opts.aof ? 'yes' : 'no',
+    '--maxmemory-policy',
+    'noeviction',
+    ...(opts.args ?? []),
+  ];
   let proc: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
   function track(c: Redis): Redis {
@@ -94,7 +114,10 @@ export async function startRedis(opts: { aof?: boolean; args?: string[] } = {}):
   };
   await start();
   return {
-    url, port, dir, start,
+    url,
+    port,
+    dir,
+    start,
     pid: () => proc?.pid,
     client: () => track(new Redis(url, { maxRetriesPerRequest: null })),
     restart: async () => {

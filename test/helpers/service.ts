@@ -33,20 +33,46 @@ export function writeConfig(yaml: string): string {
   return file;
 }
 
-export async function startService(opts: { config: string; redisUrl: string; args?: string[]; env?: Record<string, string>; waitHealthy?: boolean }): Promise<ServiceProcess> {
+export async function startService(opts: {
+  config: string;
+  redisUrl: string;
+  args?: string[];
+  env?: Record<string, string>;
+  waitHealthy?: boolean;
+}): Promise<ServiceProcess> {
   const port = await freePort();
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-svc-')), 'service.log');
   const out = fs.openSync(logFile, 'a');
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run', ...(opts.args ?? [])], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: opts.config, REDIS_URL: opts.redisUrl, PORT: String(port), LOG_LEVEL: 'debug', ...opts.env },
-    stdio: ['ignore', out, out],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  const proc = spawn(
+    process.execPath,
+    [path.join(ROOT, 'dist/bin/mediawatch.js'), 'run', ...(opts.args ?? [])],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        MEDIAWATCH_CONFIG: opts.config,
+        REDIS_URL: opts.redisUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'debug',
+        ...opts.env,
+      },
+      stdio: ['ignore', out, out],
+    },
+  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    proc.once('exit', (code, signal) => r({ code, signal })),
+  );
   const log = () => fs.readFileSync(logFile, 'utf8');
   const svc: ServiceProcess = {
-    port, proc, log, exited,
-    events: () => log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)),
+    port,
+    proc,
+    log,
+    exited,
+    events: () =>
+      log()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l)),
     kill: (signal = 'SIGKILL') => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     },
@@ -61,10 +87,14 @@ export async function startService(opts: { config: string; redisUrl: string; arg
   if (opts.waitHealthy !== false) {
     // Ready in about a second on an idle machine; with test files starting services side by side
     // on two busy cores it has taken over 20 seconds.
-    await waitFor(async () => {
-      if (proc.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
-      return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
-    }, 45_000, 'service /readyz');
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
+        return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
+      },
+      45_000,
+      'service /readyz',
+    );
   }
   return svc;
 }
@@ -75,8 +105,13 @@ export async function startService(opts: { config: string; redisUrl: string; arg
  */
 export async function waitForIdleQueues(redisUrl: string, ms: number, what: string): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = [QUEUES.items, QUEUES.deliver].map((name) => new Queue(name, { connection, prefix: bullPrefix('mw') }));
-  const pending = async (q: Queue) => Object.values(await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')).reduce((a, b) => a + b, 0);
+  const queues = [QUEUES.items, QUEUES.deliver].map(
+    (name) => new Queue(name, { connection, prefix: bullPrefix('mw') }),
+  );
+  const pending = async (q: Queue) =>
+    Object.values(
+      await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children'),
+    ).reduce((a, b) => a + b, 0);
   try {
     await waitFor(async () => (await Promise.all(queues.map(pending))).every((n) => n === 0), ms, what);
   } finally {

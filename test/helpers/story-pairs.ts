@@ -31,10 +31,17 @@ const LATER_MS = 3_600_000;
 
 export function loadStoryPairs(): StoryPair[] {
   // Read from test/helpers in the tests, and from dist/test/helpers in the compiled benchmark.
-  const file = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '..', '..', '..', 'test')]
+  const file = [
+    path.resolve(import.meta.dirname, '..'),
+    path.resolve(import.meta.dirname, '..', '..', '..', 'test'),
+  ]
     .map((dir) => path.join(dir, 'fixtures', 'stories', 'pairs.jsonl'))
     .find((f) => fs.existsSync(f))!;
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StoryPair);
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StoryPair);
 }
 
 /** Whether the story store joins b to the story a started; every pair gets its own key prefix. */
@@ -46,9 +53,15 @@ async function storeJoins(redis: Redis, prefix: string, p: StoryPair, at: number
 }
 
 /** Scores the store's decisions on the pairs; `prefix` keeps runs on one Redis apart. */
-export async function scoreStoryPairs(redis: Redis, pairs: StoryPair[], prefix = 'pairs'): Promise<StoryScore> {
+export async function scoreStoryPairs(
+  redis: Redis,
+  pairs: StoryPair[],
+  prefix = 'pairs',
+): Promise<StoryScore> {
   const at = Date.now();
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   const wrong: string[] = [];
   for (const p of pairs) {
     const said = await storeJoins(redis, prefix, p, at);

@@ -29,7 +29,10 @@ export const externalRedis = Boolean(process.env.MEDIAWATCH_TEST_REDIS_URL);
  * its services and servers stopped and Redis emptied. Fault tests that stop or restart Redis ask
  * for `ownServer` and skip themselves (`it.skipIf(externalRedis)`) when they cannot have one.
  */
-export function endToEnd(opts: { aof?: boolean; ownServer?: boolean } = {}): { redis: () => TestRedis; teardown: Teardown } {
+export function endToEnd(opts: { aof?: boolean; ownServer?: boolean } = {}): {
+  redis: () => TestRedis;
+  teardown: Teardown;
+} {
   let redis: TestRedis | undefined;
   const teardown = new Teardown();
   beforeAll(async () => {

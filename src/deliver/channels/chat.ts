@@ -11,7 +11,9 @@ export function slackBody(payload: WebhookPayload): string {
     text: `${heading}\n${entries.map(chatText).join('\n')}`.slice(0, 3000),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(heading)}*` } },
-      ...entries.slice(0, 20).map((e) => ({ type: 'section', text: { type: 'mrkdwn', text: slackLine(e).slice(0, 2900) } })),
+      ...entries
+        .slice(0, 20)
+        .map((e) => ({ type: 'section', text: { type: 'mrkdwn', text: slackLine(e).slice(0, 2900) } })),
     ],
   });
 }

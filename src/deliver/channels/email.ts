@@ -46,12 +46,16 @@ export function createMailer(policy: AddressPolicy): Mailer {
       const port = Number(server.port) || (secure ? 465 : 587);
       const { email } = hook;
       const transport = nodemailer.createTransport({
-        host: server.hostname, port, secure,
+        host: server.hostname,
+        port,
+        secure,
         requireTLS: !secure && email.starttls === 'required',
         ignoreTLS: !secure && email.starttls === 'off',
         ...(email.user ? { auth: { user: email.user, pass: email.pass } } : {}),
         tls: { minVersion: 'TLSv1.2', ...(email.ca ? { ca: email.ca } : {}) },
-        connectionTimeout: Math.min(hook.timeout, 10_000), greetingTimeout: hook.timeout, socketTimeout: hook.timeout,
+        connectionTimeout: Math.min(hook.timeout, 10_000),
+        greetingTimeout: hook.timeout,
+        socketTimeout: hook.timeout,
         getSocket: (_options, callback) => {
           connectTcp(policy, server.hostname, port, Math.min(hook.timeout, 10_000), hook.url).then(
             (r) => (r.ok ? callback(null, { connection: r.value }) : callback(r.error)),
@@ -78,25 +82,39 @@ export function emailMessage(hook: EmailHook, id: string, payload: WebhookPayloa
   const single = message.digest ? '' : ` — ${message.entries[0]?.title ?? ''}`;
   const domain = /@([^@\s>]+)>?$/.exec(email.from)?.[1] ?? 'mediawatch.invalid';
   const text = [message.heading, ...message.entries.map(entryText)].join('\n\n');
-  const html = `<!doctype html><html><body><p><b>${escapeHtml(message.heading)}</b></p>`
-    + `${message.entries.map((e) => `<p>${entryHtml(e)}<br><small>feed ${escapeHtml(e.feed)}</small></p>`).join('')}</body></html>`;
+  const html =
+    `<!doctype html><html><body><p><b>${escapeHtml(message.heading)}</b></p>` +
+    `${message.entries.map((e) => `<p>${entryHtml(e)}<br><small>feed ${escapeHtml(e.feed)}</small></p>`).join('')}</body></html>`;
   return {
     from: email.from,
     to: email.to,
-    subject: `${email.subjectPrefix ? `${email.subjectPrefix} ` : ''}${message.heading}${single}`.slice(0, 250),
+    subject: `${email.subjectPrefix ? `${email.subjectPrefix} ` : ''}${message.heading}${single}`.slice(
+      0,
+      250,
+    ),
     messageId: `<${id}@${domain}>`,
     text,
     html,
     // One field with every URL (RFC 2369); nodemailer's `list` option would write one field per URL.
-    ...(email.listUnsubscribe ? { headers: { 'List-Unsubscribe': email.listUnsubscribe.map((u) => `<${u}>`).join(', ') } } : {}),
+    ...(email.listUnsubscribe
+      ? { headers: { 'List-Unsubscribe': email.listUnsubscribe.map((u) => `<${u}>`).join(', ') } }
+      : {}),
   };
 }
 
-export async function sendEmail(mailer: Mailer, hook: EmailHook, id: string, payload: WebhookPayload, now: () => number): Promise<SendOutcome> {
+export async function sendEmail(
+  mailer: Mailer,
+  hook: EmailHook,
+  id: string,
+  payload: WebhookPayload,
+  now: () => number,
+): Promise<SendOutcome> {
   const started = now();
   const sent = await mailer.send(hook, emailMessage(hook, id, payload));
   const durationMs = now() - started;
-  return sent.ok ? { kind: 'delivered', status: 250, durationMs } : { kind: 'failed', error: sent.error, durationMs };
+  return sent.ok
+    ? { kind: 'delivered', status: 250, durationMs }
+    : { kind: 'failed', error: sent.error, durationMs };
 }
 
 interface SmtpFailure {
@@ -115,6 +133,9 @@ function smtpError(err: unknown, hook: EmailHook): MediawatchError {
   const status = e.responseCode;
   const retryable = status !== undefined ? status < 500 : !PERMANENT.has(e.code ?? '');
   const details = { url: hook.url, webhook: hook.id, smtpCode: e.code, ...(status ? { status } : {}) };
-  const error = new MediawatchError('delivery', `email ${hook.id}: ${e.message ?? String(err)}`, { retryable, details });
+  const error = new MediawatchError('delivery', `email ${hook.id}: ${e.message ?? String(err)}`, {
+    retryable,
+    details,
+  });
   return scrub(error, secrets);
 }

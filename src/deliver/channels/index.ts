@@ -22,16 +22,33 @@ export interface ChannelDeps {
 
 /** `id`: the alert or digest id, the same on every try (webhook-id, Matrix txnId, Message-ID). */
 export function sendPayload(
-  deps: ChannelDeps, hook: WebhookConfig, id: string, payload: WebhookPayload, now: () => number,
+  deps: ChannelDeps,
+  hook: WebhookConfig,
+  id: string,
+  payload: WebhookPayload,
+  now: () => number,
 ): Promise<SendOutcome> {
   const overHttp = (req: ChannelRequest) =>
-    sendRequest(deps.http, { id: hook.id, url: redactText(req.url, req.secrets), timeoutMs: hook.timeout }, req, now);
+    sendRequest(
+      deps.http,
+      { id: hook.id, url: redactText(req.url, req.secrets), timeoutMs: hook.timeout },
+      req,
+      now,
+    );
   switch (hook.format) {
-    case 'email': return sendEmail(deps.mailer, { ...hook, email: hook.email! }, id, payload, now);
-    case 'telegram': return overHttp(telegramRequest({ url: hook.url, telegram: hook.telegram! }, payload));
-    case 'ntfy': return overHttp(ntfyRequest({ url: hook.url, ntfy: hook.ntfy! }, payload));
-    case 'matrix': return overHttp(matrixRequest({ url: hook.url, matrix: hook.matrix! }, id, payload));
-    case 'teams': return overHttp(teamsRequest(hook, payload));
-    default: return overHttp(webhookRequest({ ...hook, format: hook.format }, id, payload, Math.floor(now() / 1000)));
+    case 'email':
+      return sendEmail(deps.mailer, { ...hook, email: hook.email! }, id, payload, now);
+    case 'telegram':
+      return overHttp(telegramRequest({ url: hook.url, telegram: hook.telegram! }, payload));
+    case 'ntfy':
+      return overHttp(ntfyRequest({ url: hook.url, ntfy: hook.ntfy! }, payload));
+    case 'matrix':
+      return overHttp(matrixRequest({ url: hook.url, matrix: hook.matrix! }, id, payload));
+    case 'teams':
+      return overHttp(teamsRequest(hook, payload));
+    default:
+      return overHttp(
+        webhookRequest({ ...hook, format: hook.format }, id, payload, Math.floor(now() / 1000)),
+      );
   }
 }

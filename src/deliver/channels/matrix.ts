@@ -23,7 +23,13 @@ export function matrixRequest(hook: MatrixHook, id: string, payload: WebhookPayl
     msgtype: 'm.text',
     body: fit(message.heading, message.entries.map(entryText), '\n\n', MAX_BODY, moreLine),
     format: 'org.matrix.custom.html',
-    formatted_body: fit(`<p><b>${escapeHtml(message.heading)}</b></p>`, message.entries.map((e) => `<p>${entryHtml(e)}</p>`), '', MAX_BODY, (n) => `<p>${moreLine(n)}</p>`),
+    formatted_body: fit(
+      `<p><b>${escapeHtml(message.heading)}</b></p>`,
+      message.entries.map((e) => `<p>${entryHtml(e)}</p>`),
+      '',
+      MAX_BODY,
+      (n) => `<p>${moreLine(n)}</p>`,
+    ),
   };
   const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(id)}`;
   return {

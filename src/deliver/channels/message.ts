@@ -26,7 +26,11 @@ export function messageOf(payload: WebhookPayload): Message {
   if (isSignal(payload)) {
     // A signal has no items of its own: each line (an outlet, the counts) is an entry's title.
     const { heading, lines } = describeSignal(payload);
-    return { heading, entries: lines.map((title) => ({ title, url: null, labels: '', snippet: '', feed: '' })), digest: false };
+    return {
+      heading,
+      entries: lines.map((title) => ({ title, url: null, labels: '', snippet: '', feed: '' })),
+      digest: false,
+    };
   }
   if (payload.type === 'mention.digest') {
     const { alerts, window } = payload.data;
@@ -57,7 +61,13 @@ export function escapeHtml(text: string): string {
  * The heading and as many blocks as fit in `max` characters, joined by `separator`; the blocks
  * left out are counted in a last line, so a long digest is cut, never refused by the service.
  */
-export function fit(heading: string, blocks: string[], separator: string, max: number, more: (n: number) => string): string {
+export function fit(
+  heading: string,
+  blocks: string[],
+  separator: string,
+  max: number,
+  more: (n: number) => string,
+): string {
   let text = heading;
   for (let i = 0; i < blocks.length; i++) {
     const rest = blocks.length - i - 1;

@@ -33,16 +33,35 @@ export function teamsRequest(hook: TeamsHook, payload: WebhookPayload): ChannelR
   };
   const body = {
     type: 'message',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+    attachments: [
+      { contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card },
+    ],
   };
   const sig = URL.canParse(hook.url) ? new URL(hook.url).searchParams.get('sig') : null;
-  return { method: 'POST', url: hook.url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), secrets: sig ? [sig] : [] };
+  return {
+    method: 'POST',
+    url: hook.url,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    secrets: sig ? [sig] : [],
+  };
 }
 
 function entryBlocks(e: Entry) {
   return [
-    { type: 'TextBlock', text: e.url ? `[${linkText(e.title)}](${e.url})` : e.title, wrap: true, separator: true },
-    { type: 'TextBlock', text: `${e.labels}${e.snippet ? ` — ${e.snippet}` : ''}`, isSubtle: true, wrap: true, spacing: 'Small' },
+    {
+      type: 'TextBlock',
+      text: e.url ? `[${linkText(e.title)}](${e.url})` : e.title,
+      wrap: true,
+      separator: true,
+    },
+    {
+      type: 'TextBlock',
+      text: `${e.labels}${e.snippet ? ` — ${e.snippet}` : ''}`,
+      isSubtle: true,
+      wrap: true,
+      spacing: 'Small',
+    },
   ];
 }
 

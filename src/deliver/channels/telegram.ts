@@ -19,7 +19,13 @@ const MAX_TEXT = 4096;
 export function telegramRequest(hook: TelegramHook, payload: WebhookPayload): ChannelRequest {
   const { token, chatId, threadId } = hook.telegram;
   const message = messageOf(payload);
-  const text = fit(`<b>${escapeHtml(message.heading)}</b>`, message.entries.map(entryHtml), '\n\n', MAX_TEXT, moreLine);
+  const text = fit(
+    `<b>${escapeHtml(message.heading)}</b>`,
+    message.entries.map(entryHtml),
+    '\n\n',
+    MAX_TEXT,
+    moreLine,
+  );
   const single = message.digest ? null : message.entries[0]?.url;
   const body = {
     chat_id: chatId,
@@ -52,6 +58,8 @@ export function telegramAnswer(body: Buffer): Answer {
   const movedTo = typeof moved === 'number' || typeof moved === 'string' ? String(moved) : undefined;
   return {
     ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-    ...(detail ? { detail: movedTo ? `${detail} (the chat is now ${movedTo}: set telegram.chatId)` : detail } : {}),
+    ...(detail
+      ? { detail: movedTo ? `${detail} (the chat is now ${movedTo}: set telegram.chatId)` : detail }
+      : {}),
   };
 }

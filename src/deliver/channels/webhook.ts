@@ -13,7 +13,12 @@ export interface SignedHook {
 const BODIES = { standard: (p: WebhookPayload) => JSON.stringify(p), slack: slackBody, discord: discordBody };
 
 /** `id` is the webhook-id (the alert or digest id, the same on every try); a fresh signature each try. */
-export function webhookRequest(hook: SignedHook, id: string, payload: WebhookPayload, nowSec: number): ChannelRequest {
+export function webhookRequest(
+  hook: SignedHook,
+  id: string,
+  payload: WebhookPayload,
+  nowSec: number,
+): ChannelRequest {
   const body = BODIES[hook.format](payload);
   const secrets = typeof hook.secret === 'string' ? [hook.secret] : hook.secret;
   const headers = { 'content-type': 'application/json', ...signedHeaders(secrets, id, nowSec, body) };

@@ -28,7 +28,11 @@ describe('finding a Redis when REDIS_URL is not set', () => {
 
   it('starts a private redis-server with AOF under the data folder when nothing answers', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-data-'));
-    const r = await resolveRedis({}, logger, { probePort: await freePort(), privatePort: await freePort(), dataDir });
+    const r = await resolveRedis({}, logger, {
+      probePort: await freePort(),
+      privatePort: await freePort(),
+      dataDir,
+    });
     const client = new Redis(r.url);
     try {
       await client.set('k', 'v');
@@ -45,8 +49,15 @@ describe('finding a Redis when REDIS_URL is not set', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(resolveRedis({}, logger, { probePort: await freePort(), privatePort: await freePort(), dataDir: os.tmpdir() }))
-        .rejects.toThrow(/REDIS_URL is not set.*redis-server could not be started.*apt-get install redis-server/s);
+      await expect(
+        resolveRedis({}, logger, {
+          probePort: await freePort(),
+          privatePort: await freePort(),
+          dataDir: os.tmpdir(),
+        }),
+      ).rejects.toThrow(
+        /REDIS_URL is not set.*redis-server could not be started.*apt-get install redis-server/s,
+      );
     } finally {
       process.env.PATH = saved;
     }

@@ -7,7 +7,12 @@ import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { failureScript, gateScript } from '../../../src/deliver/breaker-scripts.js';
 import { seenScript, type SeenEntry, type SeenRequest } from '../../../src/dedupe/seen-script.js';
-import { assignScript, claimScript, type AssignItem, type AssignRequest } from '../../../src/dedupe/story-scripts.js';
+import {
+  assignScript,
+  claimScript,
+  type AssignItem,
+  type AssignRequest,
+} from '../../../src/dedupe/story-scripts.js';
 
 let server: TestRedis;
 let redis: Redis;
@@ -25,15 +30,26 @@ describe('seen script codec', () => {
     return { shard: 3, sub: 1, field: Buffer.from(field), value };
   };
   const request = (mode: 'check' | 'peek', items: SeenEntry[], current = 100): SeenRequest => ({
-    mode, routeKey: 'sc:{seen-3}:h1', older: 30, current, keyPrefix: 'sc:{seen-', expireAt: Date.now() + 60_000, sweepEvery: 32, items,
+    mode,
+    routeKey: 'sc:{seen-3}:h1',
+    older: 30,
+    current,
+    keyPrefix: 'sc:{seen-',
+    expireAt: Date.now() + 60_000,
+    sweepEvery: 32,
+    items,
   });
 
   it('reads one sighting per item, and only check records them', async () => {
     const items = [entry('f-a', 'AAAA', 100), entry('f-b', 'BBBB', 100)];
     expect(await seenScript.run(redis, request('peek', items))).toEqual(['new', 'new']);
     expect(await seenScript.run(redis, request('check', items.slice(0, 1)))).toEqual(['new']);
-    expect(await seenScript.run(redis, request('peek', [entry('f-a', 'AAAA', 101), entry('f-a', 'ZZZZ', 101), items[1]], 101)))
-      .toEqual(['seen', 'changed', 'new']);
+    expect(
+      await seenScript.run(
+        redis,
+        request('peek', [entry('f-a', 'AAAA', 101), entry('f-a', 'ZZZZ', 101), items[1]], 101),
+      ),
+    ).toEqual(['seen', 'changed', 'new']);
     expect(await redis.hlen('sc:{seen-3}:h1')).toBe(1);
   });
 
@@ -48,18 +64,34 @@ describe('story script codecs', () => {
     record: `ss:story:{ss}:${id}`,
     url: url === undefined ? undefined : { shard: 1, field: Buffer.from(url.padEnd(6, '.').slice(0, 6)) },
     tick: Buffer.from([0, 1]),
-    indexExpireAt: at + 60_000, recordExpireAt: at + 60_000,
+    indexExpireAt: at + 60_000,
+    recordExpireAt: at + 60_000,
     newId: Buffer.from(id, 'hex'),
-    title: `title ${id}`, at, outletField: `m:feed\t${id}`, outletValue: `${at}\t${url ?? ''}`,
+    title: `title ${id}`,
+    at,
+    outletField: `m:feed\t${id}`,
+    outletValue: `${at}\t${url ?? ''}`,
     bands: Buffer.alloc(0),
   });
   const request = (items: AssignItem[]): AssignRequest => ({
-    indexPrefix: 'ss:story-index:{ss}:', recordPrefix: 'ss:story:{ss}:', minVotes: 3, maxAgeTicks: 64, sweepEvery: 32, items,
+    indexPrefix: 'ss:story-index:{ss}:',
+    recordPrefix: 'ss:story:{ss}:',
+    minVotes: 3,
+    maxAgeTicks: 64,
+    sweepEvery: 32,
+    items,
   });
 
   it('assigns in order: a copy with the same URL later in the call joins the story started before it', async () => {
     const now = Date.now();
-    const out = await assignScript.run(redis, request([item('aaaaaaaaaaaa', 'url-1', now), item('bbbbbbbbbbbb', 'url-1', now), item('cccccccccccc', undefined, now)]));
+    const out = await assignScript.run(
+      redis,
+      request([
+        item('aaaaaaaaaaaa', 'url-1', now),
+        item('bbbbbbbbbbbb', 'url-1', now),
+        item('cccccccccccc', undefined, now),
+      ]),
+    );
     expect(out).toEqual([
       { storyId: 'aaaaaaaaaaaa', isNew: true },
       { storyId: 'aaaaaaaaaaaa', isNew: false },
@@ -68,7 +100,7 @@ describe('story script codecs', () => {
     expect(await redis.hget('ss:story:{ss}:aaaaaaaaaaaa', 'title')).toBe('title aaaaaaaaaaaa');
   });
 
-  it('claims give plain objects: the watches that are the alert\'s, and whether another alert came first', async () => {
+  it("claims give plain objects: the watches that are the alert's, and whether another alert came first", async () => {
     const claims = await claimScript.run(redis, {
       ttlMs: 60_000,
       claims: [
@@ -87,7 +119,8 @@ describe('story script codecs', () => {
 });
 
 describe('circuit breaker script codecs', () => {
-  const failure = (key: string, now: number) => failureScript.run(redis, { key, threshold: 2, now, baseCooldownMs: 1_000, maxCooldownMs: 4_000 });
+  const failure = (key: string, now: number) =>
+    failureScript.run(redis, { key, threshold: 2, now, baseCooldownMs: 1_000, maxCooldownMs: 4_000 });
 
   it('gate: clean with nothing on record, a wait until the cooldown ends once open, gone when marked', async () => {
     expect(await gateScript.run(redis, { key: 'bk:a', now: 0 })).toEqual({ pass: true, clean: true });

@@ -23,18 +23,41 @@ import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { ROOT } from '../../helpers/service.js';
 
 const SEED_TEXT = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-article.txt'), 'utf8');
-const SEED_PAGE = articlePage(SEED_TEXT, { canonical: 'https://news.example.com/2022/12/03/macron-guarantees.html' });
+const SEED_PAGE = articlePage(SEED_TEXT, {
+  canonical: 'https://news.example.com/2022/12/03/macron-guarantees.html',
+});
 const TEASER = 'Security guarantees for Russia are an essential part of any peace talks, Macron says.';
 
 /** Headlines and teasers of different stories, each naming Macron. */
 const DISTINCT = [
-  ['Macron opens a wind farm off Saint-Nazaire', 'The turbines will power a city the size of Nantes, the operator said.'],
-  ['Macron names a new culture minister', 'The former museum director replaces a minister who resigned over a budget dispute.'],
-  ['Macron visits flooded villages in the Pas-de-Calais', 'Residents asked for faster insurance payments after a second week of rain.'],
-  ['Farmers block roads before meeting Macron', 'Tractors slowed traffic around Lyon as unions demanded lower diesel taxes.'],
-  ['Macron backs a bid to host the 2030 Winter Games', 'Alpine resorts say snow-making costs must be shared with the state.'],
-  ['Teachers strike as Macron defends school reform', 'Unions said a third of primary schools were closed on Tuesday.'],
-  ['Macron and Scholz discuss a joint fighter jet', 'Industrial partners have argued for months over the share of work.'],
+  [
+    'Macron opens a wind farm off Saint-Nazaire',
+    'The turbines will power a city the size of Nantes, the operator said.',
+  ],
+  [
+    'Macron names a new culture minister',
+    'The former museum director replaces a minister who resigned over a budget dispute.',
+  ],
+  [
+    'Macron visits flooded villages in the Pas-de-Calais',
+    'Residents asked for faster insurance payments after a second week of rain.',
+  ],
+  [
+    'Farmers block roads before meeting Macron',
+    'Tractors slowed traffic around Lyon as unions demanded lower diesel taxes.',
+  ],
+  [
+    'Macron backs a bid to host the 2030 Winter Games',
+    'Alpine resorts say snow-making costs must be shared with the state.',
+  ],
+  [
+    'Teachers strike as Macron defends school reform',
+    'Unions said a third of primary schools were closed on Tuesday.',
+  ],
+  [
+    'Macron and Scholz discuss a joint fighter jet',
+    'Industrial partners have argued for months over the share of work.',
+  ],
 ] as const;
 
 type Answer = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -49,7 +72,10 @@ async function startSite() {
     if (answer) answer(req, res);
     else res.writeHead(404).end('not found');
   });
-  const html = (body: string | Buffer, type = 'text/html; charset=utf-8'): Answer => (_, res) => void res.writeHead(200, { 'content-type': type }).end(body);
+  const html =
+    (body: string | Buffer, type = 'text/html; charset=utf-8'): Answer =>
+    (_, res) =>
+      void res.writeHead(200, { 'content-type': type }).end(body);
   return { ...server, routes, hits, html, pathsHit: () => hits.map((h) => h.path) };
 }
 
@@ -105,7 +131,10 @@ afterAll(async () => {
 });
 
 /** Serves a teaser feed for these pages and polls it once; the article jobs are left queued. */
-async function pollTeasers(pages: { path: string; title?: string; teaser?: string }[], extra = ''): Promise<void> {
+async function pollTeasers(
+  pages: { path: string; title?: string; teaser?: string }[],
+  extra = '',
+): Promise<void> {
   const items = pages.map((p) => ({ ...p, title: p.title ?? `Macron speaks (${p.path})` }));
   site.routes.set('/feed.xml', site.html(teaserFeed(site.url, items), 'application/rss+xml'));
   deps = pipelineDeps(redis, CONFIG(`${site.url}/feed.xml`, extra));
@@ -117,20 +146,31 @@ async function pollTeasers(pages: { path: string; title?: string; teaser?: strin
 async function drain(d = deps!): Promise<{ outcomes: Record<string, string>; alerts: AlertPayload[] }> {
   const jobs = await d.queues.article.getJobs(['waiting']);
   const outcomes: Record<string, string> = {};
-  await Promise.all(jobs.map(async (j) => (outcomes[new URL(j.data.item.url!).pathname] = (await handleArticle(j.data, d)).outcome)));
+  await Promise.all(
+    jobs.map(
+      async (j) => (outcomes[new URL(j.data.item.url!).pathname] = (await handleArticle(j.data, d)).outcome),
+    ),
+  );
   for (const j of await d.queues.items.getJobs(['waiting'])) await handleItems(j.data, d);
-  const deliveries = (await d.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data);
-  const alerts = deliveries.flatMap((x) => (x.kind === 'alerts' ? x.payloads : x.kind === 'alert' ? [x.payload] : []));
+  const deliveries = (await d.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized'])).map(
+    (j) => j.data,
+  );
+  const alerts = deliveries.flatMap((x) =>
+    x.kind === 'alerts' ? x.payloads : x.kind === 'alert' ? [x.payload] : [],
+  );
   return { outcomes, alerts };
 }
 
-const fieldsOf = (a: AlertPayload, watch: string) => a.data.watches.find((w) => w.id === watch)?.matches.map((m) => m.field);
+const fieldsOf = (a: AlertPayload, watch: string) =>
+  a.data.watches.find((w) => w.id === watch)?.matches.map((m) => m.field);
 
 describe('full text: teaser-only feeds', () => {
   it('reads the page of a teaser and alerts the watches only the article mentions, once, with field "article"', async () => {
     site.routes.set('/robots.txt', site.html('User-agent: *\nAllow: /\n', 'text/plain'));
     site.routes.set('/seed.html', site.html(SEED_PAGE));
-    await pollTeasers([{ path: '/seed.html', title: 'Security guarantees for Russia are essential, Macron says' }]);
+    await pollTeasers([
+      { path: '/seed.html', title: 'Security guarantees for Russia are essential, Macron says' },
+    ]);
 
     const { outcomes, alerts } = await drain();
     expect(outcomes).toEqual({ '/seed.html': 'read' });
@@ -142,13 +182,27 @@ describe('full text: teaser-only feeds', () => {
     expect(site.hits.every((h) => h.ua?.startsWith('mediawatch'))).toBe(true);
 
     // The next poll brings the same item: its page is not read again, and nothing alerts.
-    site.routes.set('/feed.xml', site.html(teaserFeed(site.url, [{ path: '/seed.html', title: 'Security guarantees for Russia are essential, Macron says' }]) + ' ', 'application/rss+xml'));
+    site.routes.set(
+      '/feed.xml',
+      site.html(
+        teaserFeed(site.url, [
+          { path: '/seed.html', title: 'Security guarantees for Russia are essential, Macron says' },
+        ]) + ' ',
+        'application/rss+xml',
+      ),
+    );
     expect((await handlePoll({ feedId: 'teasers', tick: 't2' }, deps!)).fresh).toBe(0);
     expect(await deps!.queues.article.count()).toBe(1);
   });
 
   it('never requests a page robots.txt disallows, reads robots.txt once, and alerts on the feed text', async () => {
-    site.routes.set('/robots.txt', site.html('User-agent: *\nAllow: /\n\nUser-agent: mediawatch\nDisallow: /private/\nAllow: /private/open/\n', 'text/plain'));
+    site.routes.set(
+      '/robots.txt',
+      site.html(
+        'User-agent: *\nAllow: /\n\nUser-agent: mediawatch\nDisallow: /private/\nAllow: /private/open/\n',
+        'text/plain',
+      ),
+    );
     site.routes.set('/private/seed.html', site.html(SEED_PAGE));
     site.routes.set('/private/open/seed.html', site.html(SEED_PAGE));
     await pollTeasers([{ path: '/private/seed.html' }, { path: '/private/open/seed.html' }]);
@@ -164,7 +218,9 @@ describe('full text: teaser-only feeds', () => {
     const [health] = await listFeedHealth(redis, 'mw', deps!.current().config.feeds);
     expect(health.lastArticleError?.code).toBe('robots');
     expect(health.lastArticleError?.message).toContain('/private/seed.html');
-    expect(await deps!.metrics.registry.getSingleMetricAsString('mediawatch_article_reads_total')).toContain('outcome="robots"} 1');
+    expect(await deps!.metrics.registry.getSingleMetricAsString('mediawatch_article_reads_total')).toContain(
+      'outcome="robots"} 1',
+    );
   });
 
   it('spaces the page requests to a host by its Crawl-delay', async () => {
@@ -192,32 +248,70 @@ describe('full text: teaser-only feeds', () => {
       const more = () => {
         while (sent < 50 && res.write(chunk)) sent++;
         if (sent >= 50) res.end();
-        else res.once('drain', () => { sent++; more(); });
+        else
+          res.once('drain', () => {
+            sent++;
+            more();
+          });
       };
       res.on('error', () => undefined);
       more();
     });
     const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024, ' '));
-    site.routes.set('/bomb.html', (_, res) => void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(bomb));
+    site.routes.set(
+      '/bomb.html',
+      (_, res) =>
+        void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(bomb),
+    );
     site.routes.set('/image.html', site.html(Buffer.from('GIF89a....'), 'image/gif'));
-    site.routes.set('/consent.html', site.html('<!doctype html><html><body><div class="consent"><h1>We value your privacy</h1><p>We and our partners use cookies. <button>Accept all</button> <button>Manage</button></p></div></body></html>'));
-    const paths = ['/404.html', '/500.html', '/hang.html', '/huge.html', '/bomb.html', '/image.html', '/consent.html'];
+    site.routes.set(
+      '/consent.html',
+      site.html(
+        '<!doctype html><html><body><div class="consent"><h1>We value your privacy</h1><p>We and our partners use cookies. <button>Accept all</button> <button>Manage</button></p></div></body></html>',
+      ),
+    );
+    const paths = [
+      '/404.html',
+      '/500.html',
+      '/hang.html',
+      '/huge.html',
+      '/bomb.html',
+      '/image.html',
+      '/consent.html',
+    ];
     // Seven different stories, so that each item alerts on its own.
     await pollTeasers(paths.map((p, i) => ({ path: p, title: DISTINCT[i][0], teaser: DISTINCT[i][1] })));
 
     const { outcomes, alerts } = await drain();
     expect(outcomes).toEqual({
-      '/404.html': 'http-status', '/500.html': 'http-status', '/hang.html': 'timeout', '/huge.html': 'too-large',
-      '/bomb.html': 'too-large', '/image.html': 'not-html', '/consent.html': 'too-little-text',
+      '/404.html': 'http-status',
+      '/500.html': 'http-status',
+      '/hang.html': 'timeout',
+      '/huge.html': 'too-large',
+      '/bomb.html': 'too-large',
+      '/image.html': 'not-html',
+      '/consent.html': 'too-little-text',
     });
     expect(alerts.map((a) => new URL(a.data.item.url!).pathname).sort()).toEqual([...paths].sort());
     expect(alerts.every((a) => a.data.watches.map((w) => w.id).join() === 'macron')).toBe(true);
   });
 
   it('reads a windows-1251 page whose charset only its <meta> declares', async () => {
-    const text = 'Путин и НАТО\n\n' + Array.from({ length: 8 }, (_, i) => `Президент Путин заявил в интервью номер ${i + 1}, что расширение альянса угрожает безопасности страны, и повторил свои требования о гарантиях.`).join('\n\n');
+    const text =
+      'Путин и НАТО\n\n' +
+      Array.from(
+        { length: 8 },
+        (_, i) =>
+          `Президент Путин заявил в интервью номер ${i + 1}, что расширение альянса угрожает безопасности страны, и повторил свои требования о гарантиях.`,
+      ).join('\n\n');
     const iconv = (await import('iconv-lite')).default;
-    site.routes.set('/ru.html', site.html(iconv.encode(articlePage(text, { charset: 'windows-1251', lang: 'ru' }), 'win1251'), 'text/html'));
+    site.routes.set(
+      '/ru.html',
+      site.html(
+        iconv.encode(articlePage(text, { charset: 'windows-1251', lang: 'ru' }), 'win1251'),
+        'text/html',
+      ),
+    );
     await pollTeasers([{ path: '/ru.html', title: 'Macron and the Kremlin' }]);
 
     const { outcomes, alerts } = await drain();
@@ -230,13 +324,25 @@ describe('full text: teaser-only feeds', () => {
 
   it('refuses a page that redirects to a private address, on the redirect hop, and alerts on the feed text', async () => {
     site.routes.set('/robots.txt', (_, res) => void res.writeHead(404).end());
-    site.routes.set('/moved.html', (_, res) => void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end());
+    site.routes.set(
+      '/moved.html',
+      (_, res) => void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
+    );
     await pollTeasers([{ path: '/moved.html' }]);
     // The feed host is allowed by name; the redirect's private address is not.
     const policy = createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] });
     const http = createFeedHttpClient(policy, 'mediawatch-test');
     const limiter = createHostLimiter({ concurrency: 2, gapMs: 0 });
-    const strict = { ...deps!, articles: createArticles({ redis, http, limiter, config: () => deps!.current().config, clock: Date.now }) };
+    const strict = {
+      ...deps!,
+      articles: createArticles({
+        redis,
+        http,
+        limiter,
+        config: () => deps!.current().config,
+        clock: Date.now,
+      }),
+    };
     try {
       const { outcomes, alerts } = await drain(strict);
       expect(outcomes).toEqual({ '/moved.html': 'blocked-address' });
@@ -246,24 +352,29 @@ describe('full text: teaser-only feeds', () => {
     }
   });
 
-  it('keeps other hosts\' pages moving while one host hangs', async () => {
+  it("keeps other hosts' pages moving while one host hangs", async () => {
     site.routes.set('/robots.txt', (_, res) => void res.writeHead(404).end());
     site.routes.set('/hang.html', () => undefined);
     site.routes.set('/seed.html', site.html(SEED_PAGE));
     const other = site.url.replace('127.0.0.1', 'localhost');
     // The same server under two host names: the limiter and robots.txt see two hosts.
     const second = `<item><title>Macron two</title><link>${other}/seed.html</link><guid>${other}/seed.html</guid><description>${TEASER}</description></item>`;
-    const feed = teaserFeed(site.url, [{ path: '/hang.html', title: 'Macron one' }]).replace('</channel>', `${second}</channel>`);
+    const feed = teaserFeed(site.url, [{ path: '/hang.html', title: 'Macron one' }]).replace(
+      '</channel>',
+      `${second}</channel>`,
+    );
     site.routes.set('/feed.xml', site.html(feed, 'application/rss+xml'));
     deps = pipelineDeps(redis, CONFIG(`${site.url}/feed.xml`));
     await handlePoll({ feedId: 'teasers', tick: 't1' }, deps);
     const jobs = await deps.queues.article.getJobs(['waiting']);
     expect(jobs).toHaveLength(2);
     const done: string[] = [];
-    await Promise.all(jobs.map(async (j) => {
-      await handleArticle(j.data, deps!);
-      done.push(new URL(j.data.item.url!).pathname);
-    }));
+    await Promise.all(
+      jobs.map(async (j) => {
+        await handleArticle(j.data, deps!);
+        done.push(new URL(j.data.item.url!).pathname);
+      }),
+    );
     expect(done).toEqual(['/seed.html', '/hang.html']);
   });
 });

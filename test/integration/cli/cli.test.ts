@@ -7,7 +7,6 @@ import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { mediawatch } from '../../helpers/cli.js';
 import { ROOT, startService, writeConfig } from '../../helpers/service.js';
 
-
 const WATCHES = `watches:
   - { id: macron, label: Emmanuel Macron, terms: ["Emmanuel Macron", "Macron"] }
   - { id: putin, label: Vladimir Putin, terms: ["Putin"], exclude: ["Putin Street"] }
@@ -23,7 +22,9 @@ describe('mediawatch check-config', () => {
   });
 
   it('names the file, line and field of every problem and exits 1', async () => {
-    const file = writeConfig(`schedule: "61 * * * *"\n${WATCHES}webhooks:\n  - { id: h, url: "https://x.example/h", secret: "whsec_c2hvcnQ=", watches: [nobody] }\n`);
+    const file = writeConfig(
+      `schedule: "61 * * * *"\n${WATCHES}webhooks:\n  - { id: h, url: "https://x.example/h", secret: "whsec_c2hvcnQ=", watches: [nobody] }\n`,
+    );
     const r = await mediawatch(['check-config', file]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(file);
@@ -43,7 +44,9 @@ describe('mediawatch match', () => {
   const file = writeConfig(WATCHES);
 
   it('prints the watches and hits found in a text', async () => {
-    const r = await mediawatch(['match', '--config', file, '-'], { input: "Mr. Putin met Mr. Macron. Traffic was diverted along Putin Street." });
+    const r = await mediawatch(['match', '--config', file, '-'], {
+      input: 'Mr. Putin met Mr. Macron. Traffic was diverted along Putin Street.',
+    });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^macron \(Emmanuel Macron\): 1 hit/m);
     expect(r.out).toMatch(/^putin \(Vladimir Putin\): 1 hit/m);
@@ -56,7 +59,10 @@ describe('mediawatch match', () => {
       JSON.stringify({ id: 'c', title: '', text: 'Bakeries sold macarons.' }),
     ].join('\n');
     const r = await mediawatch(['match', '--config', file, '--jsonl'], { input });
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ id: 'a', watches: ['macron'] });
     expect(lines[1]).toMatchObject({ line: 2, error: expect.stringMatching(/not JSON/) });
@@ -77,13 +83,20 @@ describe('mediawatch alerts', () => {
     let accept = false;
     const hook = await startReceiver(secret, () => (accept ? 200 : 410));
     // Two alerts of one poll travel in one delivery job; both are refused on their first try.
-    const items = ['Macron in Rome', 'Macron in Paris'].map((t, i) => `<item><guid>${i}</guid><title>${t}</title><link>https://x.example/${i}</link></item>`);
-    feeds.set('/f.xml', { body: `<rss version="2.0"><channel><title>t</title>${items.join('')}</channel></rss>` });
-    const file = writeConfig(`schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: f, url: "${feeds.url('/f.xml')}" }]\n${WATCHES}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`);
+    const items = ['Macron in Rome', 'Macron in Paris'].map(
+      (t, i) => `<item><guid>${i}</guid><title>${t}</title><link>https://x.example/${i}</link></item>`,
+    );
+    feeds.set('/f.xml', {
+      body: `<rss version="2.0"><channel><title>t</title>${items.join('')}</channel></rss>`,
+    });
+    const file = writeConfig(
+      `schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: f, url: "${feeds.url('/f.xml')}" }]\n${WATCHES}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`,
+    );
     const env = { MEDIAWATCH_CONFIG: file, REDIS_URL: redis.url };
     const svc = await startService({ config: file, redisUrl: redis.url });
     try {
-      const failedIds = async () => (await mediawatch(['alerts', 'failed'], { env })).out.match(/^msg_\S+/gm) ?? [];
+      const failedIds = async () =>
+        (await mediawatch(['alerts', 'failed'], { env })).out.match(/^msg_\S+/gm) ?? [];
       await waitFor(async () => (await failedIds()).length === 2, 30_000, 'two failed alerts');
       const listed = await mediawatch(['alerts', 'failed'], { env });
       expect(listed.out).toMatch(/Macron in Rome/);
@@ -93,7 +106,12 @@ describe('mediawatch alerts', () => {
       const replay = await mediawatch(['alerts', 'replay', '--all'], { env });
       expect(replay.code).toBe(0);
       await waitFor(() => hook.delivered().length === 2, 10_000, 'replayed deliveries');
-      expect(hook.delivered().map((r) => r.headers['webhook-id']).sort()).toEqual((listed.out.match(/^msg_\S+/gm) ?? []).sort());
+      expect(
+        hook
+          .delivered()
+          .map((r) => r.headers['webhook-id'])
+          .sort(),
+      ).toEqual((listed.out.match(/^msg_\S+/gm) ?? []).sort());
       expect((await mediawatch(['alerts', 'failed'], { env })).out).toMatch(/no failed alerts/);
     } finally {
       await svc.stop();
@@ -133,12 +151,17 @@ describe('mediawatch feeds', () => {
   });
 
   it('imports an OPML list into the config, skipping feeds it already has', async () => {
-    const file = writeConfig(`feeds:\n  - id: world\n    url: https://news.example.org/world.rss\n${WATCHES}`);
+    const file = writeConfig(
+      `feeds:\n  - id: world\n    url: https://news.example.org/world.rss\n${WATCHES}`,
+    );
     const opml = path.join(path.dirname(file), 'subs.opml');
-    fs.writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
+    fs.writeFileSync(
+      opml,
+      `<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
 <outline text="News"><outline type="rss" text="World" xmlUrl="https://news.example.org/world.rss"/>
 <outline type="rss" text="Le Monde – International" xmlUrl="https://lemonde.example/international/rss.xml"/></outline>
-</body></opml>`);
+</body></opml>`,
+    );
     const r = await mediawatch(['feeds', 'import', opml, '--config', file]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/added 1 feed\(s\).*\(1 already there\)/);
@@ -160,13 +183,22 @@ describe('mediawatch backtest and stories', () => {
     const secret = newSecret();
     const hook = await startReceiver(secret);
     feeds.set('/seed.xml', { body: fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-feed.rss')) });
-    const config = (watches: string) => writeConfig(`schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: world, url: "${feeds.url('/seed.xml')}" }]\n${watches}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`);
+    const config = (watches: string) =>
+      writeConfig(
+        `schedule: "* * * * * *"\nnetwork: { allowPrivateAddresses: true }\nfeeds: [{ id: world, url: "${feeds.url('/seed.xml')}" }]\n${watches}webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}" }]\n`,
+      );
     const svc = await startService({ config: config(WATCHES), redisUrl: redis.url });
     try {
       await waitFor(() => hook.delivered().length > 0, 30_000, 'the seed alert');
-      await waitFor(async () => (await redis.client().xlen('mw:backtest:items')) >= 3, 10_000, 'items recorded');
+      await waitFor(
+        async () => (await redis.client().xlen('mw:backtest:items')) >= 3,
+        10_000,
+        'items recorded',
+      );
       const env = { REDIS_URL: redis.url };
-      const trial = config('watches:\n  - { id: bucharest, label: Bucharest, query: "Bucharest OR Budapest" }\n');
+      const trial = config(
+        'watches:\n  - { id: bucharest, label: Bucharest, query: "Bucharest OR Budapest" }\n',
+      );
       const r = await mediawatch(['backtest', '--config', trial, '--since', '1h'], { env });
       expect(r.err).toBe('');
       expect(r.out).toMatch(/backtest over 3 item\(s\)/);
@@ -174,7 +206,9 @@ describe('mediawatch backtest and stories', () => {
       expect(r.out).toMatch(/«Budapest» Memorandum/);
 
       const storyId = hook.delivered()[0].json.data.storyId;
-      const story = await mediawatch(['stories', 'show', storyId], { env: { ...env, MEDIAWATCH_CONFIG: trial } });
+      const story = await mediawatch(['stories', 'show', storyId], {
+        env: { ...env, MEDIAWATCH_CONFIG: trial },
+      });
       expect(story.code).toBe(0);
       expect(story.out).toMatch(/outlets \(1\):\n.*world/);
     } finally {

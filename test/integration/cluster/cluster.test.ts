@@ -26,29 +26,40 @@ afterAll(async () => {
 });
 
 describe('mediawatch on a Redis Cluster', () => {
-  it.skipIf(externalRedis)('alerts the seed article once, signed, with two worker processes on a three-master cluster', async () => {
-    const feeds = await startFeedServer();
-    const secret = newSecret();
-    const hook = await startReceiver(secret);
-    teardown.close(feeds.close, hook.close);
-    feeds.set('/world.xml', { body: SEED_FEED });
-    const config = newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret });
-    teardown.service(
-      await startService({ config, redisUrl: cluster!.url }),
-      await startService({ config, redisUrl: cluster!.url, args: ['--roles', 'match,deliver'] }),
-    );
+  it.skipIf(externalRedis)(
+    'alerts the seed article once, signed, with two worker processes on a three-master cluster',
+    async () => {
+      const feeds = await startFeedServer();
+      const secret = newSecret();
+      const hook = await startReceiver(secret);
+      teardown.close(feeds.close, hook.close);
+      feeds.set('/world.xml', { body: SEED_FEED });
+      const config = newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], {
+        url: hook.url,
+        secret,
+      });
+      teardown.service(
+        await startService({ config, redisUrl: cluster!.url }),
+        await startService({ config, redisUrl: cluster!.url, args: ['--roles', 'match,deliver'] }),
+      );
 
-    await waitFor(() => hook.delivered().some((d) => d.json?.data?.item?.url === SEED_URL), 20_000, 'the seed alert');
-    // Three more polls of the unchanged feed, answered 304, which must not alert again.
-    const polls = () => feeds.hits.filter((h) => h.path === '/world.xml').length;
-    const before = polls();
-    await waitFor(() => polls() >= before + 3, 20_000, 'three more polls');
-    const delivered = hook.delivered();
-    expect(delivered.map((d) => d.json.data.item.url)).toEqual([SEED_URL]);
-    expect(delivered[0].verified).toBe(true);
-    for (const svc of teardown.services) {
-      expect(svc.events().filter((e) => e.level >= 50)).toEqual([]);
-      expect(svc.log()).not.toContain('CROSSSLOT');
-    }
-  }, 60_000);
+      await waitFor(
+        () => hook.delivered().some((d) => d.json?.data?.item?.url === SEED_URL),
+        20_000,
+        'the seed alert',
+      );
+      // Three more polls of the unchanged feed, answered 304, which must not alert again.
+      const polls = () => feeds.hits.filter((h) => h.path === '/world.xml').length;
+      const before = polls();
+      await waitFor(() => polls() >= before + 3, 20_000, 'three more polls');
+      const delivered = hook.delivered();
+      expect(delivered.map((d) => d.json.data.item.url)).toEqual([SEED_URL]);
+      expect(delivered[0].verified).toBe(true);
+      for (const svc of teardown.services) {
+        expect(svc.events().filter((e) => e.level >= 50)).toEqual([]);
+        expect(svc.log()).not.toContain('CROSSSLOT');
+      }
+    },
+    60_000,
+  );
 });

@@ -50,7 +50,8 @@ describe('seen store', () => {
     const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 10 * DAY, buckets: 10 });
     const t0 = Date.now();
     expect(await store.check('bbc', 'g:evergreen', 'h', t0)).toBe('new');
-    for (let d = 5; d <= 40; d += 5) expect(await store.check('bbc', 'g:evergreen', 'h', t0 + d * DAY)).toBe('seen');
+    for (let d = 5; d <= 40; d += 5)
+      expect(await store.check('bbc', 'g:evergreen', 'h', t0 + d * DAY)).toBe('seen');
   });
 
   it('lets Redis drop a hash nobody writes to on its own clock', async () => {
@@ -66,7 +67,9 @@ describe('seen store', () => {
   it('gives exactly one of many concurrent first sightings of an item the answer new', async () => {
     const store = createSeenStore(redis, { prefix: prefix(), retentionMs: DAY });
     const now = Date.now();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => store.check('bbc', 'g:race', 'h', now)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => store.check('bbc', 'g:race', 'h', now)),
+    );
     expect(answers.filter((a) => a === 'new')).toHaveLength(1);
   });
 
@@ -83,7 +86,13 @@ describe('seen store', () => {
 
   it('marks what a peek said: an edited item is updated in place, a new one is added', async () => {
     const p = prefix();
-    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1, hashesPerShard: 1 });
+    const store = createSeenStore(redis, {
+      prefix: p,
+      retentionMs: 10 * DAY,
+      buckets: 10,
+      shards: 1,
+      hashesPerShard: 1,
+    });
     const t0 = Date.now();
     await store.mark('bbc', ['g:old'], ['v1'], t0);
     const later = t0 + 3 * DAY;
@@ -100,7 +109,12 @@ describe('seen store', () => {
   it('answers items checked a few to a script call as it answers them one at a time', async () => {
     const now = Date.now();
     const sightings = async (itemsPerCall: number) => {
-      const store = createSeenStore(redis, { prefix: prefix(), retentionMs: 10 * DAY, buckets: 10, itemsPerCall });
+      const store = createSeenStore(redis, {
+        prefix: prefix(),
+        retentionMs: 10 * DAY,
+        buckets: 10,
+        itemsPerCall,
+      });
       const keys = Array.from({ length: 7 }, (_, i) => `g:${i}`);
       await store.mark('bbc', keys.slice(0, 4), ['a', 'b', 'c', 'd'], now - 3 * DAY);
       const contents = ['a', 'B', 'c', 'D', 'e', 'f', 'g'];
@@ -126,7 +140,14 @@ describe('seen store', () => {
 
   it('sweeps the entries that left the window out of a hash that is still written to', async () => {
     const p = prefix();
-    const store = createSeenStore(redis, { prefix: p, retentionMs: 10 * DAY, buckets: 10, shards: 1, hashesPerShard: 1, itemsPerCall: 100 });
+    const store = createSeenStore(redis, {
+      prefix: p,
+      retentionMs: 10 * DAY,
+      buckets: 10,
+      shards: 1,
+      hashesPerShard: 1,
+      itemsPerCall: 100,
+    });
     const t0 = Date.now();
     const keys = (from: number, n: number) => Array.from({ length: n }, (_, i) => `g:${from + i}`);
     await store.mark('bbc', keys(0, 100), Array(100).fill('h'), t0);

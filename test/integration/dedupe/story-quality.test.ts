@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('same-story decision of the story store on the labeled pairs', () => {
-  it('uses a labeled set of at least 300 pairs with both labels, 60 of them written from outlets\' copies', () => {
+  it("uses a labeled set of at least 300 pairs with both labels, 60 of them written from outlets' copies", () => {
     expect(pairs.length).toBeGreaterThanOrEqual(300);
     expect(pairs.filter((p) => p.label === 'same').length).toBeGreaterThanOrEqual(150);
     expect(pairs.filter((p) => p.label === 'different').length).toBeGreaterThanOrEqual(120);
@@ -36,15 +36,15 @@ describe('same-story decision of the story store on the labeled pairs', () => {
     expect(recall, `decided wrongly: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('never joins an outlet\'s version of a story to another event or a later follow-up', async () => {
+  it("never joins an outlet's version of a story to another event or a later follow-up", async () => {
     expect((await score(fromOutlets.filter((p) => p.label === 'different'))).wrong).toEqual([]);
   });
 
-  it('joins every two outlets\' full versions of one story', async () => {
+  it("joins every two outlets' full versions of one story", async () => {
     expect((await score(ofKind('outlets: full versions of one story'))).wrong).toEqual([]);
   });
 
-  it('joins an outlet\'s one-sentence brief to the full story', async () => {
+  it("joins an outlet's one-sentence brief to the full story", async () => {
     const { recall, wrong } = await score(ofKind('outlets: brief and full version'));
     expect(recall, `missed: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(0.95);
   });

@@ -54,24 +54,38 @@ describe('circuit breaker', () => {
 });
 
 describe('digest windows and hourly caps', () => {
-  const payload = (id: string) => buildPayload({
-    alertId: id, storyId: 'st', feed: { id: 'f', url: 'https://x.example/f' },
-    item: { key: id, title: id, summary: '', content: '' }, watches: [], update: false, now: 0,
-  });
+  const payload = (id: string) =>
+    buildPayload({
+      alertId: id,
+      storyId: 'st',
+      feed: { id: 'f', url: 'https://x.example/f' },
+      item: { key: id, title: id, summary: '', content: '' },
+      watches: [],
+      update: false,
+      now: 0,
+    });
 
   it('sends alerts straight out up to maxPerHour, then collects the rest of the hour in one digest', async () => {
     const hook = { id: 'capped', maxPerHour: 2 };
     const now = Date.parse('2026-11-28T10:20:00Z');
     const routes = [];
-    for (let i = 0; i < 4; i++) routes.push(await createDigestStore(redis, { prefix: 't4' }).route(hook, now));
+    for (let i = 0; i < 4; i++)
+      routes.push(await createDigestStore(redis, { prefix: 't4' }).route(hook, now));
     expect(routes.map((r) => r.kind)).toEqual(['now', 'now', 'digest', 'digest']);
     const last = routes[3];
-    expect(last.kind === 'digest' && new Date(last.window.end).toISOString()).toBe('2026-11-28T11:00:00.000Z');
+    expect(last.kind === 'digest' && new Date(last.window.end).toISOString()).toBe(
+      '2026-11-28T11:00:00.000Z',
+    );
   });
 
   it('routes every alert of a digest webhook into the window it falls in', async () => {
-    const r = await createDigestStore(redis, { prefix: 't5' }).route({ id: 'dig', digest: 900_000 }, Date.parse('2026-11-28T10:20:00Z'));
-    expect(r.kind === 'digest' && [new Date(r.window.start).toISOString(), new Date(r.window.end).toISOString()]).toEqual(['2026-11-28T10:15:00.000Z', '2026-11-28T10:30:00.000Z']);
+    const r = await createDigestStore(redis, { prefix: 't5' }).route(
+      { id: 'dig', digest: 900_000 },
+      Date.parse('2026-11-28T10:20:00Z'),
+    );
+    expect(
+      r.kind === 'digest' && [new Date(r.window.start).toISOString(), new Date(r.window.end).toISOString()],
+    ).toEqual(['2026-11-28T10:15:00.000Z', '2026-11-28T10:30:00.000Z']);
   });
 
   it('keeps each alert once in its window, even when a retried job adds it again', async () => {

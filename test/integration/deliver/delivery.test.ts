@@ -13,11 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const payload = (id: string) => buildPayload({
-  alertId: id, storyId: 'st', feed: { id: 'f', url: 'https://x.example/f' },
-  item: { key: id, title: `Item ${id}`, summary: '', content: '' }, watches: [], update: false, now: 0,
+const payload = (id: string) =>
+  buildPayload({
+    alertId: id,
+    storyId: 'st',
+    feed: { id: 'f', url: 'https://x.example/f' },
+    item: { key: id, title: `Item ${id}`, summary: '', content: '' },
+    watches: [],
+    update: false,
+    now: 0,
+  });
+const alert = (id: string): DeliverJob => ({
+  kind: 'alert',
+  webhookId: 'desk',
+  fetchedAt: 0,
+  payload: payload(id),
 });
-const alert = (id: string): DeliverJob => ({ kind: 'alert', webhookId: 'desk', fetchedAt: 0, payload: payload(id) });
 const IDS = ['msg_a', 'msg_b', 'msg_c', 'msg_d', 'msg_e', 'msg_f'];
 const batch: DeliverJob = { kind: 'alerts', webhookId: 'desk', fetchedAt: 0, payloads: IDS.map(payload) };
 const config = (prefix: string, url: string, secret: string) => `
@@ -35,17 +46,26 @@ describe('delivering to an endpoint that answers 410 Gone', () => {
     let status = 410;
     const secret = newSecret();
     const receiver = await startReceiver(secret, () => status);
-    const deps = pipelineDeps(server.client(), `
+    const deps = pipelineDeps(
+      server.client(),
+      `
 redisPrefix: gone
 watches: [{ id: nato, terms: [NATO] }]
 webhooks:
   - id: desk
     url: ${receiver.url}
     secret: ${secret}
-`);
+`,
+    );
     try {
-      expect(await handleDelivery('msg_1', alert('msg_1'), deps)).toMatchObject({ kind: 'give-up', error: { message: 'webhook desk answered 410 Gone' } });
-      expect(await handleDelivery('msg_2', alert('msg_2'), deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining('disabled') } });
+      expect(await handleDelivery('msg_1', alert('msg_1'), deps)).toMatchObject({
+        kind: 'give-up',
+        error: { message: 'webhook desk answered 410 Gone' },
+      });
+      expect(await handleDelivery('msg_2', alert('msg_2'), deps)).toMatchObject({
+        kind: 'give-up',
+        error: { message: expect.stringContaining('disabled') },
+      });
       expect(receiver.requests).toHaveLength(1);
 
       status = 204;
@@ -60,7 +80,14 @@ webhooks:
 });
 
 /** A receiver answering `answer(n)` to the n-th request and the pipeline set up to deliver to it. */
-async function withEndpoint(prefix: string, answer: (n: number) => number, test: (receiver: Awaited<ReturnType<typeof startReceiver>>, deps: ReturnType<typeof pipelineDeps>) => Promise<void>): Promise<void> {
+async function withEndpoint(
+  prefix: string,
+  answer: (n: number) => number,
+  test: (
+    receiver: Awaited<ReturnType<typeof startReceiver>>,
+    deps: ReturnType<typeof pipelineDeps>,
+  ) => Promise<void>,
+): Promise<void> {
   const secret = newSecret();
   const receiver = await startReceiver(secret, answer);
   const deps = pipelineDeps(server.client(), config(prefix, receiver.url, secret));
@@ -74,63 +101,95 @@ async function withEndpoint(prefix: string, answer: (n: number) => number, test:
 
 describe('delivering the alerts of one items job in one job', () => {
   it('sends each alert as its own signed POST and queues nothing more', () =>
-    withEndpoint('batch-ok', () => 204, async (receiver, deps) => {
-      expect(await handleDelivery('alerts.1', batch, deps)).toEqual({ kind: 'delivered' });
-      expect(receiver.requests.map((r) => r.json.data.alertId).sort()).toEqual(IDS);
-      expect(receiver.requests.every((r) => r.verified && r.headers['webhook-id'] === r.json.data.alertId)).toBe(true);
-      expect(await deps.queues.deliver.count()).toBe(0);
-    }));
+    withEndpoint(
+      'batch-ok',
+      () => 204,
+      async (receiver, deps) => {
+        expect(await handleDelivery('alerts.1', batch, deps)).toEqual({ kind: 'delivered' });
+        expect(receiver.requests.map((r) => r.json.data.alertId).sort()).toEqual(IDS);
+        expect(
+          receiver.requests.every((r) => r.verified && r.headers['webhook-id'] === r.json.data.alertId),
+        ).toBe(true);
+        expect(await deps.queues.deliver.count()).toBe(0);
+      },
+    ));
 
   it('stops at a failed try and hands the failed and untried alerts to jobs of their own', () =>
-    withEndpoint('batch-fail', (n) => (n === 1 ? 503 : 204), async (receiver, deps) => {
-      expect(await handleDelivery('alerts.2', batch, deps)).toEqual({ kind: 'delivered' });
-      // The tries already in flight finish; no new one starts after the failure.
-      expect(receiver.requests).toHaveLength(BATCH_PARALLEL);
-      const delivered = receiver.requests.filter((r) => r.status === 204).map((r) => r.json.data.alertId);
-      const failed = receiver.requests.find((r) => r.status === 503)!.json.data.alertId;
-      const jobs = await deps.queues.deliver.getJobs(['waiting', 'delayed']);
-      expect(jobs.map((j) => j.id).sort()).toEqual(IDS.filter((id) => !delivered.includes(id)));
-      const retried = jobs.find((j) => j.id === failed)!;
-      // Its first try was made: the webhook's schedule goes on with the first delay and one try fewer.
-      expect(retried.data).toMatchObject({ kind: 'alert', triesBefore: 1 });
-      expect([retried.delay, retried.opts.attempts]).toEqual([120_000, 2]);
-      for (const untried of jobs.filter((j) => j.id !== failed)) {
-        expect(untried.data).not.toHaveProperty('triesBefore');
-        expect([untried.delay, untried.opts.attempts]).toEqual([0, 3]);
-      }
-    }));
+    withEndpoint(
+      'batch-fail',
+      (n) => (n === 1 ? 503 : 204),
+      async (receiver, deps) => {
+        expect(await handleDelivery('alerts.2', batch, deps)).toEqual({ kind: 'delivered' });
+        // The tries already in flight finish; no new one starts after the failure.
+        expect(receiver.requests).toHaveLength(BATCH_PARALLEL);
+        const delivered = receiver.requests.filter((r) => r.status === 204).map((r) => r.json.data.alertId);
+        const failed = receiver.requests.find((r) => r.status === 503)!.json.data.alertId;
+        const jobs = await deps.queues.deliver.getJobs(['waiting', 'delayed']);
+        expect(jobs.map((j) => j.id).sort()).toEqual(IDS.filter((id) => !delivered.includes(id)));
+        const retried = jobs.find((j) => j.id === failed)!;
+        // Its first try was made: the webhook's schedule goes on with the first delay and one try fewer.
+        expect(retried.data).toMatchObject({ kind: 'alert', triesBefore: 1 });
+        expect([retried.delay, retried.opts.attempts]).toEqual([120_000, 2]);
+        for (const untried of jobs.filter((j) => j.id !== failed)) {
+          expect(untried.data).not.toHaveProperty('triesBefore');
+          expect([untried.delay, untried.opts.attempts]).toEqual([0, 3]);
+        }
+      },
+    ));
 
   it('sends nothing while the endpoint has failures on record: every alert goes the single-alert way', () =>
-    withEndpoint('batch-held', () => 204, async (receiver, deps) => {
-      await deps.breaker.failure('desk', 5, Date.now());
-      expect(await handleDelivery('alerts.3', batch, deps)).toEqual({ kind: 'delivered' });
-      expect(receiver.requests).toHaveLength(0);
-      expect((await deps.queues.deliver.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(IDS);
-    }));
+    withEndpoint(
+      'batch-held',
+      () => 204,
+      async (receiver, deps) => {
+        await deps.breaker.failure('desk', 5, Date.now());
+        expect(await handleDelivery('alerts.3', batch, deps)).toEqual({ kind: 'delivered' });
+        expect(receiver.requests).toHaveLength(0);
+        expect((await deps.queues.deliver.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(IDS);
+      },
+    ));
 
   it.each([
     ['refused with 410', 410, 'webhook desk answered 410 Gone'],
     ['refused with 400', 400, 'HTTP 400'],
   ])('sends an alert %s to the failed set without another request', (_, status, reason) =>
-    withEndpoint(`batch-${status}`, (n) => (n === 1 ? status : 204), async (receiver, deps) => {
-      await handleDelivery('alerts.4', batch, deps);
-      const refused = receiver.requests.find((r) => r.status === status)!.json.data.alertId;
-      const job = (await deps.queues.deliver.getJob(refused))!;
-      expect([job.data, job.opts.attempts, job.delay]).toEqual([expect.objectContaining({ triesBefore: 1, failedFor: expect.stringContaining(reason) }), 1, 0]);
-      const sent = receiver.requests.length;
-      expect(await handleDelivery(refused, job.data, deps)).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining(reason) } });
-      expect(receiver.requests).toHaveLength(sent);
-    }));
+    withEndpoint(
+      `batch-${status}`,
+      (n) => (n === 1 ? status : 204),
+      async (receiver, deps) => {
+        await handleDelivery('alerts.4', batch, deps);
+        const refused = receiver.requests.find((r) => r.status === status)!.json.data.alertId;
+        const job = (await deps.queues.deliver.getJob(refused))!;
+        expect([job.data, job.opts.attempts, job.delay]).toEqual([
+          expect.objectContaining({ triesBefore: 1, failedFor: expect.stringContaining(reason) }),
+          1,
+          0,
+        ]);
+        const sent = receiver.requests.length;
+        expect(await handleDelivery(refused, job.data, deps)).toMatchObject({
+          kind: 'give-up',
+          error: { message: expect.stringContaining(reason) },
+        });
+        expect(receiver.requests).toHaveLength(sent);
+      },
+    ),
+  );
 
   it('sends an alert that failed in a batch to the failed set when its webhook allows no retries', async () => {
     const secret = newSecret();
     const receiver = await startReceiver(secret, (n) => (n === 1 ? 503 : 204));
-    const deps = pipelineDeps(server.client(), config('batch-noretry', receiver.url, secret).replace('retry: [2m, 10m]', 'retry: []'));
+    const deps = pipelineDeps(
+      server.client(),
+      config('batch-noretry', receiver.url, secret).replace('retry: [2m, 10m]', 'retry: []'),
+    );
     try {
       await handleDelivery('alerts.5', batch, deps);
       const failed = receiver.requests.find((r) => r.status === 503)!.json.data.alertId;
       const job = (await deps.queues.deliver.getJob(failed))!;
-      expect([job.data, job.opts.attempts]).toEqual([expect.objectContaining({ failedFor: expect.stringContaining('503') }), 1]);
+      expect([job.data, job.opts.attempts]).toEqual([
+        expect.objectContaining({ failedFor: expect.stringContaining('503') }),
+        1,
+      ]);
     } finally {
       await deps.close();
       await receiver.close();

@@ -34,11 +34,18 @@ interface Received {
 }
 
 /** A real SMTP server on loopback; `reject(n)` may refuse the n-th message with an SMTP reply code. */
-async function startSmtp(opts: Partial<SMTPServerOptions> = {}, reject: (n: number) => number | undefined = () => undefined) {
+async function startSmtp(
+  opts: Partial<SMTPServerOptions> = {},
+  reject: (n: number) => number | undefined = () => undefined,
+) {
   const received: Received[] = [];
   let n = 0;
   const server = new SMTPServer({
-    key: KEY, cert: CERT, authOptional: false, disabledCommands: [], logger: false,
+    key: KEY,
+    cert: CERT,
+    authOptional: false,
+    disabledCommands: [],
+    logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === 'desk' && auth.password === PASSWORD) return callback(null, { user: 'desk' });
       callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -47,7 +54,12 @@ async function startSmtp(opts: Partial<SMTPServerOptions> = {}, reject: (n: numb
       const code = reject(++n);
       simpleParser(stream).then((mail) => {
         if (code) return callback(Object.assign(new Error(`refused (${code})`), { responseCode: code }));
-        received.push({ user: session.user as string | undefined, rcpt: session.envelope.rcptTo.map((r) => r.address), secure: session.secure, mail });
+        received.push({
+          user: session.user as string | undefined,
+          rcpt: session.envelope.rcptTo.map((r) => r.address),
+          secure: session.secure,
+          mail,
+        });
         callback();
       }, callback);
     },
@@ -58,7 +70,12 @@ async function startSmtp(opts: Partial<SMTPServerOptions> = {}, reject: (n: numb
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const indent = (text: string, by: string) => text.trim().split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text: string, by: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 
 function emailConfig(prefix: string, url: string) {
   return `
@@ -80,16 +97,34 @@ ${indent(CERT, '        ')}
 `;
 }
 
-const payload = (id: string, title = 'Macron <meets> NATO') => buildPayload({
-  alertId: id, storyId: 'st', feed: { id: 'world', url: 'https://news.example.com/world.rss' },
-  item: { key: id, url: `https://news.example.com/${id}`, title, summary: '', content: '' },
-  watches: [{ id: 'macron', label: 'Emmanuel Macron', matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» meets NATO' }] }],
-  update: false, now: Date.parse('2026-11-28T09:00:00Z'),
+const payload = (id: string, title = 'Macron <meets> NATO') =>
+  buildPayload({
+    alertId: id,
+    storyId: 'st',
+    feed: { id: 'world', url: 'https://news.example.com/world.rss' },
+    item: { key: id, url: `https://news.example.com/${id}`, title, summary: '', content: '' },
+    watches: [
+      {
+        id: 'macron',
+        label: 'Emmanuel Macron',
+        matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» meets NATO' }],
+      },
+    ],
+    update: false,
+    now: Date.parse('2026-11-28T09:00:00Z'),
+  });
+const alert = (id: string): DeliverJob => ({
+  kind: 'alert',
+  webhookId: 'mail',
+  fetchedAt: 0,
+  payload: payload(id),
 });
-const alert = (id: string): DeliverJob => ({ kind: 'alert', webhookId: 'mail', fetchedAt: 0, payload: payload(id) });
 
 async function withSmtp(
-  prefix: string, smtp: Awaited<ReturnType<typeof startSmtp>>, url: string, test: (deps: ReturnType<typeof pipelineDeps>) => Promise<void>,
+  prefix: string,
+  smtp: Awaited<ReturnType<typeof startSmtp>>,
+  url: string,
+  test: (deps: ReturnType<typeof pipelineDeps>) => Promise<void>,
 ) {
   const deps = pipelineDeps(redis.client(), emailConfig(prefix, url));
   try {
@@ -107,13 +142,23 @@ describe('e-mail over SMTP', () => {
       expect(await handleDelivery('msg_a1', alert('msg_a1'), deps)).toEqual({ kind: 'delivered' });
       expect(smtp.received).toHaveLength(1);
       const [{ user, rcpt, secure, mail }] = smtp.received;
-      expect([user, secure, rcpt]).toEqual(['desk', true, ['desk@newsroom.example', 'chief@newsroom.example']]);
+      expect([user, secure, rcpt]).toEqual([
+        'desk',
+        true,
+        ['desk@newsroom.example', 'chief@newsroom.example'],
+      ]);
       expect(mail.messageId).toBe('<msg_a1@newsroom.example>');
       expect(mail.subject).toBe('[mediawatch] New mention: Emmanuel Macron — Macron <meets> NATO');
       expect(mail.from?.value).toEqual([{ address: 'alerts@newsroom.example', name: 'Mediawatch' }]);
-      const unsubscribe = mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line.replace(/\r?\n/g, ''); // unfolded
-      expect(unsubscribe).toBe('List-Unsubscribe: <mailto:unsubscribe@newsroom.example>, <https://newsroom.example/unsubscribe>');
-      expect(mail.text).toContain('Macron <meets> NATO\nhttps://news.example.com/msg_a1\nEmmanuel Macron — «Macron» meets NATO');
+      const unsubscribe = mail.headerLines
+        .find((h) => h.key === 'list-unsubscribe')
+        ?.line.replace(/\r?\n/g, ''); // unfolded
+      expect(unsubscribe).toBe(
+        'List-Unsubscribe: <mailto:unsubscribe@newsroom.example>, <https://newsroom.example/unsubscribe>',
+      );
+      expect(mail.text).toContain(
+        'Macron <meets> NATO\nhttps://news.example.com/msg_a1\nEmmanuel Macron — «Macron» meets NATO',
+      );
       expect(mail.html).toContain('<a href="https://news.example.com/msg_a1">Macron &lt;meets&gt; NATO</a>');
     });
   });
@@ -123,11 +168,20 @@ describe('e-mail over SMTP', () => {
     await withSmtp('mail-digest', smtp, `smtp://localhost:${smtp.port}`, async (deps) => {
       const window = { start: Date.parse('2026-11-28T09:00:00Z'), end: Date.parse('2026-11-28T09:15:00Z') };
       const id = 'dig_1';
-      const digest = buildDigest(id, window, [payload('msg_d1', 'First'), payload('msg_d2', 'Second')], window.end);
+      const digest = buildDigest(
+        id,
+        window,
+        [payload('msg_d1', 'First'), payload('msg_d2', 'Second')],
+        window.end,
+      );
       const hook = deps.current().config.webhooks[0];
-      expect(await sendPayload({ http: deps.webhookHttp, mailer: deps.mailer }, hook, id, digest, Date.now)).toMatchObject({ kind: 'delivered' });
+      expect(
+        await sendPayload({ http: deps.webhookHttp, mailer: deps.mailer }, hook, id, digest, Date.now),
+      ).toMatchObject({ kind: 'delivered' });
       const [{ mail }] = smtp.received;
-      expect(mail.subject).toBe('[mediawatch] 2 mention(s) from 2026-11-28T09:00:00.000Z to 2026-11-28T09:15:00.000Z');
+      expect(mail.subject).toBe(
+        '[mediawatch] 2 mention(s) from 2026-11-28T09:00:00.000Z to 2026-11-28T09:15:00.000Z',
+      );
       expect(mail.messageId).toBe('<dig_1@newsroom.example>');
       expect(mail.text).toMatch(/First[\s\S]*Second/);
     });
@@ -145,7 +199,10 @@ describe('e-mail over SMTP', () => {
     const smtp = await startSmtp({ disabledCommands: ['STARTTLS'] });
     await withSmtp('mail-notls', smtp, `smtp://localhost:${smtp.port}`, async (deps) => {
       const result = await handleDelivery('msg_a3', alert('msg_a3'), deps);
-      expect(result).toMatchObject({ kind: 'give-up', error: { message: expect.stringContaining('STARTTLS') } });
+      expect(result).toMatchObject({
+        kind: 'give-up',
+        error: { message: expect.stringContaining('STARTTLS') },
+      });
       expect(smtp.received).toHaveLength(0);
     });
   });
@@ -153,18 +210,32 @@ describe('e-mail over SMTP', () => {
   it('retries a temporary refusal (4xx) and gives up on a permanent one (5xx)', async () => {
     const smtp = await startSmtp({}, (n) => (n === 1 ? 451 : 550));
     await withSmtp('mail-refused', smtp, `smtp://localhost:${smtp.port}`, async (deps) => {
-      expect(await handleDelivery('msg_a4', alert('msg_a4'), deps)).toMatchObject({ kind: 'retry', error: { details: { status: 451 } } });
-      expect(await handleDelivery('msg_a4', alert('msg_a4'), deps)).toMatchObject({ kind: 'give-up', error: { details: { status: 550 } } });
+      expect(await handleDelivery('msg_a4', alert('msg_a4'), deps)).toMatchObject({
+        kind: 'retry',
+        error: { details: { status: 451 } },
+      });
+      expect(await handleDelivery('msg_a4', alert('msg_a4'), deps)).toMatchObject({
+        kind: 'give-up',
+        error: { details: { status: 550 } },
+      });
     });
   });
 
   it('gives up on a wrong password, and the password appears nowhere in the error', async () => {
     const smtp = await startSmtp();
-    const deps = pipelineDeps(redis.client(), emailConfig('mail-auth', `smtp://localhost:${smtp.port}`).replace(`pass: ${PASSWORD}`, 'pass: not-the-Pa55word'));
+    const deps = pipelineDeps(
+      redis.client(),
+      emailConfig('mail-auth', `smtp://localhost:${smtp.port}`).replace(
+        `pass: ${PASSWORD}`,
+        'pass: not-the-Pa55word',
+      ),
+    );
     try {
       const result = await handleDelivery('msg_a5', alert('msg_a5'), deps);
       expect(result).toMatchObject({ kind: 'give-up', error: { details: { status: 535 } } });
-      expect(JSON.stringify(result.kind === 'give-up' && [result.error.message, result.error.toJSON()])).not.toContain('not-the-Pa55word');
+      expect(
+        JSON.stringify(result.kind === 'give-up' && [result.error.message, result.error.toJSON()]),
+      ).not.toContain('not-the-Pa55word');
     } finally {
       await deps.close();
       await smtp.close();
@@ -174,7 +245,19 @@ describe('e-mail over SMTP', () => {
   it('connects only where the address policy allows', async () => {
     const smtp = await startSmtp();
     const mailer = createMailer(createAddressPolicy({ allowPrivateAddresses: false, allowHosts: [] }));
-    const hook = { id: 'mail', url: `smtp://127.0.0.1:${smtp.port}`, timeout: 5_000, email: { from: 'a@b.example', to: ['c@d.example'], user: '', pass: '', starttls: 'off' as const, subjectPrefix: '' } };
+    const hook = {
+      id: 'mail',
+      url: `smtp://127.0.0.1:${smtp.port}`,
+      timeout: 5_000,
+      email: {
+        from: 'a@b.example',
+        to: ['c@d.example'],
+        user: '',
+        pass: '',
+        starttls: 'off' as const,
+        subjectPrefix: '',
+      },
+    };
     const sent = await mailer.send(hook, { from: 'a@b.example', to: 'c@d.example', text: 'x' });
     await smtp.close();
     expect(sent).toMatchObject({ ok: false, error: { code: 'blocked-address', retryable: false } });

@@ -10,7 +10,9 @@ import { ROOT, writeConfig } from '../../helpers/service.js';
 
 function mediawatch(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/bin/mediawatch.js'), ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: path.join(os.tmpdir(), 'no-such-config.yaml') }, timeout: 30_000,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', MEDIAWATCH_CONFIG: path.join(os.tmpdir(), 'no-such-config.yaml') },
+    timeout: 30_000,
   });
   let out = '';
   let err = '';
@@ -20,7 +22,11 @@ function mediawatch(args: string[], input = ''): Promise<{ code: number | null; 
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
-const STORY = Array.from({ length: 4 }, (_, i) => `<p>Absatz ${i + 1}: Der Stadtrat hat am Dienstag die Verlängerung der Straßenbahn beschlossen, nach drei Jahren Streit über Kosten und Trasse.</p>`).join('');
+const STORY = Array.from(
+  { length: 4 },
+  (_, i) =>
+    `<p>Absatz ${i + 1}: Der Stadtrat hat am Dienstag die Verlängerung der Straßenbahn beschlossen, nach drei Jahren Streit über Kosten und Trasse.</p>`,
+).join('');
 const PAGE = `<html lang="de"><head><meta charset="iso-8859-1"><title>Stadtrat beschließt längere Straßenbahn</title>
 <link rel="canonical" href="/stadt/strassenbahn"><meta property="article:published_time" content="2026-03-12T09:00:00Z"><meta name="author" content="Erika Muster"></head>
 <body><nav><a href="/">Start</a></nav><article>${STORY}</article></body></html>`;
@@ -32,7 +38,9 @@ describe('mediawatch extract', () => {
     server = await startFeedServer();
     server.set('/stadt/strassenbahn?ref=feed', { body: iconv.encode(PAGE, 'latin1'), type: 'text/html' });
     server.set('/report.pdf', { body: '%PDF-1.7', type: 'application/pdf' });
-    config = writeConfig('watches:\n  - { id: w, terms: [Straßenbahn] }\nnetwork:\n  allowHosts: ["127.0.0.1"]\n');
+    config = writeConfig(
+      'watches:\n  - { id: w, terms: [Straßenbahn] }\nnetwork:\n  allowHosts: ["127.0.0.1"]\n',
+    );
   });
   afterAll(() => server.close());
 
@@ -44,7 +52,9 @@ describe('mediawatch extract', () => {
     expect(r.out).toContain(`canonical: ${server.url('/stadt/strassenbahn')}`);
     expect(r.out).toContain('published: 2026-03-12T09:00:00.000Z');
     expect(r.out).toContain('lang: de');
-    expect(r.out).toContain('Absatz 4: Der Stadtrat hat am Dienstag die Verlängerung der Straßenbahn beschlossen');
+    expect(r.out).toContain(
+      'Absatz 4: Der Stadtrat hat am Dienstag die Verlängerung der Straßenbahn beschlossen',
+    );
     expect(server.hits.at(-1)?.headers['user-agent']).toMatch(/^mediawatch\//);
   });
 
@@ -71,10 +81,15 @@ describe('mediawatch extract', () => {
   });
 
   it('maps JSON lines of pages to JSON lines of articles, one per line, bad lines included', async () => {
-    const input = [JSON.stringify({ id: 1, url: 'https://stadt.example/a', html: PAGE }), 'nonsense'].join('\n');
+    const input = [JSON.stringify({ id: 1, url: 'https://stadt.example/a', html: PAGE }), 'nonsense'].join(
+      '\n',
+    );
     const r = await mediawatch(['extract', '--jsonl'], input);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ id: 1, byline: 'Erika Muster', lang: 'de' });
     expect(lines[1]).toMatchObject({ id: null, text: '', errorKind: 'bad-line' });

@@ -22,11 +22,20 @@ describe('a receiver that is down for longer than the retry schedule', () => {
     feeds.set('/world.xml', { body: feed.xml });
     // Four tries 200 ms apart: without the breaker, all would be used up within a second.
     const svc = await startService({
-      config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret, retry: ['200ms', '200ms', '200ms'], breakerThreshold: 3 }),
+      config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], {
+        url: hook.url,
+        secret,
+        retry: ['200ms', '200ms', '200ms'],
+        breakerThreshold: 3,
+      }),
       redisUrl: testRedis().url,
     });
     teardown.service(svc);
-    await waitFor(() => svc.events().some((e) => e.msg?.startsWith('webhook circuit opened')), 20_000, 'the circuit to open');
+    await waitFor(
+      () => svc.events().some((e) => e.msg?.startsWith('webhook circuit opened')),
+      20_000,
+      'the circuit to open',
+    );
     // The receiver stays down three seconds more: long enough to use up every try, had the circuit not opened.
     await sleep(3_000);
     receiverUp = true;

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 /** Starts the service, expecting it to give up: its exit code and everything it wrote. */
-async function refusedStart(config: string, redisUrl: string): Promise<{ code: number | null; output: string }> {
+async function refusedStart(
+  config: string,
+  redisUrl: string,
+): Promise<{ code: number | null; output: string }> {
   const svc = await startService({ config, redisUrl, waitHealthy: false });
   const timer = setTimeout(() => svc.kill('SIGKILL'), 20_000);
   const { code } = await svc.exited;
@@ -39,7 +42,10 @@ describe('a service that refuses to start', () => {
   it.skipIf(externalRedis)('refuses a Redis whose maxmemory-policy could evict queued alerts', async () => {
     const evicting = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });
     try {
-      const { code, output } = await refusedStart(newsroomConfig([{ id: 'world', url: feedUrl }], hook()), evicting.url);
+      const { code, output } = await refusedStart(
+        newsroomConfig([{ id: 'world', url: feedUrl }], hook()),
+        evicting.url,
+      );
       expect(code).not.toBe(0);
       expect(code).not.toBeNull();
       expect(output).toContain('maxmemory-policy is \\"allkeys-lru\\"');
@@ -53,12 +59,22 @@ describe('a service that refuses to start', () => {
   const cases: { name: string; config: () => string; redisUrl?: string; says: string[] }[] = [
     {
       name: 'a cron expression with a minute 61',
-      config: () => writeConfig(newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace('schedule: "* * * * * *"', 'schedule: "61 * * * *"')),
+      config: () =>
+        writeConfig(
+          newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace(
+            'schedule: "* * * * * *"',
+            'schedule: "61 * * * *"',
+          ),
+        ),
       says: ['schedule: "61 * * * *" is not a valid cron expression'],
     },
     {
       name: 'a webhook secret too short to sign with',
-      config: () => newsroomConfig([{ id: 'world', url: feedUrl }], { url: 'http://127.0.0.1:9/hook', secret: 'whsec_c2hvcnQ=' }),
+      config: () =>
+        newsroomConfig([{ id: 'world', url: feedUrl }], {
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'whsec_c2hvcnQ=',
+        }),
       says: ['webhooks[0].secret'],
     },
     {
@@ -69,7 +85,13 @@ describe('a service that refuses to start', () => {
     },
     {
       name: 'a webhook filter naming a watch that does not exist',
-      config: () => writeConfig(newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace('    breakerThreshold:', '    watches: [macrn]\n    breakerThreshold:')),
+      config: () =>
+        writeConfig(
+          newsroomYaml([{ id: 'world', url: feedUrl }], hook()).replace(
+            '    breakerThreshold:',
+            '    watches: [macrn]\n    breakerThreshold:',
+          ),
+        ),
       says: ['webhooks[0].watches[0]: no watch has the id "macrn"'],
     },
   ];
@@ -85,7 +107,10 @@ describe('a service that refuses to start', () => {
   }
 
   it('starts with the same config once the problem is gone (the cases above fail for their own reason)', async () => {
-    const svc = await startService({ config: newsroomConfig([{ id: 'world', url: feedUrl }], hook()), redisUrl: redis.url });
+    const svc = await startService({
+      config: newsroomConfig([{ id: 'world', url: feedUrl }], hook()),
+      redisUrl: redis.url,
+    });
     expect((await svc.stop()).code).toBe(0);
     await redis.client().flushall();
   });

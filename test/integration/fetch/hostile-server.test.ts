@@ -11,7 +11,13 @@ import zlib from 'node:zlib';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedConfig, FetchConfig } from '../../../src/config/schema.js';
-import { checkFeed, createFeedHttpClient, createFeedPoller, listFeedHealth, type FeedPoller } from '../../../src/fetch/index.js';
+import {
+  checkFeed,
+  createFeedHttpClient,
+  createFeedPoller,
+  listFeedHealth,
+  type FeedPoller,
+} from '../../../src/fetch/index.js';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
 import { USER_AGENT } from '../../../src/net/user-agent.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
@@ -68,7 +74,10 @@ const server = http.createServer((req, res) => {
       return;
     }
     case '/fifty-mb':
-      res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': String(50 * 1024 * 1024) });
+      res.writeHead(200, {
+        'content-type': 'application/rss+xml',
+        'content-length': String(50 * 1024 * 1024),
+      });
       res.write(Buffer.alloc(1024, 0x20));
       return;
     case '/gzip-bomb':
@@ -85,17 +94,23 @@ const server = http.createServer((req, res) => {
     case '/to-metadata':
       return void res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     case '/to-decimal-loopback':
-      return void res.writeHead(307, { location: `http://2130706433:${(server.address() as AddressInfo).port}/feed` }).end();
+      return void res
+        .writeHead(307, { location: `http://2130706433:${(server.address() as AddressInfo).port}/feed` })
+        .end();
     case '/429':
       return void res.writeHead(429, { 'retry-after': '7200' }).end('slow down');
     case '/503-date':
-      return void res.writeHead(503, { 'retry-after': new Date(Date.UTC(2026, 0, 10, 15)).toUTCString() }).end();
+      return void res
+        .writeHead(503, { 'retry-after': new Date(Date.UTC(2026, 0, 10, 15)).toUTCString() })
+        .end();
     case '/flaky':
       if (n === 1) return void res.writeHead(500).end('oops');
       return xml(FEED);
     case '/html':
       res.setHeader('content-type', 'text/html; charset=utf-8');
-      return void res.end('<!doctype html><html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>hi</body></html>');
+      return void res.end(
+        '<!doctype html><html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>hi</body></html>',
+      );
     case '/json':
       res.setHeader('content-type', 'application/json');
       return void res.end('{"items":[]}');
@@ -133,7 +148,10 @@ const config: FetchConfig = {
   adaptive: { enabled: false, min: 120_000, max: 3_600_000 },
 };
 // The client the service fetches feeds with, connections kept alive.
-const http_ = createFeedHttpClient(createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), USER_AGENT);
+const http_ = createFeedHttpClient(
+  createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }),
+  USER_AGENT,
+);
 let poller: FeedPoller;
 /** Polls as the pipeline does: a parsed feed's state is committed once its items are queued. */
 async function poll(f: FeedConfig, p: FeedPoller = poller) {
@@ -143,7 +161,12 @@ async function poll(f: FeedConfig, p: FeedPoller = poller) {
 }
 let prefix = '';
 let n = 0;
-const feed = (route: string, extra: Partial<FeedConfig> = {}): FeedConfig => ({ id: `f${++n}`, url: `${base}${route}`, conditional: true, ...extra });
+const feed = (route: string, extra: Partial<FeedConfig> = {}): FeedConfig => ({
+  id: `f${++n}`,
+  url: `${base}${route}`,
+  conditional: true,
+  ...extra,
+});
 
 beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -202,7 +225,8 @@ describe('polling a feed', () => {
   it('polls feeds on one host over one kept-alive connection, one after another', async () => {
     fresh();
     const before = connections;
-    for (const route of ['/feed', '/no-validators', '/feed']) expect((await poll(feed(route))).status).toBe('parsed');
+    for (const route of ['/feed', '/no-validators', '/feed'])
+      expect((await poll(feed(route))).status).toBe('parsed');
     expect(connections - before).toBe(1);
   });
 
@@ -265,7 +289,8 @@ describe('hostile servers', () => {
   ])('%s (%s) is parsed harmlessly or refused, never expanded', async (route) => {
     fresh();
     const r = await poll(feed(route));
-    const text = r.status === 'parsed' ? JSON.stringify(r.feed) : r.status === 'failed' ? r.error.message : '';
+    const text =
+      r.status === 'parsed' ? JSON.stringify(r.feed) : r.status === 'failed' ? r.error.message : '';
     expect(text.length).toBeLessThan(5000);
     expect(text).not.toContain('root:');
   });
@@ -276,7 +301,11 @@ describe('failure, backoff and recovery', () => {
     fresh();
     const f = feed('/429');
     const r = await poll(f);
-    expect(r.status === 'failed' && r.error).toMatchObject({ code: 'http-status', retryable: true, details: { status: 429, retryAfterMs: 7_200_000 } });
+    expect(r.status === 'failed' && r.error).toMatchObject({
+      code: 'http-status',
+      retryable: true,
+      details: { status: 429, retryAfterMs: 7_200_000 },
+    });
     const skipped = await poll(f);
     expect(skipped).toEqual({ status: 'skipped', reason: 'backoff', nextPollAt: now + 7_200_000 });
     expect(hits.get('/429')).toBe(1);
@@ -296,12 +325,22 @@ describe('failure, backoff and recovery', () => {
     const failed = await poll(f);
     expect(failed.status === 'failed' && failed.error.code).toBe('http-status');
     let [health] = await listFeedHealth(client, prefix, [f]);
-    expect(health).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastHttpStatus: 500, lastError: { code: 'http-status' } });
+    expect(health).toMatchObject({
+      status: 'failing',
+      consecutiveFailures: 1,
+      lastHttpStatus: 500,
+      lastError: { code: 'http-status' },
+    });
     expect((await poll(f)).status).toBe('skipped');
     now += 61_000;
     expect((await poll(f)).status).toBe('parsed');
     [health] = await listFeedHealth(client, prefix, [f]);
-    expect(health).toMatchObject({ status: 'ok', consecutiveFailures: 0, lastOutcome: 'parsed', lastItemCount: 55 });
+    expect(health).toMatchObject({
+      status: 'ok',
+      consecutiveFailures: 0,
+      lastOutcome: 'parsed',
+      lastItemCount: 55,
+    });
     expect(health.lastError).toBeUndefined();
   });
 
@@ -318,7 +357,7 @@ describe('failure, backoff and recovery', () => {
     expect((await poll(f)).status).toBe('unchanged');
   });
 
-  it('starts afresh when a feed\'s URL changes in the config', async () => {
+  it("starts afresh when a feed's URL changes in the config", async () => {
     fresh();
     const f = feed('/429');
     await poll(f);
@@ -327,9 +366,15 @@ describe('failure, backoff and recovery', () => {
   });
 
   it('reports an unreachable Redis as a retryable failure instead of throwing', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
     try {
-      const r = await createFeedPoller({ http: http_, redis: dead, prefix: 'x', config, clock }).poll(feed('/feed'));
+      const r = await createFeedPoller({ http: http_, redis: dead, prefix: 'x', config, clock }).poll(
+        feed('/feed'),
+      );
       expect(r.status === 'failed' && r.error).toMatchObject({ code: 'redis', retryable: true });
     } finally {
       dead.disconnect();
@@ -355,7 +400,13 @@ describe('failure, backoff and recovery', () => {
 describe('checking a feed by URL', () => {
   it('reports encoding, format, item count and the first items', async () => {
     const r = await checkFeed(`${base}/no-validators`, { http: http_, config, clock });
-    expect(r.ok && r.value).toMatchObject({ httpStatus: 200, encoding: 'utf-8', format: 'rss', itemCount: 55, title: 'The Guardian' });
+    expect(r.ok && r.value).toMatchObject({
+      httpStatus: 200,
+      encoding: 'utf-8',
+      format: 'rss',
+      itemCount: 55,
+      title: 'The Guardian',
+    });
     expect(r.ok && r.value.firstItems.length).toBe(5);
   });
 

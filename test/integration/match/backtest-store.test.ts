@@ -10,7 +10,13 @@ let client: Redis;
 let n = 0;
 
 const entry = (at: number, title: string, content = ''): BacktestEntry => ({
-  feedId: 'wire', itemKey: `g:${title}`, url: `https://example.org/${encodeURIComponent(title)}`, title, summary: '', content, at,
+  feedId: 'wire',
+  itemKey: `g:${title}`,
+  url: `https://example.org/${encodeURIComponent(title)}`,
+  title,
+  summary: '',
+  content,
+  at,
 });
 
 beforeAll(async () => {
@@ -22,7 +28,12 @@ afterAll(async () => {
 });
 
 function freshStore(opts: { retentionMs?: number; maxItems?: number; batchSize?: number } = {}) {
-  return createBacktestStore(client, { prefix: `bt${++n}`, retentionMs: opts.retentionMs ?? 7 * DAY, maxItems: opts.maxItems ?? 1000, batchSize: opts.batchSize });
+  return createBacktestStore(client, {
+    prefix: `bt${++n}`,
+    retentionMs: opts.retentionMs ?? 7 * DAY,
+    maxItems: opts.maxItems ?? 1000,
+    batchSize: opts.batchSize,
+  });
 }
 
 const matcher = compileWatches([
@@ -51,7 +62,10 @@ describe('backtesting watches against recorded items', () => {
     await store.record([{ ...entry(T0, 'Ministers meet', text), summary: text }]);
     const [[, fields]] = await client.xrange(`bt${n}:backtest:items`, '-', '+');
     expect(fields[1].length).toBeLessThan(1.5 * text.length);
-    const scoped = compileWatches([{ id: 'lead', label: 'Lead', query: 'summary:NATO' }, { id: 'body', label: 'Body', query: 'content:Brussels' }]);
+    const scoped = compileWatches([
+      { id: 'lead', label: 'Lead', query: 'summary:NATO' },
+      { id: 'body', label: 'Body', query: 'content:Brussels' },
+    ]);
     const report = await store.backtest(scoped, { sinceMs: 0, now: T0 });
     expect(report.counts).toEqual({ lead: 1, body: 1 });
   });
@@ -92,7 +106,11 @@ describe('backtesting watches against recorded items', () => {
 
   it('records every item of a job in one call, out-of-order times included', async () => {
     const store = freshStore();
-    await store.record([entry(T0, 'NATO first'), entry(T0 - 5_000, 'NATO late clock'), entry(T0 + 1, 'NATO third')]);
+    await store.record([
+      entry(T0, 'NATO first'),
+      entry(T0 - 5_000, 'NATO late clock'),
+      entry(T0 + 1, 'NATO third'),
+    ]);
     const report = await store.backtest(matcher, { sinceMs: T0 - DAY, now: T0 + 1 });
     expect(report.hits.map((h) => h.title).sort()).toEqual(['NATO first', 'NATO late clock', 'NATO third']);
   });

@@ -6,7 +6,9 @@ import { createAddressPolicy } from '../../../src/net/address-policy.js';
 import { createHttpClient, type RequestOptions } from '../../../src/net/http-client.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const BROTLI_BOMB = zlib.brotliCompressSync(Buffer.alloc(20 * 1024 * 1024), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+const BROTLI_BOMB = zlib.brotliCompressSync(Buffer.alloc(20 * 1024 * 1024), {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 },
+});
 const sockets = new Set<Socket>();
 let base = '';
 const server = http.createServer((req, res) => {
@@ -19,7 +21,13 @@ const server = http.createServer((req, res) => {
   if (path === '/deflate-raw' || path === '/deflate-zlib' || path === '/br') {
     res.setHeader('content-encoding', path === '/br' ? 'br' : 'deflate');
     const body = Buffer.from('squeezed hello');
-    return void res.end(path === '/br' ? zlib.brotliCompressSync(body) : path === '/deflate-raw' ? zlib.deflateRawSync(body) : zlib.deflateSync(body));
+    return void res.end(
+      path === '/br'
+        ? zlib.brotliCompressSync(body)
+        : path === '/deflate-raw'
+          ? zlib.deflateRawSync(body)
+          : zlib.deflateSync(body),
+    );
   }
   if (path === '/br-bomb') {
     res.setHeader('content-encoding', 'br');
@@ -57,9 +65,20 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const client = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: 'mw-test' });
-const strict = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: [] }), userAgent: 'mw-test' });
-const opts: RequestOptions = { connectTimeoutMs: 1000, totalTimeoutMs: 3000, maxBytes: 1_000_000, maxRedirects: 3 };
+const client = createHttpClient({
+  policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }),
+  userAgent: 'mw-test',
+});
+const strict = createHttpClient({
+  policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: [] }),
+  userAgent: 'mw-test',
+});
+const opts: RequestOptions = {
+  connectTimeoutMs: 1000,
+  totalTimeoutMs: 3000,
+  maxBytes: 1_000_000,
+  maxRedirects: 3,
+};
 
 describe('http client', () => {
   it('returns the status, headers and body and sends the configured User-Agent', async () => {
@@ -121,7 +140,12 @@ describe('http client', () => {
   });
 
   it('sends a POST body', async () => {
-    const r = await client.request(`${base}/echo`, { ...opts, method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
+    const r = await client.request(`${base}/echo`, {
+      ...opts,
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(r.ok && r.value.body.toString()).toBe('POST {"a":1}');
   });
 
@@ -145,10 +169,19 @@ describe('http client', () => {
 });
 
 describe('http client with keep-alive', () => {
-  const pooled = createHttpClient({ policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }), userAgent: 'mw-test', keepAlive: true });
+  const pooled = createHttpClient({
+    policy: createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['127.0.0.1'] }),
+    userAgent: 'mw-test',
+    keepAlive: true,
+  });
 
   /** A server that answers one request per connection, then drops the connection when the next one arrives on it. */
-  async function oneAnswerPerConnection(): Promise<{ url: string; connections: () => number; answered: () => number; close: () => Promise<void> }> {
+  async function oneAnswerPerConnection(): Promise<{
+    url: string;
+    connections: () => number;
+    answered: () => number;
+    close: () => Promise<void>;
+  }> {
     let connections = 0;
     let answered = 0;
     const open = new Set<Socket>();
@@ -167,7 +200,11 @@ describe('http client with keep-alive', () => {
       url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/hook`,
       connections: () => connections,
       answered: () => answered,
-      close: () => new Promise((r) => { for (const s of open) s.destroy(); raw.close(() => r()); }),
+      close: () =>
+        new Promise((r) => {
+          for (const s of open) s.destroy();
+          raw.close(() => r());
+        }),
     };
   }
 
@@ -211,7 +248,11 @@ describe('http client with keep-alive', () => {
     });
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
     try {
-      const r = await pooled.request(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/`, { ...opts, method: 'POST', body: 'x' });
+      const r = await pooled.request(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/`, {
+        ...opts,
+        method: 'POST',
+        body: 'x',
+      });
       expect(!r.ok && r.error.code).toBe('connect');
       expect(connections).toBe(1);
     } finally {

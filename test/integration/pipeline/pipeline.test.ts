@@ -30,7 +30,12 @@ watches:
     terms: ["security guarantees", "security guarantee"]
 `;
 
-function config(feeds: { id: string; url: string }[], hook: { url: string; secret: string }, extra = '', schedule = '* * * * * *'): string {
+function config(
+  feeds: { id: string; url: string }[],
+  hook: { url: string; secret: string },
+  extra = '',
+  schedule = '* * * * * *',
+): string {
   return writeConfig(`
 schedule: "${schedule}"
 network:
@@ -59,23 +64,39 @@ describe('the pipeline from feed to webhook', () => {
     const hook = await startReceiver(secret);
     teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: SEED_FEED });
-    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url });
+    const svc = await startService({
+      config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }),
+      redisUrl: testRedis().url,
+    });
     teardown.service(svc);
 
-    await waitFor(() => byUrl(hook.delivered(), NATO_URL).length > 0 && byUrl(hook.delivered(), SEED_URL).length > 0, 30_000, 'alerts');
+    await waitFor(
+      () => byUrl(hook.delivered(), NATO_URL).length > 0 && byUrl(hook.delivered(), SEED_URL).length > 0,
+      30_000,
+      'alerts',
+    );
     await new Promise((r) => setTimeout(r, 3_000)); // three more polls
 
     const delivered = hook.delivered();
     expect(delivered).toHaveLength(2);
     expect(delivered.every((d) => d.verified)).toBe(true);
-    expect(watchesOf(byUrl(delivered, SEED_URL)[0])).toEqual(['macron', 'nato', 'putin', 'security-guarantees']);
+    expect(watchesOf(byUrl(delivered, SEED_URL)[0])).toEqual([
+      'macron',
+      'nato',
+      'putin',
+      'security-guarantees',
+    ]);
     expect(watchesOf(byUrl(delivered, NATO_URL)[0])).toEqual(['nato']);
     const seed = byUrl(delivered, SEED_URL)[0].json;
     expect(seed.type).toBe('mention.detected');
     expect(seed.data.item.feed).toEqual({ id: 'world', url: feeds.url('/world.xml') });
     expect(seed.data.alertId).toBe(byUrl(delivered, SEED_URL)[0].headers['webhook-id']);
     const macron = seed.data.watches.find((w: { id: string }) => w.id === 'macron');
-    expect(macron.matches[0]).toMatchObject({ field: 'title', term: expect.any(String), snippet: expect.stringContaining('Macron') });
+    expect(macron.matches[0]).toMatchObject({
+      field: 'title',
+      term: expect.any(String),
+      snippet: expect.stringContaining('Macron'),
+    });
     expect(feeds.hits.filter((h) => h.headers['if-none-match']).length).toBeGreaterThan(0);
   });
 
@@ -85,7 +106,12 @@ describe('the pipeline from feed to webhook', () => {
     const hook = await startReceiver(secret, (n) => (n <= 2 ? 500 : 200));
     teardown.close(feeds.close, hook.close);
     feeds.set('/nato.xml', { body: SEED_FEED.replace(/<item>[\s\S]*?<\/item>\n<item>[\s\S]*?<\/item>/, '') });
-    teardown.service(await startService({ config: config([{ id: 'nato', url: feeds.url('/nato.xml') }], { url: hook.url, secret }), redisUrl: testRedis().url }));
+    teardown.service(
+      await startService({
+        config: config([{ id: 'nato', url: feeds.url('/nato.xml') }], { url: hook.url, secret }),
+        redisUrl: testRedis().url,
+      }),
+    );
 
     await waitFor(() => hook.delivered().length > 0, 30_000, 'delivery after two failures');
     await new Promise((r) => setTimeout(r, 1_500));
@@ -108,13 +134,20 @@ describe('the pipeline from feed to webhook', () => {
       { id: 'hang', url: feeds.url('/hang.xml') },
       { id: 'good', url: feeds.url('/good.xml') },
     ];
-    const svc = await startService({ config: config(list, { url: hook.url, secret }, 'fetch:\n  totalTimeout: 2s\n  connectTimeout: 1s'), redisUrl: testRedis().url });
+    const svc = await startService({
+      config: config(list, { url: hook.url, secret }, 'fetch:\n  totalTimeout: 2s\n  connectTimeout: 1s'),
+      redisUrl: testRedis().url,
+    });
     teardown.service(svc);
 
     await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the good feed');
     // The poller's own debug line ("…; backing off") comes first: wait for the warning itself.
     const failed = 'feed poll failed; retried on its next tick';
-    await waitFor(() => svc.events().some((e) => e.feed === 'hang' && e.msg === failed), 10_000, 'timeout logged');
+    await waitFor(
+      () => svc.events().some((e) => e.feed === 'hang' && e.msg === failed),
+      10_000,
+      'timeout logged',
+    );
     const failures = svc.events().filter((e) => e.msg === failed);
     expect(failures.map((e) => e.feed)).toEqual(expect.arrayContaining(['missing', 'oops', 'hang']));
     expect(failures.find((e) => e.feed === 'missing')?.url).toBe(feeds.url('/missing.xml'));
@@ -145,7 +178,12 @@ describe('the pipeline from feed to webhook', () => {
     const hook = await startReceiver(secret);
     teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: SEED_FEED });
-    const file = config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }, '', '0 0 1 1 *'); // yearly
+    const file = config(
+      [{ id: 'world', url: feeds.url('/world.xml') }],
+      { url: hook.url, secret },
+      '',
+      '0 0 1 1 *',
+    ); // yearly
     teardown.service(await startService({ config: file, redisUrl: testRedis().url }));
     await waitFor(() => hook.delivered().length >= 2, 30_000, 'alerts from the first poll');
     expect(feeds.hits.filter((h) => h.path === '/world.xml')).toHaveLength(1);
@@ -155,7 +193,10 @@ describe('the pipeline from feed to webhook', () => {
     const feeds = await startFeedServer();
     const hook = await startReceiver(newSecret());
     teardown.close(feeds.close, hook.close);
-    const svc = await startService({ config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret: newSecret() }), redisUrl: testRedis().url });
+    const svc = await startService({
+      config: config([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret: newSecret() }),
+      redisUrl: testRedis().url,
+    });
     const started = Date.now();
     const { code } = await svc.stop();
     expect(code).toBe(0);

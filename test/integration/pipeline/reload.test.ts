@@ -11,7 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
-const feed = (items: { guid: string; title: string }[]) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+const feed = (
+  items: { guid: string; title: string }[],
+) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 ${items.map((i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://x.example/${i.guid}</link></item>`).join('\n')}
 </channel></rss>`;
 
@@ -34,15 +36,29 @@ webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}", retry: [200ms] }]
     try {
       await waitFor(() => hook.delivered().length === 1, 10_000, 'first alert');
 
-      fs.writeFileSync(file, yaml('  - { id: macron, terms: [Macron] }\n  - { id: scholz, terms: [Scholz] }'));
+      fs.writeFileSync(
+        file,
+        yaml('  - { id: macron, terms: [Macron] }\n  - { id: scholz, terms: [Scholz] }'),
+      );
       await waitFor(() => svc.events().some((e) => e.msg === 'config reloaded'), 10_000, 'reload');
-      feeds.set('/f.xml', { body: feed([{ guid: 'a', title: 'Macron visits Berlin' }, { guid: 'b', title: 'Scholz answers' }]) });
+      feeds.set('/f.xml', {
+        body: feed([
+          { guid: 'a', title: 'Macron visits Berlin' },
+          { guid: 'b', title: 'Scholz answers' },
+        ]),
+      });
       await waitFor(() => hook.delivered().length === 2, 10_000, 'alert for the new watch');
       expect(hook.delivered()[1].json.data.watches[0].id).toBe('scholz');
 
       fs.writeFileSync(file, yaml('  - { id: macron, terms: [Macron] }\n  - { id: Bad Id, terms: [x] }'));
-      await waitFor(() => svc.events().some((e) => e.msg?.startsWith('config reload rejected')), 10_000, 'rejection');
-      expect(svc.events().find((e) => e.msg?.startsWith('config reload rejected'))?.err).toMatch(/watches\[1\]\.id/);
+      await waitFor(
+        () => svc.events().some((e) => e.msg?.startsWith('config reload rejected')),
+        10_000,
+        'rejection',
+      );
+      expect(svc.events().find((e) => e.msg?.startsWith('config reload rejected'))?.err).toMatch(
+        /watches\[1\]\.id/,
+      );
       feeds.set('/f.xml', { body: feed([{ guid: 'c', title: 'Scholz and Macron meet' }]) });
       await waitFor(() => hook.delivered().length === 3, 10_000, 'alert under the old config');
       expect(svc.proc.exitCode).toBeNull();
@@ -73,9 +89,16 @@ webhooks: [{ id: h, url: "${hook.url}", secret: "${secret}", retry: [200ms], max
       await waitFor(() => hook.delivered().length === 1, 10_000, 'first alert');
       fs.writeFileSync(file, yaml('edited'));
       await waitFor(() => svc.events().some((e) => e.msg === 'config reloaded'), 10_000, 'reload');
-      feeds.set('/f.xml', { body: feed([{ guid: 'a', title: 'Macron visits Berlin' }, { guid: 'b', title: 'Macron answers' }]) });
+      feeds.set('/f.xml', {
+        body: feed([
+          { guid: 'a', title: 'Macron visits Berlin' },
+          { guid: 'b', title: 'Macron answers' },
+        ]),
+      });
       await waitFor(() => hook.delivered().length === 2, 10_000, 'alert after the edit');
-      expect(svc.events().find((e) => e.msg?.startsWith('these config sections'))?.sections).toContain('redisPrefix');
+      expect(svc.events().find((e) => e.msg?.startsWith('these config sections'))?.sections).toContain(
+        'redisPrefix',
+      );
       const counters = await client.keys('started:rate:*');
       expect(counters).toHaveLength(1);
       expect(await client.get(counters[0])).toBe('2');

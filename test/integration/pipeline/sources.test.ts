@@ -16,10 +16,12 @@ const today = (text: string) => text.replaceAll('2025-06-01', new Date().toISOSt
 
 const SUMMIT = 'https://news.example.com/2025/06/01/world/europe/macron-nato-summit.html';
 const LEMONDE = 'https://lemonde.example.org/international/article/2025/06/01/macron-otan_1.html';
-const GOOGLE_NEWS = 'https://news.google.com/rss/articles/CBMiXWh0dHBzOi8vbGVtb25kZS5leGFtcGxlLm9yZy9tYWNyb27SAQA?oc=5';
+const GOOGLE_NEWS =
+  'https://news.google.com/rss/articles/CBMiXWh0dHBzOi8vbGVtb25kZS5leGFtcGxlLm9yZy9tYWNyb27SAQA?oc=5';
 
 const { redis: testRedis, teardown } = endToEnd();
-const itemOf = (d: Delivery) => (d.json as { data: { item: { url: string; feed: { id: string } } } }).data.item;
+const itemOf = (d: Delivery) =>
+  (d.json as { data: { item: { url: string; feed: { id: string } } } }).data.item;
 const urlOf = (d: Delivery) => itemOf(d).url;
 const feedOf = (d: Delivery) => itemOf(d).feed.id;
 
@@ -31,11 +33,17 @@ describe('source types in the pipeline', () => {
     teardown.close(site.close, hook.close);
     const base = site.url('');
     site.set('/world.json', { body: fixture('jsonfeed-1.1.json'), type: 'application/feed+json' });
-    site.set('/sitemap-index.xml', { body: fixture('sitemap-index.xml').replaceAll('https://news.example.com', base), type: 'application/xml' });
+    site.set('/sitemap-index.xml', {
+      body: fixture('sitemap-index.xml').replaceAll('https://news.example.com', base),
+      type: 'application/xml',
+    });
     site.set('/sitemaps/news.xml', { body: today(fixture('news-sitemap.xml')), type: 'application/xml' });
     site.set('/alerts.atom', { body: today(fixture('google-alerts.atom')), type: 'application/atom+xml' });
     site.set('/gn.rss', { body: fixture('google-news.rss') });
-    site.set('/broken.json', { body: '{"version":"https://jsonfeed.org/version/1.1","items":[', type: 'application/feed+json' });
+    site.set('/broken.json', {
+      body: '{"version":"https://jsonfeed.org/version/1.1","items":[',
+      type: 'application/feed+json',
+    });
     const config = writeConfig(`
 schedule: "* * * * * *"
 network:
@@ -55,12 +63,32 @@ webhooks:
     teardown.service(svc);
 
     const requests = (p: string) => site.hits.filter((h) => h.path === p).length;
-    await waitFor(() => hook.delivered().length >= 3 && requests('/alerts.atom') >= 1 && requests('/sitemaps/news.xml') >= 1, 60_000, 'alerts from every source');
-    await waitFor(() => svc.events().some((e) => e.feed === 'broken' && (e.err as { code?: string } | undefined)?.code === 'parse'), 10_000, 'the broken feed named');
+    await waitFor(
+      () =>
+        hook.delivered().length >= 3 && requests('/alerts.atom') >= 1 && requests('/sitemaps/news.xml') >= 1,
+      60_000,
+      'alerts from every source',
+    );
+    await waitFor(
+      () =>
+        svc
+          .events()
+          .some((e) => e.feed === 'broken' && (e.err as { code?: string } | undefined)?.code === 'parse'),
+      10_000,
+      'the broken feed named',
+    );
     // The sitemap's entry and the Alerts item are the same article: one alert, however many polls follow.
     const [sitemapPolls, alertsPolls] = [requests('/sitemaps/news.xml'), requests('/alerts.atom')];
-    await waitFor(() => requests('/sitemaps/news.xml') >= sitemapPolls + 3 && requests('/alerts.atom') >= alertsPolls + 3, 30_000, 'three more polls');
-    await waitFor(() => svc.events().filter((e) => e.feed === 'times-sitemap' && e.msg === 'feed polled').length >= 3, 10_000, 'sitemap polls handled');
+    await waitFor(
+      () => requests('/sitemaps/news.xml') >= sitemapPolls + 3 && requests('/alerts.atom') >= alertsPolls + 3,
+      30_000,
+      'three more polls',
+    );
+    await waitFor(
+      () => svc.events().filter((e) => e.feed === 'times-sitemap' && e.msg === 'feed polled').length >= 3,
+      10_000,
+      'sitemap polls handled',
+    );
 
     const delivered = hook.delivered();
     expect(delivered.every((d) => d.verified)).toBe(true);

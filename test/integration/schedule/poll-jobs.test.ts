@@ -25,13 +25,18 @@ describe('poll jobs in the queue', () => {
     const feeds = [{ id: 'slow' }, { id: 'other' }];
     await queues.poll.addBulk(pollJobsForTick(feeds, tick(1)));
     await queues.poll.addBulk(pollJobsForTick(feeds, tick(2)));
-    expect((await queues.poll.getWaiting()).map((j) => j.data).sort((a, b) => a.feedId.localeCompare(b.feedId))).toEqual([
+    expect(
+      (await queues.poll.getWaiting()).map((j) => j.data).sort((a, b) => a.feedId.localeCompare(b.feedId)),
+    ).toEqual([
       { feedId: 'other', tick: tick(1).toISOString() },
       { feedId: 'slow', tick: tick(1).toISOString() },
     ]);
 
     const done: string[] = [];
-    const worker = new Worker(QUEUES.poll, async (job) => void done.push(job.id!), { connection: server.client(), prefix: bullPrefix(PREFIX) });
+    const worker = new Worker(QUEUES.poll, async (job) => void done.push(job.id!), {
+      connection: server.client(),
+      prefix: bullPrefix(PREFIX),
+    });
     try {
       await waitFor(() => done.length === 2, 10_000, 'the first polls');
       await queues.poll.addBulk(pollJobsForTick(feeds, tick(3)));
@@ -42,10 +47,14 @@ describe('poll jobs in the queue', () => {
     expect(done.filter((id) => id.includes('slow'))).toHaveLength(2);
   });
 
-  it('starts a tick\'s polls spread over the window, in config order, not all at once', async () => {
+  it("starts a tick's polls spread over the window, in config order, not all at once", async () => {
     const feeds = [{ id: 'first' }, { id: 'second' }, { id: 'third' }];
     const started = new Map<string, number>();
-    const worker = new Worker(QUEUES.poll, async (job) => void started.set(job.data.feedId, performance.now()), { connection: server.client(), prefix: bullPrefix(PREFIX) });
+    const worker = new Worker(
+      QUEUES.poll,
+      async (job) => void started.set(job.data.feedId, performance.now()),
+      { connection: server.client(), prefix: bullPrefix(PREFIX) },
+    );
     try {
       const queuedAt = performance.now();
       await queues.poll.addBulk(pollJobsForTick(feeds, tick(10), 900));

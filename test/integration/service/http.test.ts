@@ -15,7 +15,10 @@ beforeAll(async () => {
   redis = await startRedis();
   const watches = 'watches: [{ id: a, terms: [a] }]\n';
   [svc, plain] = await Promise.all([
-    startService({ config: writeConfig(`${watches}dashboard: { enabled: true, token: "${TOKEN}" }\n`), redisUrl: redis.url }),
+    startService({
+      config: writeConfig(`${watches}dashboard: { enabled: true, token: "${TOKEN}" }\n`),
+      redisUrl: redis.url,
+    }),
     startService({ config: writeConfig(watches), redisUrl: redis.url }),
   ]);
 });
@@ -46,11 +49,16 @@ describe('the HTTP endpoint', () => {
 
   it('keeps the dashboard behind its token', async () => {
     expect((await fetch(url(svc, '/admin/queues'))).status).toBe(401);
-    expect((await fetch(url(svc, '/admin/queues'), { headers: { authorization: basic('wrong-token-guess') } })).status).toBe(401);
+    expect(
+      (await fetch(url(svc, '/admin/queues'), { headers: { authorization: basic('wrong-token-guess') } }))
+        .status,
+    ).toBe(401);
     const page = await fetch(url(svc, '/admin/queues'), { headers: { authorization: basic(TOKEN) } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);
-    const api = await fetch(url(svc, '/admin/queues/api/queues'), { headers: { authorization: basic(TOKEN) } });
+    const api = await fetch(url(svc, '/admin/queues/api/queues'), {
+      headers: { authorization: basic(TOKEN) },
+    });
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
     expect(names).toEqual(['deliver', 'items', 'poll']);
   });

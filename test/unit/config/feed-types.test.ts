@@ -6,8 +6,12 @@ const feedsOf = (feeds: unknown[]) => configSchema.safeParse({ feeds, watches: W
 
 describe('feed types in the config', () => {
   it('builds the Google News search URL of a googlenews feed from its query, language and country', () => {
-    const r = feedsOf([{ id: 'gn-macron', type: 'googlenews', query: '"Emmanuel Macron" when:1d', lang: 'fr', country: 'FR' }]);
-    expect(r.success && r.data.feeds[0].url).toBe('https://news.google.com/rss/search?q=%22Emmanuel+Macron%22+when%3A1d&hl=fr-FR&gl=FR&ceid=FR%3Afr');
+    const r = feedsOf([
+      { id: 'gn-macron', type: 'googlenews', query: '"Emmanuel Macron" when:1d', lang: 'fr', country: 'FR' },
+    ]);
+    expect(r.success && r.data.feeds[0].url).toBe(
+      'https://news.google.com/rss/search?q=%22Emmanuel+Macron%22+when%3A1d&hl=fr-FR&gl=FR&ceid=FR%3Afr',
+    );
   });
 
   it('keeps the url a googlenews feed gives (a mirror, a test server)', () => {
@@ -29,7 +33,11 @@ describe('feed types in the config', () => {
     [{ id: 'a', type: 'googlenews' }, ['feeds', 0, 'query'], 'a googlenews feed needs a "query"'],
     [{ id: 'a', type: 'googlenews', query: 'x', lang: 'French' }, ['feeds', 0, 'lang'], 'a language code'],
     [{ id: 'a', type: 'podcast', url: 'https://x.example/' }, ['feeds', 0, 'type'], ''],
-    [{ id: 'a', type: 'sitemap', url: 'https://x.example/', window: 'soon' }, ['feeds', 0, 'window'], 'is not a duration'],
+    [
+      { id: 'a', type: 'sitemap', url: 'https://x.example/', window: 'soon' },
+      ['feeds', 0, 'window'],
+      'is not a duration',
+    ],
   ])('names the field of a bad feed %j', (feed, path, message) => {
     const r = feedsOf([feed]);
     expect(r.success).toBe(false);

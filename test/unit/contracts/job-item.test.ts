@@ -3,7 +3,14 @@ import type { FeedItem } from '../../../src/contracts/item.js';
 import { fromJobItem, toJobItem } from '../../../src/contracts/jobs.js';
 
 const text = 'Ministers met in Brussels to agree on a new aid package. '.repeat(10);
-const item = (summary: string, content: string): FeedItem => ({ key: 'g:1', url: 'https://example.org/1', title: 'Aid package agreed', summary, content, lang: 'en' });
+const item = (summary: string, content: string): FeedItem => ({
+  key: 'g:1',
+  url: 'https://example.org/1',
+  title: 'Aid package agreed',
+  summary,
+  content,
+  lang: 'en',
+});
 /** What a worker reads back from the queue. */
 const viaQueue = (it: FeedItem) => fromJobItem(JSON.parse(JSON.stringify(toJobItem(it))));
 

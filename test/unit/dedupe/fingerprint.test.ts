@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LEAD_WORDS, cleanText, featureHashes, fingerprint, leadBands, leadSentences, sameStory, words,
+  LEAD_WORDS,
+  cleanText,
+  featureHashes,
+  fingerprint,
+  leadBands,
+  leadSentences,
+  sameStory,
+  words,
 } from '../../../src/dedupe/fingerprint.js';
 import { hash64 } from '../../../src/dedupe/hash64.js';
 
@@ -35,7 +42,18 @@ describe('words', () => {
   it('drops possessives, stopwords and lone letters, stems plurals and folds accents', () => {
     const text = "THE HAGUE (Reuters) - Talks didn't collapse; the glass isn't 2 x 3. Ökonomen sagen: Straße";
     expect(words('Spain’s parties', text)).toEqual([
-      'spain', 'party', 'talk', 'didn', 'collapse', 'glass', 'isn', '2', '3', 'okonomen', 'sagen', 'straße',
+      'spain',
+      'party',
+      'talk',
+      'didn',
+      'collapse',
+      'glass',
+      'isn',
+      '2',
+      '3',
+      'okonomen',
+      'sagen',
+      'straße',
     ]);
   });
 
@@ -66,15 +84,22 @@ describe('fingerprint', () => {
   });
 
   it('does not let shared boilerplate make two different stories one', () => {
-    const tail = '\n\nBack to top button\n\nAdvertisement\n\nSign up for our newsletter\n\nShare this article';
+    const tail =
+      '\n\nBack to top button\n\nAdvertisement\n\nSign up for our newsletter\n\nShare this article';
     const a = fingerprint('Dutch talks collapse', `THE HAGUE (Reuters) - ${LEAD}${tail}`);
-    const b = fingerprint('Farmers party leads poll', `AMSTERDAM (Reuters) - The BBB party leads in five provinces, a poll showed.${tail}`);
+    const b = fingerprint(
+      'Farmers party leads poll',
+      `AMSTERDAM (Reuters) - The BBB party leads in five provinces, a poll showed.${tail}`,
+    );
     expect(sameStory(a, b)).toBe(false);
   });
 
   it('still joins a copy that only adds a dateline and boilerplate', () => {
     const a = fingerprint('Dutch coalition talks collapse', LEAD);
-    const b = fingerprint('Netherlands faces new deadlock', `THE HAGUE (AP) — ${LEAD}\n\nAdvertisement\n\nBack to top button`);
+    const b = fingerprint(
+      'Netherlands faces new deadlock',
+      `THE HAGUE (AP) — ${LEAD}\n\nAdvertisement\n\nBack to top button`,
+    );
     expect(sameStory(a, b)).toBe(true);
   });
 
@@ -83,31 +108,50 @@ describe('fingerprint', () => {
   });
 
   it('looks only at the lead, so a long shared tail of related links does not merge stories', () => {
-    const related = Array.from({ length: 40 }, (_, i) => `Related story number ${i} about Dutch politics and the coalition.`).join(' ');
+    const related = Array.from(
+      { length: 40 },
+      (_, i) => `Related story number ${i} about Dutch politics and the coalition.`,
+    ).join(' ');
     const a = fingerprint('Dutch talks collapse', `${LEAD} ${related}`);
-    const b = fingerprint('Farmers party leads poll', `The BBB party is set to become the largest party in five Dutch provinces in next month's regional elections, an opinion poll published on Tuesday showed, ahead of a vote that decides the Senate. The party was founded in 2019. ${related}`);
+    const b = fingerprint(
+      'Farmers party leads poll',
+      `The BBB party is set to become the largest party in five Dutch provinces in next month's regional elections, an opinion poll published on Tuesday showed, ahead of a vote that decides the Senate. The party was founded in 2019. ${related}`,
+    );
     expect(sameStory(a, b)).toBe(false);
   });
 });
 
 describe('lead sentences', () => {
-  const lead = 'Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said. The museum is closed.';
+  const lead =
+    'Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said. The museum is closed.';
   it.each([
-    ['the first sentence of each paragraph', `${lead}\n\nGuards reached the coin cabinet five minutes after the alarm went off.`,
-      [lead.split('. ')[0] + '.', 'Guards reached the coin cabinet five minutes after the alarm went off.']],
-    ['skips a byline or section label too short to carry news', `By Markus Huber\n\nTech desk | 3 min read\n\n${lead}`,
-      [lead.split('. ')[0] + '.']],
+    [
+      'the first sentence of each paragraph',
+      `${lead}\n\nGuards reached the coin cabinet five minutes after the alarm went off.`,
+      [lead.split('. ')[0] + '.', 'Guards reached the coin cabinet five minutes after the alarm went off.'],
+    ],
+    [
+      'skips a byline or section label too short to carry news',
+      `By Markus Huber\n\nTech desk | 3 min read\n\n${lead}`,
+      [lead.split('. ')[0] + '.'],
+    ],
     ['nothing for a text without a sentence of news', 'Updated 11:40', []],
   ])('takes %s', (_, text, expected) => {
     expect(leadSentences(text)).toEqual(expected);
   });
 
-  it('gives a brief and the full story\'s lead, placed after a local opening, shared sketch bands', () => {
-    const brief = leadBands('Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said.');
-    const full = leadBands(`Coin dealers across Europe were asked on Wednesday to look out for the stolen coins.\n\n${lead}`);
+  it("gives a brief and the full story's lead, placed after a local opening, shared sketch bands", () => {
+    const brief = leadBands(
+      'Thieves broke into the city museum overnight and stole 19 Roman gold coins, police said.',
+    );
+    const full = leadBands(
+      `Coin dealers across Europe were asked on Wednesday to look out for the stolen coins.\n\n${lead}`,
+    );
     const shared = countShared(brief, full);
     expect(shared).toBeGreaterThanOrEqual(3);
-    const other = leadBands('Police arrested two men in Graz over the theft of the coins and recovered eleven of them.');
+    const other = leadBands(
+      'Police arrested two men in Graz over the theft of the coins and recovered eleven of them.',
+    );
     expect(countShared(brief, other)).toBeLessThan(shared);
   });
 });

@@ -6,16 +6,30 @@ const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 describe('what a receiver answer means', () => {
   it.each([
-    [200, 'delivered'], [201, 'delivered'], [204, 'delivered'],
+    [200, 'delivered'],
+    [201, 'delivered'],
+    [204, 'delivered'],
     [410, 'gone'],
   ])('HTTP %i is %s', (status, kind) => {
     expect(classify(status, {}, TARGET, NOW, 5).kind).toBe(kind);
   });
 
   it.each([
-    [408, true], [429, true], [500, true], [502, true], [503, true], [504, true],
-    [400, false], [401, false], [403, false], [404, false], [413, false], [422, false],
-    [301, false], [302, false], [307, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [413, false],
+    [422, false],
+    [301, false],
+    [302, false],
+    [307, false],
   ])('HTTP %i fails, retryable: %s', (status, retryable) => {
     const outcome = classify(status, {}, TARGET, NOW, 5);
     expect(outcome.kind).toBe('failed');
@@ -24,7 +38,9 @@ describe('what a receiver answer means', () => {
 
   it('says where a redirect pointed, since it is not followed', () => {
     const outcome = classify(302, { location: 'https://elsewhere.example.org/' }, TARGET, NOW, 5);
-    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/redirect to https:\/\/elsewhere\.example\.org\/.*not followed/);
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(
+      /redirect to https:\/\/elsewhere\.example\.org\/.*not followed/,
+    );
   });
 
   it.each([

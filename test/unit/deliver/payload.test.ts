@@ -5,14 +5,32 @@ import { buildPayload } from '../../../src/deliver/payload.js';
 import type { WebhookPayload } from '../../../src/contracts/webhook.js';
 
 const renderBody = (payload: WebhookPayload, format: 'standard' | 'slack' | 'discord') =>
-  webhookRequest({ url: 'https://hooks.example.org/mw', format, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, 'msg_1', payload, 0).body;
+  webhookRequest(
+    { url: 'https://hooks.example.org/mw', format, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    'msg_1',
+    payload,
+    0,
+  ).body;
 
 const ALERT = buildPayload({
   alertId: 'msg_1',
   storyId: 'st_1',
   feed: { id: 'world', url: 'https://news.example.com/world.rss' },
-  item: { key: 'g:1', url: 'https://news.example.com/a', title: 'Macron <and> NATO', summary: '', content: '', publishedAt: '2026-11-28T08:00:00.000Z' },
-  watches: [{ id: 'macron', label: 'Emmanuel Macron', matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» <and> NATO' }] }],
+  item: {
+    key: 'g:1',
+    url: 'https://news.example.com/a',
+    title: 'Macron <and> NATO',
+    summary: '',
+    content: '',
+    publishedAt: '2026-11-28T08:00:00.000Z',
+  },
+  watches: [
+    {
+      id: 'macron',
+      label: 'Emmanuel Macron',
+      matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» <and> NATO' }],
+    },
+  ],
   update: false,
   now: Date.parse('2026-11-28T09:00:00Z'),
 });
@@ -23,15 +41,37 @@ describe('webhook bodies', () => {
       type: 'mention.detected',
       timestamp: '2026-11-28T09:00:00.000Z',
       data: {
-        alertId: 'msg_1', storyId: 'st_1',
-        item: { id: 'g:1', title: 'Macron <and> NATO', url: 'https://news.example.com/a', publishedAt: '2026-11-28T08:00:00.000Z', lang: null, feed: { id: 'world', url: 'https://news.example.com/world.rss' } },
-        watches: [{ id: 'macron', label: 'Emmanuel Macron', matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» <and> NATO' }] }],
+        alertId: 'msg_1',
+        storyId: 'st_1',
+        item: {
+          id: 'g:1',
+          title: 'Macron <and> NATO',
+          url: 'https://news.example.com/a',
+          publishedAt: '2026-11-28T08:00:00.000Z',
+          lang: null,
+          feed: { id: 'world', url: 'https://news.example.com/world.rss' },
+        },
+        watches: [
+          {
+            id: 'macron',
+            label: 'Emmanuel Macron',
+            matches: [{ term: 'Macron', field: 'title', start: 0, end: 6, snippet: '«Macron» <and> NATO' }],
+          },
+        ],
       },
     });
   });
 
   it('marks an alert for an edited story as an update', () => {
-    const update = buildPayload({ alertId: 'msg_2', storyId: 'st_1', feed: ALERT.data.item.feed, item: { key: 'g:1', title: 't', summary: '', content: '' }, watches: [], update: true, now: 0 });
+    const update = buildPayload({
+      alertId: 'msg_2',
+      storyId: 'st_1',
+      feed: ALERT.data.item.feed,
+      item: { key: 'g:1', title: 't', summary: '', content: '' },
+      watches: [],
+      update: true,
+      now: 0,
+    });
     expect(update.data.update).toBe(true);
     expect(update.data.item.url).toBeNull();
   });
@@ -59,7 +99,10 @@ describe('webhook bodies', () => {
     const digest = buildDigest('dig_1', { start: 0, end: 900_000 }, [ALERT, ALERT], 1_000_000);
     expect(digest.type).toBe('mention.digest');
     expect(digest.data.alerts).toHaveLength(2);
-    expect(digest.data.window).toEqual({ start: '1970-01-01T00:00:00.000Z', end: '1970-01-01T00:15:00.000Z' });
+    expect(digest.data.window).toEqual({
+      start: '1970-01-01T00:00:00.000Z',
+      end: '1970-01-01T00:15:00.000Z',
+    });
     expect(JSON.parse(renderBody(digest, 'slack')).blocks).toHaveLength(3);
   });
 });

@@ -23,26 +23,70 @@ describe('retry policy', () => {
   });
 
   it('waits as long as Retry-After asks when that is longer than the schedule', () => {
-    expect(nextRetryDelay({ schedule: SCHEDULE, failedTries: 1, random: 0.5, retryAfterMs: 60_000 })).toBe(60_000);
-    expect(nextRetryDelay({ schedule: SCHEDULE, failedTries: 2, random: 0.5, retryAfterMs: 60_000 })).toBe(300_000);
+    expect(nextRetryDelay({ schedule: SCHEDULE, failedTries: 1, random: 0.5, retryAfterMs: 60_000 })).toBe(
+      60_000,
+    );
+    expect(nextRetryDelay({ schedule: SCHEDULE, failedTries: 2, random: 0.5, retryAfterMs: 60_000 })).toBe(
+      300_000,
+    );
   });
 
   it('caps a Retry-After at 24 hours', () => {
-    expect(nextRetryDelay({ schedule: SCHEDULE, failedTries: 1, random: 0.5, retryAfterMs: 10 * MAX_RETRY_AFTER_MS })).toBe(MAX_RETRY_AFTER_MS);
+    expect(
+      nextRetryDelay({
+        schedule: SCHEDULE,
+        failedTries: 1,
+        random: 0.5,
+        retryAfterMs: 10 * MAX_RETRY_AFTER_MS,
+      }),
+    ).toBe(MAX_RETRY_AFTER_MS);
   });
 });
 
 describe('retry delay of a delivery job', () => {
   const hooks = [{ id: 'desk', retry: SCHEDULE }] as unknown as Parameters<typeof retryDelay>[3];
-  const alert = (triesBefore?: number): DeliverJob => ({ kind: 'alert', webhookId: 'desk', fetchedAt: 0, payload: {} as never, ...(triesBefore ? { triesBefore } : {}) });
-  const limited = new MediawatchError('delivery', 'webhook desk answered HTTP 429', { retryable: true, details: { retryAfterMs: 60_000 } });
+  const alert = (triesBefore?: number): DeliverJob => ({
+    kind: 'alert',
+    webhookId: 'desk',
+    fetchedAt: 0,
+    payload: {} as never,
+    ...(triesBefore ? { triesBefore } : {}),
+  });
+  const limited = new MediawatchError('delivery', 'webhook desk answered HTTP 429', {
+    retryable: true,
+    details: { retryAfterMs: 60_000 },
+  });
 
   it.each([
     { what: 'an alert after its first failed try', job: alert(), made: 1, err: undefined, want: 5_000 },
-    { what: 'an alert handed over after a failed try in an alerts job, after its own first', job: alert(1), made: 1, err: undefined, want: 300_000 },
-    { what: 'a handed-over alert whose schedule is spent', job: alert(1), made: 3, err: undefined, want: undefined },
-    { what: 'an alert whose receiver asked to wait longer', job: alert(), made: 1, err: limited, want: 60_000 },
-    { what: 'a webhook no longer configured', job: { ...alert(), webhookId: 'gone' }, made: 1, err: undefined, want: 5_000 },
+    {
+      what: 'an alert handed over after a failed try in an alerts job, after its own first',
+      job: alert(1),
+      made: 1,
+      err: undefined,
+      want: 300_000,
+    },
+    {
+      what: 'a handed-over alert whose schedule is spent',
+      job: alert(1),
+      made: 3,
+      err: undefined,
+      want: undefined,
+    },
+    {
+      what: 'an alert whose receiver asked to wait longer',
+      job: alert(),
+      made: 1,
+      err: limited,
+      want: 60_000,
+    },
+    {
+      what: 'a webhook no longer configured',
+      job: { ...alert(), webhookId: 'gone' },
+      made: 1,
+      err: undefined,
+      want: 5_000,
+    },
   ])('for $what', ({ job, made, err, want }) => {
     expect(retryDelay(job, made, err, hooks, 0.5)).toBe(want);
   });

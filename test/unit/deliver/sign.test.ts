@@ -21,7 +21,10 @@ describe('Standard Webhooks signatures', () => {
     const h = signedHeaders([VECTOR.secret, OTHER], VECTOR.id, VECTOR.timestamp, VECTOR.body);
     expect(h['webhook-id']).toBe(VECTOR.id);
     expect(h['webhook-timestamp']).toBe('1614265330');
-    expect(h['webhook-signature'].split(' ')).toEqual([VECTOR.signature, signature(OTHER, VECTOR.id, VECTOR.timestamp, VECTOR.body)]);
+    expect(h['webhook-signature'].split(' ')).toEqual([
+      VECTOR.signature,
+      signature(OTHER, VECTOR.id, VECTOR.timestamp, VECTOR.body),
+    ]);
     expect(verify(OTHER, { ...h }, VECTOR.body)).toBe(true);
     expect(verify(VECTOR.secret, { ...h }, VECTOR.body)).toBe(true);
   });
@@ -32,12 +35,20 @@ describe('Standard Webhooks signatures', () => {
     ['another timestamp', { timestamp: 1614265331 }],
   ])('does not verify with %s', (_, change) => {
     const v = { ...VECTOR, ...change };
-    const headers = { 'webhook-id': v.id, 'webhook-timestamp': String(v.timestamp), 'webhook-signature': VECTOR.signature };
+    const headers = {
+      'webhook-id': v.id,
+      'webhook-timestamp': String(v.timestamp),
+      'webhook-signature': VECTOR.signature,
+    };
     expect(verify(VECTOR.secret, headers, v.body)).toBe(false);
   });
 
   it('refuses a timestamp outside the tolerance when the receiver gives its clock', () => {
-    const headers = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature };
+    const headers = {
+      'webhook-id': VECTOR.id,
+      'webhook-timestamp': String(VECTOR.timestamp),
+      'webhook-signature': VECTOR.signature,
+    };
     expect(verify(VECTOR.secret, headers, VECTOR.body, VECTOR.timestamp + 10)).toBe(true);
     expect(verify(VECTOR.secret, headers, VECTOR.body, VECTOR.timestamp + 3600)).toBe(false);
   });

@@ -11,8 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { extractArticle, scoreCorpus, scorePage } from '../../../src/extract/index.js';
 
 const DIR = path.join('test', 'fixtures', 'articles');
-const truth = JSON.parse(fs.readFileSync(path.join(DIR, 'ground-truth.json'), 'utf8')) as Record<string, { url: string; articleBody: string }>;
-const isTuning = (name: string) => crypto.createHash('sha256').update(`${name}.html.gz`).digest()[0] % 2 === 0;
+const truth = JSON.parse(fs.readFileSync(path.join(DIR, 'ground-truth.json'), 'utf8')) as Record<
+  string,
+  { url: string; articleBody: string }
+>;
+const isTuning = (name: string) =>
+  crypto.createHash('sha256').update(`${name}.html.gz`).digest()[0] % 2 === 0;
 
 const scored = Object.entries(truth).map(([name, t]) => {
   const body = zlib.gunzipSync(fs.readFileSync(path.join(DIR, 'html', `${name}.html.gz`)));
@@ -26,12 +30,18 @@ describe('article extraction quality on the corpus', () => {
     tuning: scored.filter((s) => isTuning(s.name)),
     'held-out': scored.filter((s) => !isTuning(s.name)),
   };
-  const floors = { all: { f1: 0.96, precision: 0.95, recall: 0.97 }, tuning: { f1: 0.97, precision: 0.96, recall: 0.98 }, 'held-out': { f1: 0.955, precision: 0.945, recall: 0.965 } };
+  const floors = {
+    all: { f1: 0.96, precision: 0.95, recall: 0.97 },
+    tuning: { f1: 0.97, precision: 0.96, recall: 0.98 },
+    'held-out': { f1: 0.955, precision: 0.945, recall: 0.965 },
+  };
 
   for (const [half, pages] of Object.entries(halves)) {
     it(`keeps F1, precision and recall above their floors on ${half} pages`, () => {
       const s = scoreCorpus(pages.map((p) => p.score));
-      console.log(`${half.padEnd(8)} pages ${pages.length}  F1 ${s.f1.toFixed(4)}  precision ${s.precision.toFixed(4)}  recall ${s.recall.toFixed(4)}`);
+      console.log(
+        `${half.padEnd(8)} pages ${pages.length}  F1 ${s.f1.toFixed(4)}  precision ${s.precision.toFixed(4)}  recall ${s.recall.toFixed(4)}`,
+      );
       const floor = floors[half as keyof typeof floors];
       expect(s.f1).toBeGreaterThanOrEqual(floor.f1);
       expect(s.precision).toBeGreaterThanOrEqual(floor.precision);
@@ -44,8 +54,18 @@ describe('scorePage', () => {
   it.each([
     ['the same text', 'one two three four five', 'one two three four five', { tp: 1, fp: 0, fn: 0 }],
     ['nothing predicted', 'one two three four five', '', { tp: 0, fp: 0, fn: 1 }],
-    ['extra furniture after the body', 'one two three four', 'one two three four five', { tp: 0.5, fp: 0.5, fn: 0 }],
-    ['punctuation and spacing ignored', 'one, two; three four', 'one two\nthree   four', { tp: 1, fp: 0, fn: 0 }],
+    [
+      'extra furniture after the body',
+      'one two three four',
+      'one two three four five',
+      { tp: 0.5, fp: 0.5, fn: 0 },
+    ],
+    [
+      'punctuation and spacing ignored',
+      'one, two; three four',
+      'one two\nthree   four',
+      { tp: 1, fp: 0, fn: 0 },
+    ],
   ])('%s', (_name, t, p, want) => {
     expect(scorePage(t, p)).toEqual(want);
   });

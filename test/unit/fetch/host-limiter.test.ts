@@ -41,10 +41,14 @@ describe('per-host politeness', () => {
   it('spaces request starts to one host by the configured gap', async () => {
     const limiter = createHostLimiter({ concurrency: 5, gapMs: 60 });
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 3 }, () => limiter.acquire('h').then((release) => {
-      starts.push(performance.now());
-      release();
-    })));
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        limiter.acquire('h').then((release) => {
+          starts.push(performance.now());
+          release();
+        }),
+      ),
+    );
     expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(55);
     expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(55);
   });

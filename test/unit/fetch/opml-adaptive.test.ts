@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { intervalAfterChange, intervalWhenUnchanged, maxAgeMs, medianGap } from '../../../src/fetch/adaptive.js';
+import {
+  intervalAfterChange,
+  intervalWhenUnchanged,
+  maxAgeMs,
+  medianGap,
+} from '../../../src/fetch/adaptive.js';
 import { importOpml } from '../../../src/fetch/opml.js';
 
 describe('OPML import', () => {
@@ -41,7 +46,9 @@ describe('adaptive polling', () => {
 
   it('respects the feed ttl and Cache-Control max-age as a floor', () => {
     expect(intervalAfterChange({ publishedAt: hourly, ttlMinutes: 45, bounds })).toBe(2_700_000);
-    expect(intervalAfterChange({ publishedAt: hourly, cacheControl: 'public, max-age=3000', bounds })).toBe(3_000_000);
+    expect(intervalAfterChange({ publishedAt: hourly, cacheControl: 'public, max-age=3000', bounds })).toBe(
+      3_000_000,
+    );
     expect(maxAgeMs('no-cache')).toBeUndefined();
   });
 

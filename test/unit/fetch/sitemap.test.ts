@@ -4,23 +4,48 @@ import type { FeedItem, ParsedFeed } from '../../../src/contracts/item.js';
 import { sitemapItems } from '../../../src/fetch/sitemap.js';
 
 const NOW = Date.parse('2025-06-03T12:00:00Z');
-const item = (url: string, publishedAt?: string): FeedItem => ({ key: `u:${url}`, url, title: url, summary: '', content: '', ...(publishedAt ? { publishedAt } : {}) });
-const sitemap = (items: FeedItem[], sitemaps?: string[]): ParsedFeed => ({ format: 'sitemap', encoding: 'utf-8', items, ...(sitemaps ? { sitemaps } : {}) });
+const item = (url: string, publishedAt?: string): FeedItem => ({
+  key: `u:${url}`,
+  url,
+  title: url,
+  summary: '',
+  content: '',
+  ...(publishedAt ? { publishedAt } : {}),
+});
+const sitemap = (items: FeedItem[], sitemaps?: string[]): ParsedFeed => ({
+  format: 'sitemap',
+  encoding: 'utf-8',
+  items,
+  ...(sitemaps ? { sitemaps } : {}),
+});
 
 function children(docs: Record<string, Result<ParsedFeed>>) {
   const asked: string[] = [];
   const fetchChild = (url: string) => {
     asked.push(url);
-    return Promise.resolve(docs[url] ?? fail(new MediawatchError('http-status', `${url} answered HTTP 404`, { details: { url, status: 404 } })));
+    return Promise.resolve(
+      docs[url] ??
+        fail(
+          new MediawatchError('http-status', `${url} answered HTTP 404`, { details: { url, status: 404 } }),
+        ),
+    );
   };
   return { asked, fetchChild };
 }
 
 describe('a sitemap poll', () => {
   it('keeps only entries published within the window (2 days by default); undated entries are not news', async () => {
-    const doc = sitemap([item('https://n.example/new', '2025-06-03T08:00:00Z'), item('https://n.example/edge', '2025-06-01T12:00:00Z'), item('https://n.example/old', '2025-06-01T11:59:59Z'), item('https://n.example/undated')]);
+    const doc = sitemap([
+      item('https://n.example/new', '2025-06-03T08:00:00Z'),
+      item('https://n.example/edge', '2025-06-01T12:00:00Z'),
+      item('https://n.example/old', '2025-06-01T11:59:59Z'),
+      item('https://n.example/undated'),
+    ]);
     const r = await sitemapItems(doc, {}, NOW, children({}).fetchChild);
-    expect(r.ok && r.value.feed.items.map((i) => i.url)).toEqual(['https://n.example/new', 'https://n.example/edge']);
+    expect(r.ok && r.value.feed.items.map((i) => i.url)).toEqual([
+      'https://n.example/new',
+      'https://n.example/edge',
+    ]);
     const week = await sitemapItems(doc, { window: 7 * 86_400_000 }, NOW, children({}).fetchChild);
     expect(week.ok && week.value.feed.items).toHaveLength(3);
   });
@@ -30,20 +55,44 @@ describe('a sitemap poll', () => {
       'https://n.example/a.xml': ok(sitemap([item('https://n.example/a1', '2025-06-03T09:00:00Z')])),
       'https://n.example/c.xml': ok(sitemap([item('https://n.example/c1', '2025-06-03T10:00:00Z')])),
     });
-    const index = sitemap([], ['https://n.example/a.xml', 'https://n.example/b.xml', 'https://n.example/c.xml', 'https://n.example/d.xml']);
+    const index = sitemap(
+      [],
+      [
+        'https://n.example/a.xml',
+        'https://n.example/b.xml',
+        'https://n.example/c.xml',
+        'https://n.example/d.xml',
+      ],
+    );
     const r = await sitemapItems(index, { maxSitemaps: 3 }, NOW, fetchChild);
     expect(asked).toEqual(['https://n.example/a.xml', 'https://n.example/b.xml', 'https://n.example/c.xml']);
-    expect(r.ok && r.value.feed.items.map((i) => i.url)).toEqual(['https://n.example/a1', 'https://n.example/c1']);
+    expect(r.ok && r.value.feed.items.map((i) => i.url)).toEqual([
+      'https://n.example/a1',
+      'https://n.example/c1',
+    ]);
     expect(r.ok && r.value.skipped.map((e) => e.details.url)).toEqual(['https://n.example/b.xml']);
     expect(r.ok && r.value.feed.sitemaps).toBeUndefined();
   });
 
   it('follows one level only, and fails with the first error when every child failed', async () => {
-    const nested = children({ 'https://n.example/idx2.xml': ok(sitemap([], ['https://n.example/deeper.xml'])) });
+    const nested = children({
+      'https://n.example/idx2.xml': ok(sitemap([], ['https://n.example/deeper.xml'])),
+    });
     const r = await sitemapItems(sitemap([], ['https://n.example/idx2.xml']), {}, NOW, nested.fetchChild);
     expect(nested.asked).toEqual(['https://n.example/idx2.xml']);
-    expect(r.ok || r.error).toMatchObject({ code: 'not-a-feed', details: { url: 'https://n.example/idx2.xml' } });
-    const gone = await sitemapItems(sitemap([], ['https://n.example/gone.xml']), {}, NOW, children({}).fetchChild);
-    expect(gone.ok || gone.error).toMatchObject({ code: 'http-status', details: { url: 'https://n.example/gone.xml' } });
+    expect(r.ok || r.error).toMatchObject({
+      code: 'not-a-feed',
+      details: { url: 'https://n.example/idx2.xml' },
+    });
+    const gone = await sitemapItems(
+      sitemap([], ['https://n.example/gone.xml']),
+      {},
+      NOW,
+      children({}).fetchChild,
+    );
+    expect(gone.ok || gone.error).toMatchObject({
+      code: 'http-status',
+      details: { url: 'https://n.example/gone.xml' },
+    });
   });
 });

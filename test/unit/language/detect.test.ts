@@ -23,12 +23,23 @@ describe('the language of an item', () => {
   });
 
   it('is detected when neither the item nor its feed declares one', () => {
-    const item = normalizeItem({ title: 'Le gouvernement présente son budget', content: 'Les députés en débattront la semaine prochaine.' }, FEED, undefined);
+    const item = normalizeItem(
+      {
+        title: 'Le gouvernement présente son budget',
+        content: 'Les députés en débattront la semaine prochaine.',
+      },
+      FEED,
+      undefined,
+    );
     expect(item.lang).toBe('fr');
   });
 
   it('is the declared one when the feed declares it', () => {
-    const item = normalizeItem({ title: 'Le gouvernement présente son budget', content: 'Les députés en débattront.' }, FEED, 'en-GB');
+    const item = normalizeItem(
+      { title: 'Le gouvernement présente son budget', content: 'Les députés en débattront.' },
+      FEED,
+      'en-GB',
+    );
     expect(item.lang).toBe('en-GB');
   });
 
@@ -37,8 +48,18 @@ describe('the language of an item', () => {
     const output = new PassThrough();
     const chunks: Buffer[] = [];
     output.on('data', (c: Buffer) => chunks.push(c));
-    await matchJsonLines(matcher, Readable.from(['{"id":1,"text":"Macron a reçu les syndicats à l’Élysée mercredi soir."}\n{"id":2,"text":"Macron met the unions in Paris on Wednesday evening."}\n']), output);
-    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { watches: string[] });
+    await matchJsonLines(
+      matcher,
+      Readable.from([
+        '{"id":1,"text":"Macron a reçu les syndicats à l’Élysée mercredi soir."}\n{"id":2,"text":"Macron met the unions in Paris on Wednesday evening."}\n',
+      ]),
+      output,
+    );
+    const lines = Buffer.concat(chunks)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { watches: string[] });
     expect(lines.map((l) => l.watches)).toEqual([['fr'], []]);
   });
 });

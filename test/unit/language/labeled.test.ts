@@ -16,13 +16,20 @@ interface Labeled {
   known?: string;
 }
 
-const cases: Labeled[] = fs.readFileSync(new URL('labeled.jsonl', here), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Labeled);
+const cases: Labeled[] = fs
+  .readFileSync(new URL('labeled.jsonl', here), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as Labeled);
 const doc = parse(fs.readFileSync(new URL('watches.yaml', here), 'utf8')) as { watches: WatchSpec[] };
 const matcher = compileWatches(doc.watches);
 
 /** No case declares a language: every item is matched with the detected one, as from a feed that declares none. */
 function found(c: Labeled): string[] {
-  return matcher.match({ title: '', summary: '', content: c.text, lang: detectLanguage(c.text) }).map((m) => m.id).sort();
+  return matcher
+    .match({ title: '', summary: '', content: c.text, lang: detectLanguage(c.text) })
+    .map((m) => m.id)
+    .sort();
 }
 
 const tally = new Map<string, { tp: number; fp: number; fn: number }>();
@@ -39,7 +46,11 @@ function count(kind: string, expected: string[], got: string[]): void {
 describe('the multilingual labeled cases', () => {
   it('hold at least 200 cases, names in 8+ languages and 3+ scripts among them', () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
-    const scripts = new Set(cases.flatMap((c) => ['Latin', 'Cyrillic', 'Greek'].filter((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(c.text))));
+    const scripts = new Set(
+      cases.flatMap((c) =>
+        ['Latin', 'Cyrillic', 'Greek'].filter((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(c.text)),
+      ),
+    );
     expect(scripts.size).toBe(3);
   });
 

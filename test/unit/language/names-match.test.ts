@@ -30,20 +30,31 @@ describe('names', () => {
     expect(m.matches[0]).toMatchObject({ term: 'Путина', name: 'Putin' });
   });
 
-  it.each(['путина в разгаре', 'il bambino è nato ieri', 'a macron over the vowel'])('ignores the lower-case word in %s', (text) => {
-    expect(hits(text)).toEqual([]);
-  });
+  it.each(['путина в разгаре', 'il bambino è nato ieri', 'a macron over the vowel'])(
+    'ignores the lower-case word in %s',
+    (text) => {
+      expect(hits(text)).toEqual([]);
+    },
+  );
 });
 
 describe('inflect', () => {
-  it.each(['new security guarantees for Kyiv', 'security-guarantees', 'security\u2010guarantees'])('%s', (text) => {
-    expect(hits(text).map((w) => w.id)).toEqual(['guarantees']);
-  });
+  it.each(['new security guarantees for Kyiv', 'security-guarantees', 'security\u2010guarantees'])(
+    '%s',
+    (text) => {
+      expect(hits(text).map((w) => w.id)).toEqual(['guarantees']);
+    },
+  );
 });
 
 describe('names and inflection in queries', () => {
   const queried = compileWatches([
-    { id: 'q-macron', label: 'Macron, not his wife', query: 'name:"Emmanuel Macron" OR name:Macron', exclude: ['Brigitte Macron'] },
+    {
+      id: 'q-macron',
+      label: 'Macron, not his wife',
+      query: 'name:"Emmanuel Macron" OR name:Macron',
+      exclude: ['Brigitte Macron'],
+    },
     { id: 'q-talks', label: 'Putin and peace talks', query: 'name:Putin NEAR/5 inflect:"peace talk"' },
   ]);
   const ids = (content: string) => queried.match({ title: '', summary: '', content }).map((w) => w.id);
@@ -58,6 +69,8 @@ describe('names and inflection in queries', () => {
   });
 
   it('rejects a wildcard in name: and inflect:', () => {
-    expect(() => compileWatches([{ id: 'w', label: 'w', query: 'name:Macr*' }])).toThrow(/name: takes no wildcard/);
+    expect(() => compileWatches([{ id: 'w', label: 'w', query: 'name:Macr*' }])).toThrow(
+      /name: takes no wildcard/,
+    );
   });
 });

@@ -7,13 +7,27 @@ const forms = (name: string) => expandName(name).flatMap((v) => v.words.flatMap(
 
 describe('the variants of a name', () => {
   it('spell a Latin name in Cyrillic and Greek, and its Cyrillic form under the usual romanizations', () => {
-    expect(spellings('Zelensky')).toEqual(expect.arrayContaining([
-      'Zelensky', 'Зеленский', 'Зеленський', 'Ζελενσκι', 'Zelenskyy', 'Zelenskiy', 'Zelenskyi', 'Selenskyj', 'Zełenski', 'Zelenski', 'Zelenskyj',
-    ]));
+    expect(spellings('Zelensky')).toEqual(
+      expect.arrayContaining([
+        'Zelensky',
+        'Зеленский',
+        'Зеленський',
+        'Ζελενσκι',
+        'Zelenskyy',
+        'Zelenskiy',
+        'Zelenskyi',
+        'Selenskyj',
+        'Zełenski',
+        'Zelenski',
+        'Zelenskyj',
+      ]),
+    );
   });
 
   it('spell a Cyrillic name in Latin scripts, and in the other Cyrillic language', () => {
-    expect(spellings('Зеленський')).toEqual(expect.arrayContaining(['Зеленский', 'Zelensky', 'Selenskyj', 'Zełenski']));
+    expect(spellings('Зеленський')).toEqual(
+      expect.arrayContaining(['Зеленский', 'Zelensky', 'Selenskyj', 'Zełenski']),
+    );
     expect(spellings('Путин')).toEqual(expect.arrayContaining(['Putin', 'Poutine']));
   });
 
@@ -22,20 +36,56 @@ describe('the variants of a name', () => {
   });
 
   it.each([
-    ['Macron', ['макрона', 'макрону', 'макроном', 'макроне', 'макронові', 'macrona', 'macronem', 'macronie', 'macronowi', 'macronovi', 'macrons']],
+    [
+      'Macron',
+      [
+        'макрона',
+        'макрону',
+        'макроном',
+        'макроне',
+        'макронові',
+        'macrona',
+        'macronem',
+        'macronie',
+        'macronowi',
+        'macronovi',
+        'macrons',
+      ],
+    ],
     ['Putin', ['путина', 'путиным', 'путіна', 'путіним', 'putina', 'putinem', 'putinovi', 'putins']],
-    ['Zelensky', ['зеленского', 'зеленским', 'зеленського', 'зеленським', 'zelenskiego', 'zelenskim', 'zelenského', 'zełenskiego']],
+    [
+      'Zelensky',
+      [
+        'зеленского',
+        'зеленским',
+        'зеленського',
+        'зеленським',
+        'zelenskiego',
+        'zelenskim',
+        'zelenského',
+        'zełenskiego',
+      ],
+    ],
     ['Tusk', ['tuska', 'tuskiem', 'tusku', 'туска', 'туском']],
   ])('decline %s', (name, expected) => {
     expect(forms(name)).toEqual(expect.arrayContaining(expected));
   });
 
   it('leave an acronym undeclined', () => {
-    expect(expandName('NATO').map((v) => [v.spelling, v.words[0].forms])).toEqual([['NATO', ['nato']], ['НАТО', ['нато']], ['ΝΑΤΟ', ['νατο']]]);
+    expect(expandName('NATO').map((v) => [v.spelling, v.words[0].forms])).toEqual([
+      ['NATO', ['nato']],
+      ['НАТО', ['нато']],
+      ['ΝΑΤΟ', ['νατο']],
+    ]);
   });
 
   it('keep which words are capitalised, so that only a capitalised word in a text counts', () => {
-    expect(expandName('Ursula von der Leyen')[0].words.map((w) => w.capital)).toEqual([true, false, false, true]);
+    expect(expandName('Ursula von der Leyen')[0].words.map((w) => w.capital)).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
   });
 });
 

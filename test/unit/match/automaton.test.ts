@@ -17,7 +17,8 @@ const SYLLABLES = 'ka ve rin dos tal mor ben lu sa tor vi na gel ham pri os dre 
 /** Name-like patterns, some of them two-word phrases, enough that most states are deep. */
 function names(count: number): string[] {
   const rand = seeded(42);
-  const word = (n: number) => Array.from({ length: n }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join('');
+  const word = (n: number) =>
+    Array.from({ length: n }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join('');
   const out = new Set<string>();
   while (out.size < count) out.add(rand() < 0.3 ? `${word(2)} ${word(3)}` : word(3 + Math.floor(rand() * 3)));
   return [...out];

@@ -39,12 +39,15 @@ describe('folding text for matching', () => {
     expect(foldPhrase('Ma\u00adcron')).toBe('macron');
   });
 
-  it.each(['security-guarantees', 'security\u2010guarantees', 'security\u2011guarantees', 'security\u2012guarantees', 'security\u2013guarantees'])(
-    'reads the hyphen or dash of %j as a space between words',
-    (text) => {
-      expect(foldText(text).text).toBe('security guarantees');
-    },
-  );
+  it.each([
+    'security-guarantees',
+    'security\u2010guarantees',
+    'security\u2011guarantees',
+    'security\u2012guarantees',
+    'security\u2013guarantees',
+  ])('reads the hyphen or dash of %j as a space between words', (text) => {
+    expect(foldText(text).text).toBe('security guarantees');
+  });
 
   it('keeps a hyphen that does not join two words', () => {
     expect(foldText('-19 and well- known').text).toBe('-19 and well- known');

@@ -18,11 +18,17 @@ interface Labeled {
 }
 
 function loadCases(file: string): Labeled[] {
-  return fs.readFileSync(new URL(file, here), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Labeled);
+  return fs
+    .readFileSync(new URL(file, here), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Labeled);
 }
 
 function loadWatches(file: string): WatchSpec[] {
-  const doc = parse(fs.readFileSync(new URL(file, here), 'utf8')) as { watches: Array<Omit<WatchSpec, 'label'> & { label?: string }> };
+  const doc = parse(fs.readFileSync(new URL(file, here), 'utf8')) as {
+    watches: Array<Omit<WatchSpec, 'label'> & { label?: string }>;
+  };
   return doc.watches.map((w) => ({ ...w, label: w.label ?? w.id }));
 }
 
@@ -38,7 +44,16 @@ describe('labeled query-language cases', () => {
   const watches = loadWatches('query-watches.yaml');
   const matcher = compileWatches(watches);
   it.each(loadCases('query-labeled.jsonl'))('$id finds exactly $expect', (c) => {
-    const found = matcher.match({ title: c.title ?? '', summary: '', content: c.text, url: c.url, feedId: c.feedId, lang: c.lang }).map((m) => m.id);
+    const found = matcher
+      .match({
+        title: c.title ?? '',
+        summary: '',
+        content: c.text,
+        url: c.url,
+        feedId: c.feedId,
+        lang: c.lang,
+      })
+      .map((m) => m.id);
     expect(found.sort()).toEqual([...c.expect].sort());
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { MatchInput, WatchSpec } from '../../../src/contracts/match.js';
 import { compileWatches } from '../../../src/match/index.js';
 
-const item = (content: string, extra: Partial<MatchInput> = {}): MatchInput => ({ title: '', summary: '', content, ...extra });
+const item = (content: string, extra: Partial<MatchInput> = {}): MatchInput => ({
+  title: '',
+  summary: '',
+  content,
+  ...extra,
+});
 const watch = (id: string, rest: Partial<WatchSpec>): WatchSpec => ({ id, label: id.toUpperCase(), ...rest });
 
 describe('matching watches against an item', () => {
@@ -50,22 +55,38 @@ describe('matching watches against an item', () => {
 
   it('returns matching watches in config order, each labelled', () => {
     const m = compileWatches([watch('b', { terms: ['beta'] }), watch('a', { terms: ['alpha'] })]);
-    expect(m.match(item('alpha and beta')).map((w) => [w.id, w.label])).toEqual([['b', 'B'], ['a', 'A']]);
+    expect(m.match(item('alpha and beta')).map((w) => [w.id, w.label])).toEqual([
+      ['b', 'B'],
+      ['a', 'A'],
+    ]);
     expect(m.watchCount).toBe(2);
   });
 
   it('matches in the title and summary too, and says which field', () => {
     const m = compileWatches([watch('nato', { terms: ['NATO'] })]);
     const [w] = m.match({ title: 'NATO meets', summary: 'About NATO.', content: '' });
-    expect(w.matches.map((h) => [h.field, h.start])).toEqual([['title', 0], ['summary', 6]]);
+    expect(w.matches.map((h) => [h.field, h.start])).toEqual([
+      ['title', 0],
+      ['summary', 6],
+    ]);
   });
 
   it('finds a summary that repeats the content in both fields, for any field scope', () => {
     const text = 'Macron spoke of NATO.';
-    const m = compileWatches([watch('any', { terms: ['NATO'] }), watch('body', { query: 'content:Macron' }), watch('lead', { query: 'summary:NATO' })]);
+    const m = compileWatches([
+      watch('any', { terms: ['NATO'] }),
+      watch('body', { query: 'content:Macron' }),
+      watch('lead', { query: 'summary:NATO' }),
+    ]);
     const found = m.match({ title: '', summary: text, content: text });
     expect(found.map((w) => [w.id, w.matches.map((h) => [h.field, h.start])])).toEqual([
-      ['any', [['summary', 16], ['content', 16]]],
+      [
+        'any',
+        [
+          ['summary', 16],
+          ['content', 16],
+        ],
+      ],
       ['body', [['content', 0]]],
       ['lead', [['summary', 16]]],
     ]);
@@ -89,7 +110,12 @@ describe('matching watches against an item', () => {
   it('matches a url: scope against the item link and reports it as a url hit', () => {
     const m = compileWatches([watch('r', { query: 'url:reuters.com' })]);
     const [w] = m.match(item('text', { url: 'https://www.Reuters.com/world/x' }));
-    expect(w.matches[0]).toMatchObject({ field: 'url', start: 12, end: 23, snippet: 'https://www.«Reuters.com»/world/x' });
+    expect(w.matches[0]).toMatchObject({
+      field: 'url',
+      start: 12,
+      end: 23,
+      snippet: 'https://www.«Reuters.com»/world/x',
+    });
     expect(m.match(item('text'))).toEqual([]);
   });
 
@@ -119,14 +145,22 @@ describe('matching watches against an item', () => {
   });
 
   it('finds a phrase that begins inside another one being read', () => {
-    const m = compileWatches([watch('pm', { terms: ['prime minister'] }), watch('md', { terms: ['minister of defence'] })]);
+    const m = compileWatches([
+      watch('pm', { terms: ['prime minister'] }),
+      watch('md', { terms: ['minister of defence'] }),
+    ]);
     const found = m.match(item('The prime minister of defence spoke.'));
-    expect(found.map((w) => [w.id, w.matches[0].start])).toEqual([['pm', 4], ['md', 10]]);
+    expect(found.map((w) => [w.id, w.matches[0].start])).toEqual([
+      ['pm', 4],
+      ['md', 10],
+    ]);
   });
 
   it('finds the far side of NEAR and a NOT operand across line breaks and double spaces', () => {
     const near = compileWatches([watch('n', { query: 'Putin NEAR/3 "peace talks"' })]);
-    const [hit] = near.match(item('Putin wants peace\n  talks.'))[0].matches.filter((h) => h.term === 'peace talks');
+    const [hit] = near
+      .match(item('Putin wants peace\n  talks.'))[0]
+      .matches.filter((h) => h.term === 'peace talks');
     expect(hit.snippet).toBe('Putin wants «peace talks».');
     const not = compileWatches([watch('x', { query: 'Putin -"state  media"' })]);
     expect(not.match(item('Putin said on state\nmedia.'))).toEqual([]);
@@ -144,6 +178,10 @@ describe('matching watches against an item', () => {
     const m = compileWatches([watch('putin', { terms: ['Putin'] })]);
     const title = 'Putin, Putin and again Putin';
     const [w] = m.match({ title, summary: '', content: '' });
-    expect(w.matches.map((h) => h.snippet)).toEqual(['«Putin», Putin and again Putin', 'Putin, «Putin» and again Putin', 'Putin, Putin and again «Putin»']);
+    expect(w.matches.map((h) => h.snippet)).toEqual([
+      '«Putin», Putin and again Putin',
+      'Putin, «Putin» and again Putin',
+      'Putin, Putin and again «Putin»',
+    ]);
   });
 });

@@ -37,7 +37,12 @@ describe('query errors point at the problem', () => {
 
   it('prints the query with a caret under the column and the hint below', () => {
     expect(formatQueryError(errorOf('Putin NEAR Macron'))).toBe(
-      ['watch "w": NEAR is missing its distance', '  Putin NEAR Macron', '        ^', 'hint: write NEAR/5 (at most 5 words between the two sides)'].join('\n'),
+      [
+        'watch "w": NEAR is missing its distance',
+        '  Putin NEAR Macron',
+        '        ^',
+        'hint: write NEAR/5 (at most 5 words between the two sides)',
+      ].join('\n'),
     );
   });
 });
@@ -88,11 +93,19 @@ describe('linting watches', () => {
   });
 
   it('has nothing to say about a sound query or a terms list', () => {
-    expect(lintWatch({ id: 'w', label: 'w', query: '"security guarantee*" OR (guarantee* NEAR/4 (security OR Russia OR Ukraine))' })).toEqual([]);
+    expect(
+      lintWatch({
+        id: 'w',
+        label: 'w',
+        query: '"security guarantee*" OR (guarantee* NEAR/4 (security OR Russia OR Ukraine))',
+      }),
+    ).toEqual([]);
     expect(lintWatch({ id: 'w', label: 'w', terms: ['NATO'] })).toEqual([]);
   });
 
   it('returns a query that does not compile as its one warning instead of throwing', () => {
-    expect(lintWatch({ id: 'w', label: 'w', query: 'Putin OR' })[0]).toMatch(/OR needs something on its right\n  Putin OR\n/);
+    expect(lintWatch({ id: 'w', label: 'w', query: 'Putin OR' })[0]).toMatch(
+      /OR needs something on its right\n  Putin OR\n/,
+    );
   });
 });

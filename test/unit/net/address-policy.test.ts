@@ -41,9 +41,12 @@ describe('address policy', () => {
     }
   });
 
-  it.each(['http://93.184.216.34/', 'http://[2606:4700:4700::1111]/', 'http://example.com/'])('lets %s through', (url) => {
-    expect(strict.check(hostOf(url)).ok).toBe(true);
-  });
+  it.each(['http://93.184.216.34/', 'http://[2606:4700:4700::1111]/', 'http://example.com/'])(
+    'lets %s through',
+    (url) => {
+      expect(strict.check(hostOf(url)).ok).toBe(true);
+    },
+  );
 
   it('judges a resolved address, not only the name, so a public name resolving to loopback is refused', () => {
     expect(strict.check('feeds.example.com', '127.0.0.1').ok).toBe(false);
@@ -79,6 +82,8 @@ describe('address policy', () => {
 
 describe('address policy configuration', () => {
   it('rejects a malformed CIDR at start with a config error naming it', () => {
-    expect(() => createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['10.0.0.0/99'] })).toThrow(/10\.0\.0\.0\/99/);
+    expect(() => createAddressPolicy({ allowPrivateAddresses: false, allowHosts: ['10.0.0.0/99'] })).toThrow(
+      /10\.0\.0\.0\/99/,
+    );
   });
 });

@@ -95,7 +95,8 @@ function expectedOutcome(f: Fixture): string {
   return outcome;
 }
 
-const parse = (f: Fixture): Promise<Result<ParsedFeed>> => parseFeed(f.body, { contentType: f.contentType, url: URL_ });
+const parse = (f: Fixture): Promise<Result<ParsedFeed>> =>
+  parseFeed(f.body, { contentType: f.contentType, url: URL_ });
 const noReplacementChars = (feed: ParsedFeed) => JSON.stringify(feed).includes('\uFFFD') === false;
 
 const encodingCases = [...load('encoding'), ...load('illformed')];
@@ -104,16 +105,15 @@ const parseCase = (name: string) => parse(encodingCases.find((f) => f.name === n
 const TIS620 = 'illformed/chardet_tis620.xml';
 
 describe('feeds from the encoding and ill-formed corpus', () => {
-  it.each(encodingCases.filter((f) => f.name !== TIS620).map((f) => [f.name, expectedOutcome(f), f] as const))(
-    '%s reads as %s',
-    async (_, outcome, f) => {
-      const r = await parse(f);
-      expect(r.ok ? r.value.encoding : `error ${r.error.code}`, r.ok ? '' : r.error.message).toBe(outcome);
-      if (!r.ok) return;
-      expect(noReplacementChars(r.value)).toBe(true);
-      if (f.expect.includes('entries[0]')) expect(r.value.items.length).toBeGreaterThan(0);
-    },
-  );
+  it.each(
+    encodingCases.filter((f) => f.name !== TIS620).map((f) => [f.name, expectedOutcome(f), f] as const),
+  )('%s reads as %s', async (_, outcome, f) => {
+    const r = await parse(f);
+    expect(r.ok ? r.value.encoding : `error ${r.error.code}`, r.ok ? '' : r.error.message).toBe(outcome);
+    if (!r.ok) return;
+    expect(noReplacementChars(r.value)).toBe(true);
+    if (f.expect.includes('entries[0]')) expect(r.value.items.length).toBeGreaterThan(0);
+  });
 
   it.fails('detects TIS-620 in a Thai feed that declares no encoding', async () => {
     const r = await parseCase(TIS620);
@@ -161,33 +161,41 @@ describe('feeds from the encoding and ill-formed corpus', () => {
   });
 
   it('keeps an escaped ampersand in a link as one ampersand', async () => {
-    const body = Buffer.from('<rss version="2.0"><channel><item><link>http://link/get?a=1&amp;b=2</link></item></channel></rss>');
+    const body = Buffer.from(
+      '<rss version="2.0"><channel><item><link>http://link/get?a=1&amp;b=2</link></item></channel></rss>',
+    );
     const r = await parseFeed(body, { url: URL_ });
     expect(r.ok && r.value.items[0].url).toBe('http://link/get?a=1&b=2');
   });
 
-  it.each(['illformed/rss_incomplete_cdata.xml', 'illformed/rdf_channel_empty_textinput.xml'])('%s, which is not well-formed, is a parse error naming the problem', async (name) => {
-    const r = await parseCase(name);
-    expect(!r.ok && r.error.message).toMatch(/not well-formed XML: \w/);
-  });
+  it.each(['illformed/rss_incomplete_cdata.xml', 'illformed/rdf_channel_empty_textinput.xml'])(
+    '%s, which is not well-formed, is a parse error naming the problem',
+    async (name) => {
+      const r = await parseCase(name);
+      expect(!r.ok && r.error.message).toMatch(/not well-formed XML: \w/);
+    },
+  );
 });
 
 describe('real feeds', () => {
   const real = load('real');
-  it.each(real.filter((f) => !f.name.includes('unrecognized')).map((f) => [f.name, f] as const))('%s parses into items with keys and text', async (_, f) => {
-    const r = await parse(f);
-    expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
-    if (!r.ok) return;
-    expect(r.value.items.length).toBeGreaterThan(0);
-    for (const item of r.value.items) {
-      expect(item.key).toMatch(/^(g|u|h):./);
-      expect(item.title).not.toMatch(/<[a-z]|&(amp|lt|gt|quot|#\d+);/i);
-      expect(item.content).not.toMatch(/<(p|div|a|br|img)\b/i);
-      if (item.url) expect(item.url).toMatch(/^https?:\/\//);
-      if (item.publishedAt) expect(item.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    }
-    expect(noReplacementChars(r.value)).toBe(true);
-  });
+  it.each(real.filter((f) => !f.name.includes('unrecognized')).map((f) => [f.name, f] as const))(
+    '%s parses into items with keys and text',
+    async (_, f) => {
+      const r = await parse(f);
+      expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.items.length).toBeGreaterThan(0);
+      for (const item of r.value.items) {
+        expect(item.key).toMatch(/^(g|u|h):./);
+        expect(item.title).not.toMatch(/<[a-z]|&(amp|lt|gt|quot|#\d+);/i);
+        expect(item.content).not.toMatch(/<(p|div|a|br|img)\b/i);
+        if (item.url) expect(item.url).toMatch(/^https?:\/\//);
+        if (item.publishedAt) expect(item.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+      expect(noReplacementChars(r.value)).toBe(true);
+    },
+  );
 
   it('a document whose root is not a feed element is not a feed', async () => {
     const r = await parse(real.find((f) => f.name.includes('unrecognized'))!);
@@ -204,10 +212,12 @@ describe('real feeds', () => {
   });
 
   it('recognises RDF, Atom and RSS', async () => {
-    const formats = await Promise.all(['real/rss-1.rss', 'real/heise.atom', 'real/guardian.rss'].map(async (n) => {
-      const r = await parse(real.find((f) => f.name === n)!);
-      return r.ok ? r.value.format : r.error.code;
-    }));
+    const formats = await Promise.all(
+      ['real/rss-1.rss', 'real/heise.atom', 'real/guardian.rss'].map(async (n) => {
+        const r = await parse(real.find((f) => f.name === n)!);
+        return r.ok ? r.value.format : r.error.code;
+      }),
+    );
     expect(formats).toEqual(['rdf', 'atom', 'rss']);
   });
 });

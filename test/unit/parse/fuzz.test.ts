@@ -8,13 +8,28 @@ import { expect, it } from 'vitest';
 import { parseFeed } from '../../../src/parse/index.js';
 
 const DIR = path.resolve(__dirname, '../../fixtures/feeds/real');
-const seeds = ['guardian.rss', 'heise.atom', 'rss-1.rss', 'encoding.rss'].map((f) => fs.readFileSync(path.join(DIR, f)));
-const SPLICES = ['<', '>', '&', ']]>', '<![CDATA[', '<!DOCTYPE x [<!ENTITY a "b">]>', '</channel>', '<item>', '\u0000', '&#xD800;', '<?xml version="1.0"?>', '<__proto__>'];
+const seeds = ['guardian.rss', 'heise.atom', 'rss-1.rss', 'encoding.rss'].map((f) =>
+  fs.readFileSync(path.join(DIR, f)),
+);
+const SPLICES = [
+  '<',
+  '>',
+  '&',
+  ']]>',
+  '<![CDATA[',
+  '<!DOCTYPE x [<!ENTITY a "b">]>',
+  '</channel>',
+  '<item>',
+  '\u0000',
+  '&#xD800;',
+  '<?xml version="1.0"?>',
+  '<__proto__>',
+];
 
 /** Deterministic, so a failure can be replayed. */
 function rng(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 it('answers 160 mutated feeds with a feed or a parse error, never a throw', async () => {
@@ -25,7 +40,8 @@ it('answers 160 mutated feeds with a feed or a parse error, never a throw', asyn
     let body = Buffer.from(seed);
     const kind = i % 4;
     if (kind === 0) body = body.subarray(0, Math.floor(rand() * body.length));
-    if (kind === 1) for (let k = 0; k < 20; k++) body[Math.floor(rand() * body.length)] = Math.floor(rand() * 256);
+    if (kind === 1)
+      for (let k = 0; k < 20; k++) body[Math.floor(rand() * body.length)] = Math.floor(rand() * 256);
     if (kind >= 2) {
       const at = Math.floor(rand() * body.length);
       const splice = Buffer.from(SPLICES[Math.floor(rand() * SPLICES.length)]);

@@ -3,7 +3,8 @@ import { parseFeed } from '../../../src/parse/index.js';
 import { MAX_ITEMS_PER_FEED } from '../../../src/parse/normalize.js';
 
 const URL_ = 'https://news.example.com/feed.xml';
-const parse = (s: string | Buffer, contentType?: string) => parseFeed(Buffer.isBuffer(s) ? s : Buffer.from(s), { url: URL_, contentType });
+const parse = (s: string | Buffer, contentType?: string) =>
+  parseFeed(Buffer.isBuffer(s) ? s : Buffer.from(s), { url: URL_, contentType });
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -46,7 +47,10 @@ describe('hostile and non-feed bodies', () => {
     expect(r.error.code).toBe('not-a-feed');
     expect(r.error.message).toContain('https://news.example.com/rss/all.xml');
     expect(r.error.message).toContain('https://other.example.org/atom');
-    expect(r.error.details.feedLinks).toEqual(['https://news.example.com/rss/all.xml', 'https://other.example.org/atom']);
+    expect(r.error.details.feedLinks).toEqual([
+      'https://news.example.com/rss/all.xml',
+      'https://other.example.org/atom',
+    ]);
   });
 
   // An expansion would hang or exhaust memory and fail the run; the entity is refused before that.
@@ -74,7 +78,10 @@ describe('hostile and non-feed bodies', () => {
   });
 
   it(`keeps at most ${MAX_ITEMS_PER_FEED} items of a 100,000-item feed`, async () => {
-    const items = Array.from({ length: 100_000 }, (_, i) => `<item><guid>${i}</guid><title>item ${i}</title></item>`).join('');
+    const items = Array.from(
+      { length: 100_000 },
+      (_, i) => `<item><guid>${i}</guid><title>item ${i}</title></item>`,
+    ).join('');
     const r = await parse(`<rss version="2.0"><channel><title>big</title>${items}</channel></rss>`);
     expect(r.ok && r.value.items.length).toBe(MAX_ITEMS_PER_FEED);
     expect(r.ok && r.value.items[0].key).toBe('g:0');
@@ -83,7 +90,9 @@ describe('hostile and non-feed bodies', () => {
   it('parses a description of crafted markup (many "<" and no ">") in bounded time', async () => {
     const evil = '&lt;p'.repeat(100_000);
     const started = Date.now();
-    const r = await parse(`<rss version="2.0"><channel><item><title>t</title><description>${evil}</description></item></channel></rss>`);
+    const r = await parse(
+      `<rss version="2.0"><channel><item><title>t</title><description>${evil}</description></item></channel></rss>`,
+    );
     expect(r.ok).toBe(true);
     // A scan that restarts at every "<" takes minutes on this input, a linear one milliseconds:
     // ten seconds tells them apart on a loaded machine.

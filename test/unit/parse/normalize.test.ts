@@ -45,7 +45,14 @@ describe('normalizing items', () => {
     const r = await parseFeed(Buffer.from(body), { url: 'https://news.example.com/feeds/main.xml' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toMatchObject({ format: 'rss', encoding: 'utf-8', title: 'T', link: 'https://news.example.com/', lang: 'fr-FR', ttlMinutes: 30 });
+    expect(r.value).toMatchObject({
+      format: 'rss',
+      encoding: 'utf-8',
+      title: 'T',
+      link: 'https://news.example.com/',
+      lang: 'fr-FR',
+      ttlMinutes: 30,
+    });
     expect(r.value.items[0]).toMatchObject({
       url: 'https://news.example.com/story/1?x=1&y=2',
       title: 'A & B',
@@ -55,7 +62,10 @@ describe('normalizing items', () => {
       lang: 'fr-FR',
       key: 'u:https://news.example.com/story/1?x=1&y=2',
     });
-    expect(r.value.items[1]).toMatchObject({ url: 'https://news.example.com/permalink/2', key: 'g:https://news.example.com/permalink/2' });
+    expect(r.value.items[1]).toMatchObject({
+      url: 'https://news.example.com/permalink/2',
+      key: 'g:https://news.example.com/permalink/2',
+    });
   });
 
   it('prefers content:encoded for content and keeps the description as the summary', async () => {
@@ -66,7 +76,12 @@ describe('normalizing items', () => {
   });
 
   it('ignores stray text before the XML declaration', async () => {
-    const r = await parseFeed(Buffer.from('Notice: something\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'), { url: 'https://x.test/' });
+    const r = await parseFeed(
+      Buffer.from(
+        'Notice: something\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+      ),
+      { url: 'https://x.test/' },
+    );
     expect(r.ok && r.value.title).toBe('x');
   });
 });

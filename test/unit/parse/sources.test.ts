@@ -17,8 +17,18 @@ async function parsed(name: string, url: string, contentType?: string): Promise<
 
 describe('JSON Feed', () => {
   it('reads a 1.1 feed: text from content_html, summary, dates in UTC, authors, item and feed language, tags', async () => {
-    const feed = await parsed('jsonfeed-1.1.json', 'https://lemonde.example.org/international/feed.json', 'application/feed+json');
-    expect(feed).toMatchObject({ format: 'jsonfeed', encoding: 'utf-8', title: 'Le Monde Example — International', link: 'https://lemonde.example.org/international/', lang: 'fr-FR' });
+    const feed = await parsed(
+      'jsonfeed-1.1.json',
+      'https://lemonde.example.org/international/feed.json',
+      'application/feed+json',
+    );
+    expect(feed).toMatchObject({
+      format: 'jsonfeed',
+      encoding: 'utf-8',
+      title: 'Le Monde Example — International',
+      link: 'https://lemonde.example.org/international/',
+      lang: 'fr-FR',
+    });
     expect(feed.items).toHaveLength(2);
     const [first, second] = feed.items;
     expect(first).toEqual({
@@ -27,19 +37,32 @@ describe('JSON Feed', () => {
       url: 'https://lemonde.example.org/international/article/2025/06/01/macron-otan_1.html',
       title: 'Emmanuel Macron plaide pour une défense européenne',
       summary: "Le président appelle l'OTAN à agir.",
-      content: "Le président Emmanuel Macron a appelé l'OTAN à renforcer son flanc est.\nDeuxième paragraphe.",
+      content:
+        "Le président Emmanuel Macron a appelé l'OTAN à renforcer son flanc est.\nDeuxième paragraphe.",
       publishedAt: '2025-06-01T06:30:00.000Z',
       author: 'Claire Dupont, Jean Martin',
       lang: 'fr-FR',
       keywords: ['Emmanuel Macron', 'OTAN'],
     });
-    expect(second).toMatchObject({ key: 'g:2', url: 'https://lemonde.example.org/international/article/2025/06/01/ukraine_2.html', content: 'Plain text only.\nSecond line.', summary: 'Plain text only.\nSecond line.', lang: 'en', author: 'La rédaction' });
+    expect(second).toMatchObject({
+      key: 'g:2',
+      url: 'https://lemonde.example.org/international/article/2025/06/01/ukraine_2.html',
+      content: 'Plain text only.\nSecond line.',
+      summary: 'Plain text only.\nSecond line.',
+      lang: 'en',
+      author: 'La rédaction',
+    });
   });
 
   it('reads a 1.0 feed with its single author object', async () => {
     const feed = await parsed('jsonfeed-1.0.json', 'https://wire.example.com/feed.json');
     expect(feed.items).toEqual([
-      expect.objectContaining({ key: 'g:wire-1001', title: 'NATO ministers meet in Brussels', author: 'Example Wire staff', publishedAt: '2025-06-01T06:00:00.000Z' }),
+      expect.objectContaining({
+        key: 'g:wire-1001',
+        title: 'NATO ministers meet in Brussels',
+        author: 'Example Wire staff',
+        publishedAt: '2025-06-01T06:00:00.000Z',
+      }),
     ]);
   });
 
@@ -48,7 +71,12 @@ describe('JSON Feed', () => {
     expect(feed.title).toBe('Broken & Co');
     expect(feed.items).toHaveLength(3);
     const [noId, numeric, bare] = feed.items;
-    expect(noId).toMatchObject({ key: 'u:https://broken.example.net/a', title: "Le président & l'OTAN", content: 'Text écrit.', publishedAt: '2025-06-01T10:00:00.000Z' });
+    expect(noId).toMatchObject({
+      key: 'u:https://broken.example.net/a',
+      title: "Le président & l'OTAN",
+      content: 'Text écrit.',
+      publishedAt: '2025-06-01T10:00:00.000Z',
+    });
     expect(noId.guid).toBeUndefined();
     expect(numeric).toMatchObject({ key: 'g:42', guid: '42', publishedAt: '2025-06-01T11:15:00.000Z' });
     expect(bare.key).toMatch(/^h:[0-9a-f]{64}$/);
@@ -58,11 +86,23 @@ describe('JSON Feed', () => {
 
   it('refuses JSON that is not a JSON Feed, and names broken JSON as a parse error with the URL', async () => {
     const other = await parseFeed(fixture('not-a-jsonfeed.json'), { url: 'https://api.example.com/news' });
-    expect(other.ok || other.error).toMatchObject({ code: 'not-a-feed', message: 'the response is JSON but not a JSON Feed', details: { url: 'https://api.example.com/news' } });
-    const version = await parseFeed(Buffer.from('{"version":"https://example.com/v9","items":[]}'), { url: 'https://x.example/f' });
+    expect(other.ok || other.error).toMatchObject({
+      code: 'not-a-feed',
+      message: 'the response is JSON but not a JSON Feed',
+      details: { url: 'https://api.example.com/news' },
+    });
+    const version = await parseFeed(Buffer.from('{"version":"https://example.com/v9","items":[]}'), {
+      url: 'https://x.example/f',
+    });
     expect(version.ok || version.error.message).toContain('version "https://example.com/v9"');
-    const broken = await parseFeed(Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[{"id":'), { url: 'https://x.example/f.json' });
-    expect(broken.ok || broken.error).toMatchObject({ code: 'parse', details: { url: 'https://x.example/f.json' } });
+    const broken = await parseFeed(
+      Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[{"id":'),
+      { url: 'https://x.example/f.json' },
+    );
+    expect(broken.ok || broken.error).toMatchObject({
+      code: 'parse',
+      details: { url: 'https://x.example/f.json' },
+    });
   });
 });
 
@@ -83,14 +123,24 @@ describe('news sitemaps', () => {
         outlet: 'The Example Times',
         keywords: ['Emmanuel Macron', 'NATO', 'defense budgets'],
       },
-      expect.objectContaining({ title: 'Stocks Rise & Bonds Fall', publishedAt: '2025-06-01T00:00:00.000Z', summary: '' }),
+      expect.objectContaining({
+        title: 'Stocks Rise & Bonds Fall',
+        publishedAt: '2025-06-01T00:00:00.000Z',
+        summary: '',
+      }),
     ]);
   });
 
   it('reads the broken variants: relative and padded locs, HTML in CDATA titles, zone-less dates, other prefixes; drops entries without an http(s) loc', async () => {
     const feed = await parsed('news-sitemap-broken.xml', 'https://broken.example.de/sitemap.xml');
     expect(feed.items).toHaveLength(2);
-    expect(feed.items[0]).toMatchObject({ url: 'https://broken.example.de/2025/06/01/relative-link.html', title: 'Scholz & Macron treffen sich', publishedAt: '2025-06-01T10:00:00.000Z', lang: 'de', outlet: 'Broken Daily' });
+    expect(feed.items[0]).toMatchObject({
+      url: 'https://broken.example.de/2025/06/01/relative-link.html',
+      title: 'Scholz & Macron treffen sich',
+      publishedAt: '2025-06-01T10:00:00.000Z',
+      lang: 'de',
+      outlet: 'Broken Daily',
+    });
     expect(feed.items[1]).toMatchObject({ url: 'https://broken.example.de/undated.html', title: 'Undated' });
     expect(feed.items[1].publishedAt).toBeUndefined();
   });
@@ -115,7 +165,10 @@ describe('news sitemaps', () => {
 
 describe("Google's news feeds", () => {
   it('Google News: the <source> is the outlet; the article link cannot be unwrapped and is kept as Google gives it', async () => {
-    const feed = await parsed('google-news.rss', 'https://news.google.com/rss/search?q=Macron&hl=fr-FR&gl=FR&ceid=FR:fr');
+    const feed = await parsed(
+      'google-news.rss',
+      'https://news.google.com/rss/search?q=Macron&hl=fr-FR&gl=FR&ceid=FR:fr',
+    );
     expect(feed.items).toHaveLength(1);
     expect(feed.items[0]).toMatchObject({
       title: "Macron appelle l'OTAN à l'unité - Le Monde Example",
@@ -126,16 +179,31 @@ describe("Google's news feeds", () => {
   });
 
   it("Google Alerts: the google.com/url redirect becomes the outlet's URL, the HTML title plain text", async () => {
-    const feed = await parsed('google-alerts.atom', 'https://www.google.com/alerts/feeds/00000000000000000000/1234567890');
+    const feed = await parsed(
+      'google-alerts.atom',
+      'https://www.google.com/alerts/feeds/00000000000000000000/1234567890',
+    );
     expect(feed.format).toBe('atom');
-    expect(feed.items[0]).toMatchObject({ url: 'https://news.example.com/2025/06/01/world/europe/macron-nato-summit.html', title: 'Macron urges NATO allies to spend more' });
+    expect(feed.items[0]).toMatchObject({
+      url: 'https://news.example.com/2025/06/01/world/europe/macron-nato-summit.html',
+      title: 'Macron urges NATO allies to spend more',
+    });
   });
 
   it.each([
-    ['https://www.google.com/url?rct=j&sa=t&url=https://a.example/x%3Fy%3D1&ct=ga', 'https://a.example/x?y=1'],
+    [
+      'https://www.google.com/url?rct=j&sa=t&url=https://a.example/x%3Fy%3D1&ct=ga',
+      'https://a.example/x?y=1',
+    ],
     ['https://google.co.uk/url?q=https://b.example/story&sa=U', 'https://b.example/story'],
-    ['https://www.google.com/url?url=javascript:alert(1)', 'https://www.google.com/url?url=javascript:alert(1)'],
-    ['https://www.google.com/search?url=https://c.example/', 'https://www.google.com/search?url=https://c.example/'],
+    [
+      'https://www.google.com/url?url=javascript:alert(1)',
+      'https://www.google.com/url?url=javascript:alert(1)',
+    ],
+    [
+      'https://www.google.com/search?url=https://c.example/',
+      'https://www.google.com/search?url=https://c.example/',
+    ],
     ['https://evil.example/url?url=https://c.example/', 'https://evil.example/url?url=https://c.example/'],
   ])('unwraps %s to %s, and only Google redirects to http(s) targets', (link, expected) => {
     expect(unwrapGoogleLink(link)).toBe(expected);

@@ -5,7 +5,9 @@ import { cronLogger } from '../../../src/schedule/cron-logger.js';
 
 function captured() {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write: (chunk, _enc, done) => void (lines.push(JSON.parse(String(chunk))), done()) });
+  const sink = new Writable({
+    write: (chunk, _enc, done) => void (lines.push(JSON.parse(String(chunk))), done()),
+  });
   return { lines, logger: cronLogger(createLogger('debug', sink)) };
 }
 
@@ -13,11 +15,14 @@ describe('node-cron messages in the service log', () => {
   it.each([
     ['warn', 40, 'task still running, new execution blocked by overlap prevention!'],
     ['info', 30, 'task started'],
-  ] as const)('logs a %s message as a pino line of that level, marked as node-cron\'s', (level, pinoLevel, msg) => {
-    const { lines, logger } = captured();
-    logger[level](msg);
-    expect(lines).toEqual([expect.objectContaining({ level: pinoLevel, msg, component: 'node-cron' })]);
-  });
+  ] as const)(
+    "logs a %s message as a pino line of that level, marked as node-cron's",
+    (level, pinoLevel, msg) => {
+      const { lines, logger } = captured();
+      logger[level](msg);
+      expect(lines).toEqual([expect.objectContaining({ level: pinoLevel, msg, component: 'node-cron' })]);
+    },
+  );
 
   it.each([
     ['an Error alone', [new Error('boom')]],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { groupBySchedule, pollJobId, pollJobsForTick, spreadWindow, tickOf } from '../../../src/schedule/poll-jobs.js';
+import {
+  groupBySchedule,
+  pollJobId,
+  pollJobsForTick,
+  spreadWindow,
+  tickOf,
+} from '../../../src/schedule/poll-jobs.js';
 
 describe('poll jobs per scheduler tick', () => {
   it('gives every scheduler the same job id for a feed and tick, whenever its timer fired', () => {
@@ -17,25 +23,41 @@ describe('poll jobs per scheduler tick', () => {
   });
 
   it('groups feeds by their own schedule, falling back to the default', () => {
-    const groups = groupBySchedule([{ id: 'a' }, { id: 'b', schedule: '*/2 * * * *' }, { id: 'c' }], '*/5 * * * *');
+    const groups = groupBySchedule(
+      [{ id: 'a' }, { id: 'b', schedule: '*/2 * * * *' }, { id: 'c' }],
+      '*/5 * * * *',
+    );
     expect([...groups].map(([expr, feeds]) => [expr, feeds.map((f) => f.id)])).toEqual([
       ['*/5 * * * *', ['a', 'c']],
       ['*/2 * * * *', ['b']],
     ]);
   });
 
-  it('spreads a tick\'s polls evenly over the window, the first at once, in config order', () => {
-    const jobs = pollJobsForTick([{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }], new Date('2026-11-28T10:00:00Z'), 60_000);
+  it("spreads a tick's polls evenly over the window, the first at once, in config order", () => {
+    const jobs = pollJobsForTick(
+      [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }],
+      new Date('2026-11-28T10:00:00Z'),
+      60_000,
+    );
     expect(jobs.map((j) => j.opts.delay)).toEqual([undefined, 15_000, 30_000, 45_000]);
-    expect(pollJobsForTick([{ id: 'a' }, { id: 'b' }], new Date('2026-11-28T10:00:00Z')).map((j) => j.opts.delay)).toEqual([undefined, undefined]);
+    expect(
+      pollJobsForTick([{ id: 'a' }, { id: 'b' }], new Date('2026-11-28T10:00:00Z')).map((j) => j.opts.delay),
+    ).toEqual([undefined, undefined]);
   });
 
   it.each([
-    { what: 'the configured spread when ticks are further apart', next: '2026-11-28T10:05:00Z', max: 60_000, want: 60_000 },
+    {
+      what: 'the configured spread when ticks are further apart',
+      next: '2026-11-28T10:05:00Z',
+      max: 60_000,
+      want: 60_000,
+    },
     { what: 'no further than the next tick', next: '2026-11-28T10:00:01Z', max: 60_000, want: 1_000 },
     { what: 'nothing when spreading is off', next: '2026-11-28T10:05:00Z', max: 0, want: 0 },
     { what: 'nothing when there is no next tick', next: null, max: 60_000, want: 0 },
   ])('spreads over $what', ({ next, max, want }) => {
-    expect(spreadWindow(new Date('2026-11-28T10:00:00Z'), next === null ? null : new Date(next), max)).toBe(want);
+    expect(spreadWindow(new Date('2026-11-28T10:00:00Z'), next === null ? null : new Date(next), max)).toBe(
+      want,
+    );
   });
 });
