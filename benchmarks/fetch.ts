@@ -53,7 +53,7 @@ function startServer(): Promise<{ port: number; proc: ChildProcess }> {
   const proc = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
-    proc.stdout!.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), proc }));
+    proc.stdout.once('data', (d: Buffer) => resolve({ port: Number(d.toString().trim()), proc }));
   });
 }
 

@@ -284,10 +284,10 @@ export async function run(): Promise<void> {
     const alt = alternationBaseline(patterns, folded);
 
     const naive = terms.map((t) => new RegExp(`\\b${escape(t).replace(/ /g, '\\s+')}\\b`, 'i'));
-    let naiveHits = 0;
+    let _naiveHits = 0;
     naive.forEach((r) => r.test('warm up'));
     const slow = timeBoxed(texts, (t) => {
-      for (const r of naive) if (r.test(t)) naiveHits++;
+      for (const r of naive) if (r.test(t)) _naiveHits++;
     });
 
     console.error(`match bench: ${count} watches done`);
@@ -378,8 +378,8 @@ async function languageRows(
   ] as const) {
     await gc();
     const heapBefore = process.memoryUsage();
-    let matcher = compileWatches(watches as WatchSpec[]);
-    const compileMs = measure(() => (matcher = compileWatches(watches as WatchSpec[])));
+    let matcher = compileWatches(watches);
+    const compileMs = measure(() => (matcher = compileWatches(watches)));
     await gc();
     const heapAfter = process.memoryUsage();
     let matched = 0;
@@ -389,7 +389,7 @@ async function languageRows(
     console.error(`match bench: ${kind} watches done`);
     rows.push({
       watchKind: kind as string,
-      watches: (watches as WatchSpec[]).length,
+      watches: watches.length,
       mbps: round(mb / (matchMs / 1000)),
       compileMs: round(compileMs),
       heapMb: round(

@@ -65,7 +65,7 @@ function readNotes(): { intro: string; sections: Map<string, string> } {
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en') : String(v);
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 interface Group {
@@ -133,7 +133,9 @@ function runLine(latest: Result, runs: number): string {
     ? `${m.cpu}, ${m.cores} cores, ${m.memGb} GB, ${m.os}, Node ${m.node}; ` +
       `load average at start ${m.loadAvg.join(' / ')}`
     : 'machine not recorded';
-  const commit = latest.commit ? `, commit \`${String(latest.commit)}\`` : '';
+  const commit = latest.commit
+    ? `, commit \`${typeof latest.commit === 'string' ? latest.commit : JSON.stringify(latest.commit)}\``
+    : '';
   return `Latest of ${runs} recorded run${runs === 1 ? '' : 's'}: ${day(latest)}${commit}. ${machine}.`;
 }
 

@@ -62,12 +62,10 @@ export async function checkFeed(url: string, deps: CheckDeps): Promise<Result<Fe
     ...(feed.title ? { title: feed.title } : {}),
     itemCount: feed.items.length,
     ...(feed.sitemaps ? { sitemapCount: feed.sitemaps.length } : {}),
-    firstItems: feed.items
-      .slice(0, SHOWN_ITEMS)
-      .map((i) => ({
-        title: i.title,
-        ...(i.url ? { url: i.url } : {}),
-        ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}),
-      })),
+    firstItems: feed.items.slice(0, SHOWN_ITEMS).map((i) => ({
+      title: i.title,
+      ...(i.url ? { url: i.url } : {}),
+      ...(i.publishedAt ? { publishedAt: i.publishedAt } : {}),
+    })),
   });
 }

@@ -104,27 +104,31 @@ export async function startSlowReceiver(secret: string, answer: (n: number) => P
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      let url = '';
-      try {
-        url = JSON.parse(body).data.item.url;
-      } catch {
-        // left empty: the test sees a body it cannot read
-      }
-      const r: Received = {
-        id: headers['webhook-id'],
-        url,
-        status: 0,
-        verified: verify(secret, headers, body),
-      };
-      arrived.push(r);
-      r.status = await answer(arrived.length);
-      if (res.destroyed) return;
-      res.writeHead(r.status).end();
-      answered.push(r);
-    });
+    req.on(
+      'end',
+      () =>
+        void (async () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+          let url = '';
+          try {
+            url = JSON.parse(body).data.item.url;
+          } catch {
+            // left empty: the test sees a body it cannot read
+          }
+          const r: Received = {
+            id: headers['webhook-id'],
+            url,
+            status: 0,
+            verified: verify(secret, headers, body),
+          };
+          arrived.push(r);
+          r.status = await answer(arrived.length);
+          if (res.destroyed) return;
+          res.writeHead(r.status).end();
+          answered.push(r);
+        })(),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;

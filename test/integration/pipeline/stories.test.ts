@@ -66,7 +66,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await redis.flushall();
-  deps?.close();
+  await deps?.close();
   deps = pipelineDeps(redis, CONFIG);
 });
 afterAll(async () => {

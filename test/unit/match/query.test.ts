@@ -105,7 +105,7 @@ describe('linting watches', () => {
 
   it('returns a query that does not compile as its one warning instead of throwing', () => {
     expect(lintWatch({ id: 'w', label: 'w', query: 'Putin OR' })[0]).toMatch(
-      /OR needs something on its right\n  Putin OR\n/,
+      /OR needs something on its right\n {2}Putin OR\n/,
     );
   });
 });
