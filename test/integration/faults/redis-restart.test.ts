@@ -11,6 +11,9 @@ import { macronFeed, newsroomConfig, startSlowReceiver } from '../../helpers/new
 import { startService, waitForIdleQueues } from '../../helpers/service.js';
 import { endToEnd, externalRedis } from '../../helpers/teardown.js';
 
+// The items are matched on their feed text: no page is read, so they go straight to the items queue.
+const FEED_TEXT_ONLY = 'fullText:\n  mode: never';
+
 const { redis: testRedis, teardown } = endToEnd({ aof: true, ownServer: true });
 
 /** Items waiting to be matched: the items queue carries them in slices of a poll. */
@@ -49,7 +52,7 @@ describe('a Redis restart with work in the queues', () => {
 
       // Alerts for feed a are raised and fail: they wait in the delayed set.
       const whole = await startService({
-        config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }], hookSpec),
+        config: newsroomConfig([{ id: 'a', url: feeds.url('/a.xml') }], hookSpec, FEED_TEXT_ONLY),
         redisUrl: testRedis().url,
       });
       await waitFor(() => new Set(hook.arrived.map((r) => r.id)).size === 3, 20_000, 'three failing alerts');
@@ -63,6 +66,7 @@ describe('a Redis restart with work in the queues', () => {
             { id: 'b', url: feeds.url('/b.xml') },
           ],
           hookSpec,
+          FEED_TEXT_ONLY,
         ),
         redisUrl: testRedis().url,
         args: ['--roles', 'scheduler,fetch,deliver'],
@@ -92,6 +96,7 @@ describe('a Redis restart with work in the queues', () => {
               { id: 'b', url: feeds.url('/b.xml') },
             ],
             hookSpec,
+            FEED_TEXT_ONLY,
           ),
           redisUrl: testRedis().url,
           args: ['--roles', 'match'],
