@@ -23,6 +23,7 @@ import { bullPrefix, JOB_OPTIONS } from '../src/adapters/queues.js';
 import { QUEUES } from '../src/contracts/jobs.js';
 import { ITEMS_PER_JOB } from '../src/pipeline/handle-poll.js';
 import { startServer as listen } from '../test/helpers/loopback.js';
+import { stopAll } from '../test/helpers/processes.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { prng } from './lib/prng.js';
@@ -167,19 +168,6 @@ function service(config: string, redisUrl: string, roles: string): ChildProcess 
       LOG_LEVEL: 'warn',
     },
   });
-}
-
-async function stopAll(procs: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    procs.map(
-      (p) =>
-        new Promise<void>((r) => {
-          if (p.exitCode !== null || p.signalCode !== null) return r();
-          p.once('exit', () => r());
-          p.kill('SIGTERM');
-        }),
-    ),
-  );
 }
 
 /** Waits until the workers have registered with BullMQ, so the clock starts on real work. */

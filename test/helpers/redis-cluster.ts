@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopAll } from './processes.js';
 import { freePort } from './redis-server.js';
 import { waitFor } from './wait.js';
 
@@ -70,16 +71,7 @@ export async function startRedisCluster(masters = 3): Promise<TestCluster> {
     );
   }
   const stop = async () => {
-    await Promise.all(
-      procs.map(
-        (p) =>
-          new Promise<void>((r) => {
-            if (p.exitCode !== null || p.signalCode !== null) return r();
-            p.once('exit', () => r());
-            p.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopAll(procs);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
