@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createCircuitBreaker } from '../../../src/deliver/circuit-breaker.js';
 import { createDigestStore } from '../../../src/deliver/digest.js';
-import { buildPayload } from '../../../src/deliver/payload.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
+import { samplePayload } from '../../helpers/payloads.js';
 
 let server: TestRedis;
 let redis: Redis;
@@ -54,16 +54,7 @@ describe('circuit breaker', () => {
 });
 
 describe('digest windows and hourly caps', () => {
-  const payload = (id: string) =>
-    buildPayload({
-      alertId: id,
-      storyId: 'st',
-      feed: { id: 'f', url: 'https://x.example/f' },
-      item: { key: id, title: id, summary: '', content: '' },
-      watches: [],
-      update: false,
-      now: 0,
-    });
+  const payload = samplePayload;
 
   it('sends alerts straight out up to maxPerHour, then collects the rest of the hour in one digest', async () => {
     const hook = { id: 'capped', maxPerHour: 2 };

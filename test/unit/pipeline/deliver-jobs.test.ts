@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
-import { buildPayload } from '../../../src/deliver/payload.js';
 import { deliverJobs, type Delivery } from '../../../src/pipeline/deliver-jobs.js';
+import { samplePayload } from '../../helpers/payloads.js';
 
 const { config } = parseConfig(
   `
@@ -14,16 +14,7 @@ webhooks:
   {},
 );
 const [desk, chat] = config.webhooks;
-const payload = (id: string) =>
-  buildPayload({
-    alertId: id,
-    storyId: 'st',
-    feed: { id: 'f', url: 'https://x.example/f' },
-    item: { key: id, title: id, summary: '', content: '' },
-    watches: [],
-    update: false,
-    now: 0,
-  });
+const payload = samplePayload;
 const now = (hook: typeof desk, id: string): Delivery => ({ kind: 'now', hook, payload: payload(id) });
 
 describe('deliver jobs of one items job', () => {
