@@ -1,5 +1,5 @@
 /** BullMQ entrypoint of the "article" queue: one job reads one item's page, then queues the item. */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, type ArticleJob } from '../src/contracts/jobs.js';
 import type { PipelineDeps } from '../src/pipeline/deps.js';
@@ -7,15 +7,20 @@ import { handleArticle } from '../src/pipeline/handle-article.js';
 import { timed, workerOptions } from './options.js';
 
 /**
- * Jobs wait on hosts, not the CPU: many at once, so items of a slow or crawl-delayed host, each
- * waiting for its host's turn, leave slots for the other hosts' pages.
+ * Jobs wait on hosts, not the CPU: many at once. A job whose host already has a queue is delayed
+ * in Redis rather than held here, so a slow or crawl-delayed host never fills the slots.
  */
 const CONCURRENCY = 64;
 
 export function startArticleWorker(deps: PipelineDeps, connection: Redis): Worker<ArticleJob> {
   return new Worker<ArticleJob>(
     QUEUES.article,
-    timed(deps.metrics, QUEUES.article, (job: Job<ArticleJob>) => handleArticle(job.data, deps)),
+    timed(deps.metrics, QUEUES.article, async (job: Job<ArticleJob>, token?: string) => {
+      const result = await handleArticle(job.data, deps);
+      if (result.retryInMs === undefined) return result;
+      await job.moveToDelayed(Date.now() + result.retryInMs, token);
+      throw new DelayedError();
+    }),
     workerOptions(connection, deps.current().config.redisPrefix, CONCURRENCY),
   );
 }

@@ -74,7 +74,7 @@ export function createMetrics(opts: { labelCap?: number } = {}) {
     ),
     articles: new Counter({
       name: 'mediawatch_article_reads_total',
-      help: 'Article pages by outcome: read, or why not (robots, http-status, timeout, too-large, not-html, too-little-text, paywalled, blocked, …); an unread item is matched on its feed text',
+      help: 'Article pages by outcome: read, busy (its host has a queue; the job comes back later), or why not (robots, http-status, timeout, too-large, not-html, too-little-text, paywalled, blocked, …); an unread item is matched on its feed text',
       labelNames: ['outcome'],
       registers: r,
     }),

@@ -12,9 +12,15 @@ import type { HttpClient } from '../net/http-client.js';
 import type { RobotsStore } from './robots.js';
 
 export interface PageFailure {
-  /** robots, http-status, a fetch error code (timeout, too-large, blocked-address…) or an extraction error kind. */
+  /** robots, http-status, a fetch error code (timeout, too-large, blocked-address…), an extraction error kind, or busy. */
   reason: string;
   message: string;
+  /**
+   * Set when the page's host already has enough requests waiting for their turn (reason busy):
+   * come back after this long. A job that waits for a slow host holds a worker slot the other
+   * hosts' pages need.
+   */
+  retryInMs?: number;
 }
 
 export interface ArticleReaderDeps {
@@ -30,6 +36,11 @@ export interface ArticleReader {
   read(url: string): Promise<Result<Article, PageFailure>>;
 }
 
+/** Requests queued for one host that keep it busy: more would only wait. */
+const BUSY_WAITING = 4;
+const MIN_DEFER_MS = 1_000;
+const MAX_DEFER_MS = 30_000;
+
 export function createArticleReader(deps: ArticleReaderDeps): ArticleReader {
   return {
     async read(url) {
@@ -38,7 +49,13 @@ export function createArticleReader(deps: ArticleReaderDeps): ArticleReader {
         return fail({ reason: 'bad-url', message: `${url} is not an http(s) URL` });
       const verdict = config.robots ? await deps.robots.check(url) : { allowed: true };
       if (!verdict.allowed) return fail({ reason: 'robots', message: `robots.txt disallows ${url}` });
-      const release = await deps.limiter.acquire(new URL(url).host, verdict.crawlDelayMs);
+      const host = new URL(url).host;
+      // No await between the check and the acquire: jobs running side by side see each other's place.
+      if (deps.limiter.waiting(host) >= BUSY_WAITING) {
+        const retryInMs = Math.min(Math.max(deps.limiter.backlogMs(host), MIN_DEFER_MS), MAX_DEFER_MS);
+        return fail({ reason: 'busy', message: `${host} has requests waiting`, retryInMs });
+      }
+      const release = await deps.limiter.acquire(host, verdict.crawlDelayMs);
       let res;
       try {
         res = await deps.http.request(url, {

@@ -8,6 +8,10 @@ export interface HostLimiter {
    * `minGapMs` widens the host's gap (a robots.txt Crawl-delay) for as long as the host is known.
    */
   acquire(host: string, minGapMs?: number): Promise<() => void>;
+  /** How long a request to `host` queued now would wait, roughly: its queue times the host's gap. */
+  backlogMs(host: string): number;
+  /** How many requests to `host` wait for their turn. */
+  waiting(host: string): number;
 }
 
 interface HostQueue {
@@ -66,5 +70,10 @@ export function createHostLimiter(opts: { concurrency: number; gapMs: number }):
         pump(host, queue);
       });
     },
+    backlogMs(host) {
+      const q = hosts.get(host);
+      return q ? Math.ceil(q.waiting.length / opts.concurrency) * q.gapMs : 0;
+    },
+    waiting: (host) => hosts.get(host)?.waiting.length ?? 0,
   };
 }

@@ -8,19 +8,22 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createArticles } from '../../../src/article/index.js';
+import type { ArticleJob } from '../../../src/contracts/jobs.js';
 import type { AlertPayload } from '../../../src/contracts/webhook.js';
 import { createFeedHttpClient, createHostLimiter, listFeedHealth } from '../../../src/fetch/index.js';
 import { createAddressPolicy } from '../../../src/net/address-policy.js';
 import { handleArticle } from '../../../src/pipeline/handle-article.js';
 import { handleItems } from '../../../src/pipeline/handle-item.js';
 import { handlePoll } from '../../../src/pipeline/handle-poll.js';
+import type { PipelineDeps } from '../../../src/pipeline/deps.js';
 import { articlePage } from '../../helpers/article-page.js';
 import { startServer } from '../../helpers/loopback.js';
 import { pipelineDeps } from '../../helpers/pipeline-deps.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { ROOT } from '../../helpers/service.js';
+import { startArticleWorker } from '../../../workers/article.js';
 
 const SEED_TEXT = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/seed-article.txt'), 'utf8');
 const SEED_PAGE = articlePage(SEED_TEXT, {
@@ -142,14 +145,21 @@ async function pollTeasers(
   expect((await handlePoll({ feedId: feed.id, tick: 't1' }, deps)).fresh).toBe(pages.length);
 }
 
+/** Runs an article job as the worker would, again after a while when its host was busy. */
+async function readArticle(job: ArticleJob, d: PipelineDeps): Promise<string> {
+  for (;;) {
+    const { outcome, retryInMs } = await handleArticle(job, d);
+    if (retryInMs === undefined) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Runs the queued article jobs side by side, then the items jobs; returns the alerts raised. */
 async function drain(d = deps!): Promise<{ outcomes: Record<string, string>; alerts: AlertPayload[] }> {
   const jobs = await d.queues.article.getJobs(['waiting']);
   const outcomes: Record<string, string> = {};
   await Promise.all(
-    jobs.map(
-      async (j) => (outcomes[new URL(j.data.item.url!).pathname] = (await handleArticle(j.data, d)).outcome),
-    ),
+    jobs.map(async (j) => (outcomes[new URL(j.data.item.url!).pathname] = await readArticle(j.data, d))),
   );
   for (const j of await d.queues.items.getJobs(['waiting'])) await handleItems(j.data, d);
   const deliveries = (await d.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized'])).map(
@@ -382,5 +392,36 @@ describe('full text: teaser-only feeds', () => {
       }),
     );
     expect(done).toEqual(['/seed.html', '/hang.html']);
+  });
+
+  it("reads another host's page at once while 70 pages of a hanging host are put off, not holding the worker's slots", async () => {
+    const hanging: http.ServerResponse[] = [];
+    site.routes.set('/robots.txt', (_, res) => void res.writeHead(404).end());
+    site.routes.set('/seed.html', site.html(SEED_PAGE));
+    const slow = Array.from({ length: 70 }, (_, i) => `/hang-${i}.html`);
+    for (const p of slow) site.routes.set(p, (_, res) => void hanging.push(res));
+    const other = site.url.replace('127.0.0.1', 'localhost');
+    const last = `<item><title>Macron two</title><link>${other}/seed.html</link><guid>${other}/seed.html</guid><description>${TEASER}</description></item>`;
+    const feed = teaserFeed(
+      site.url,
+      slow.map((p) => ({ path: p, title: `Macron (${p})` })),
+    ).replace('</channel>', `${last}</channel>`);
+    site.routes.set('/feed.xml', site.html(feed, 'application/rss+xml'));
+    deps = pipelineDeps(redis, CONFIG(`${site.url}/feed.xml`).replace('timeout: 2s', 'timeout: 60s'));
+    await handlePoll({ feedId: 'teasers', tick: 't1' }, deps);
+    const worker = startArticleWorker(deps, server.client());
+    try {
+      await vi.waitFor(async () => expect(await deps!.queues.items.count()).toBe(1), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      const [job] = await deps.queues.items.getJobs(['waiting']);
+      expect(job.data.items[0].item.url).toBe(`${other}/seed.html`);
+      expect(hanging.length).toBeLessThanOrEqual(2);
+      expect(await deps.queues.article.getDelayedCount()).toBeGreaterThan(60);
+    } finally {
+      await worker.close(true);
+      for (const res of hanging) res.writeHead(503).end();
+    }
   });
 });

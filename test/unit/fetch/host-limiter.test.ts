@@ -65,4 +65,14 @@ describe('per-host politeness', () => {
     expect(third).toBe(false);
     r2();
   });
+
+  it("tells how many requests wait for a host and about how long a new one would, by the host's gap", async () => {
+    const limiter = createHostLimiter({ concurrency: 2, gapMs: 1_000 });
+    const held = Array.from({ length: 5 }, () => limiter.acquire('slow.example'));
+    await settled();
+    expect(limiter.waiting('slow.example')).toBe(4);
+    expect(limiter.backlogMs('slow.example')).toBe(2_000);
+    expect([limiter.waiting('idle.example'), limiter.backlogMs('idle.example')]).toEqual([0, 0]);
+    (await held[0])();
+  });
 });
