@@ -6,8 +6,8 @@
 import type { Redis } from 'ioredis';
 import type { Matcher, WatchMatch } from '../contracts/match.js';
 import { MediawatchError } from '../contracts/errors.js';
-import { withoutRepeatedSummary } from '../contracts/item.js';
-import { luaScript, type LuaArg } from '../adapters/lua-script.js';
+import { withoutRepeatedSummary, type StoredTexts } from '../contracts/item.js';
+import { loadScript, type LuaArg } from '../adapters/lua-script.js';
 
 export interface BacktestEntry {
   feedId: string;
@@ -63,25 +63,28 @@ export interface BacktestStore {
   ): Promise<BacktestReport>;
 }
 
-// KEYS: the stream. ARGV: MAXLEN, MINID, then per entry its time (ms) and body. One call for a
-// job's items, where a MULTI of XADDs cost a command object and a reply apiece. An item older than
-// the stream's newest entry (clock skew between workers) takes that entry's time, keeping its own
-// `at` in the body, rather than failing the job.
-const RECORD = luaScript(`
-local key, maxLen = KEYS[1], ARGV[1]
-local function add(id, body) return redis.pcall('XADD', key, 'MAXLEN', '~', maxLen, id, 'e', body) end
-for i = 3, #ARGV, 2 do
-  local added = add(ARGV[i] .. '-*', ARGV[i + 1])
-  if type(added) == 'table' and added.err then
-    if not string.find(added.err, 'equal or smaller', 1, true) then return added end
-    local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
-    added = add(top and (string.match(top[1], '^%d+') .. '-*') or '*', ARGV[i + 1])
-    if type(added) == 'table' and added.err then return added end
-  end
-end
-redis.call('XTRIM', key, 'MINID', '~', ARGV[2])
-return #ARGV / 2 - 1
-`);
+const recordScript = loadScript(new URL('./lua/record-items.lua', import.meta.url), {
+  encode: (r: { key: string; maxItems: number; minId: number; entries: StoredTexts<BacktestEntry>[] }) => {
+    const args: LuaArg[] = [r.maxItems, r.minId];
+    for (const entry of r.entries) args.push(Math.max(0, Math.floor(entry.at)), JSON.stringify(entry));
+    return { keys: [r.key], args };
+  },
+  decode: (reply) => reply as number,
+});
+
+/**
+ * A page's text kept for backtesting is cut at this many characters (a long read of some 5,000
+ * words), so the stream's size is bounded by `maxItems` whatever the pages hold.
+ */
+export const BACKTEST_ARTICLE_CHARS = 30_000;
+
+/** What is kept of an item: a summary that repeats the content once, a long page's text cut. */
+function stored(entry: BacktestEntry): StoredTexts<BacktestEntry> {
+  const kept = withoutRepeatedSummary(entry);
+  return kept.article !== undefined && kept.article.length > BACKTEST_ARTICLE_CHARS
+    ? { ...kept, article: kept.article.slice(0, BACKTEST_ARTICLE_CHARS) }
+    : kept;
+}
 
 export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): BacktestStore {
   const key = `${opts.prefix}:backtest:items`;
@@ -91,11 +94,9 @@ export function createBacktestStore(redis: Redis, opts: BacktestStoreOptions): B
     async record(entries) {
       if (entries.length === 0) return;
       const newest = Math.max(...entries.map((e) => e.at));
-      const args: LuaArg[] = [opts.maxItems, Math.max(0, Math.floor(newest - opts.retentionMs))];
-      for (const entry of entries)
-        args.push(Math.max(0, Math.floor(entry.at)), JSON.stringify(withoutRepeatedSummary(entry)));
+      const minId = Math.max(0, Math.floor(newest - opts.retentionMs));
       try {
-        await RECORD.run(redis, [key], args);
+        await recordScript.run(redis, { key, maxItems: opts.maxItems, minId, entries: entries.map(stored) });
       } catch (err) {
         throw new MediawatchError('redis', `cannot record items for backtesting: ${(err as Error).message}`, {
           retryable: true,

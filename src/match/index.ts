@@ -3,6 +3,7 @@ export { compileWatches } from './compile.js';
 export { lintWatch } from './lint.js';
 export { QueryError, formatQueryError } from './query-error.js';
 export {
+  BACKTEST_ARTICLE_CHARS,
   createBacktestStore,
   type BacktestStore,
   type BacktestEntry,

@@ -1,7 +1,12 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { compileWatches, createBacktestStore, type BacktestEntry } from '../../../src/match/index.js';
+import {
+  BACKTEST_ARTICLE_CHARS,
+  compileWatches,
+  createBacktestStore,
+  type BacktestEntry,
+} from '../../../src/match/index.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 10);
@@ -84,6 +89,17 @@ describe('backtesting watches against recorded items', () => {
     const length = await client.xlen(`bt${n}:backtest:items`);
     expect(length).toBeLessThan(400);
     expect(length).toBeGreaterThanOrEqual(100);
+  });
+
+  it("keeps a long page's text up to its cap, so the cap on items bounds the stream's memory", async () => {
+    const store = freshStore();
+    const page = `NATO ministers met. ${'The talks went on. '.repeat(3_000)}Putin replied.`;
+    await store.record([{ ...entry(T0, 'Ministers meet'), article: page }]);
+    const [[, fields]] = await client.xrange(`bt${n}:backtest:items`, '-', '+');
+    const kept = JSON.parse(fields[1]) as BacktestEntry;
+    expect(kept.article).toBe(page.slice(0, BACKTEST_ARTICLE_CHARS));
+    const report = await store.backtest(matcher, { sinceMs: T0 - DAY, now: T0 });
+    expect(report.counts).toEqual({ nato: 1 });
   });
 
   it('drops items older than the retention as new ones arrive', async () => {
