@@ -130,8 +130,8 @@ async function processMemory(port: number): Promise<{ rss: number; heap: number 
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
   return {
-    rss: gauge('mediawatch_process_process_resident_memory_bytes'),
-    heap: gauge('mediawatch_process_nodejs_heap_size_used_bytes'),
+    rss: gauge('process_resident_memory_bytes'),
+    heap: gauge('nodejs_heap_size_used_bytes'),
   };
 }
 
