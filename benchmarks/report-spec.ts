@@ -236,4 +236,63 @@ export const VIEWS: Record<string, View[]> = {
       summary: ([r]) => `p50 ${num(r, 'p50Ms')} ms, p99 ${num(r, 'p99Ms')} ms`,
     },
   ],
+  extract: [
+    {
+      when: ['pagesPerSec', 'f1'],
+      title: 'Article extraction on the 60 pages with human-marked bodies',
+      columns: [
+        ['pages', 'pages'],
+        ['pagesPerSec', 'pages/s'],
+        ['mbPerSec', 'MB/s'],
+        ['baselinePagesPerSec', 'Readability + jsdom, pages/s'],
+        ['linkedomBaselinePagesPerSec', 'Readability + linkedom, pages/s'],
+        ['heldOutF1', 'F1, pages not tuned on'],
+        ['heldOutPrecision', 'precision, not tuned on'],
+        ['heldOutRecall', 'recall, not tuned on'],
+        ['f1', 'F1, all pages'],
+        ['baselineF1', 'Readability + jsdom F1'],
+        ['hugePageMaxRssMb', 'peak RSS MB on a 5 MB page'],
+      ],
+      baseline: 'Readability + jsdom and Readability + linkedom on the same pages',
+      goal: {
+        text: 'on pages not tuned on: F1 ≥ 0.96, precision ≥ 0.95, recall ≥ 0.97; ≥ 4× the pages/s of Readability + jsdom',
+        met: (r) =>
+          num(r, 'heldOutF1') >= 0.96 &&
+          num(r, 'heldOutPrecision') >= 0.95 &&
+          num(r, 'heldOutRecall') >= 0.97 &&
+          num(r, 'pagesPerSec') >= 4 * num(r, 'baselinePagesPerSec'),
+      },
+      summary: ([r]) =>
+        `F1 ${num(r, 'heldOutF1').toFixed(3)} (precision ${num(r, 'heldOutPrecision').toFixed(3)}, ` +
+        `recall ${num(r, 'heldOutRecall').toFixed(3)}) on pages not tuned on; ` +
+        `${num(r, 'pagesPerSec')} pages/s (Readability + jsdom: ${num(r, 'baselinePagesPerSec')})`,
+    },
+  ],
+  soak: [
+    {
+      when: ['rssSlopePct'],
+      title: 'Soak: steady load with short retentions, every store wrapping several times',
+      columns: [
+        ['minutes', 'minutes'],
+        ['items', 'items'],
+        ['webhooks', 'alerts delivered'],
+        ['missing', 'missing'],
+        ['duplicates', 'twice'],
+        ['failedJobs', 'failed jobs'],
+        ['rssMB', 'RSS MB'],
+        ['rssSlopePct', 'RSS % per 10 min'],
+        ['heapMB', 'heap MB'],
+        ['heapSlopePct', 'heap % per 10 min'],
+        ['redisWithoutKeptDeliverSlopePct', 'Redis % per 10 min, kept deliver jobs aside'],
+      ],
+      goal: {
+        text: 'flat memory (within the noise after warm-up), no failed job, every alert delivered once',
+        met: (r) => r.ok === true,
+      },
+      summary: ([r]) =>
+        `${num(r, 'minutes')} min: RSS ${num(r, 'rssSlopePct')} %, heap ${num(r, 'heapSlopePct')} %, ` +
+        `Redis ${num(r, 'redisWithoutKeptDeliverSlopePct')} % per 10 min; ` +
+        `${fmt(num(r, 'webhooks'))} alerts, ${num(r, 'missing')} missing, ${num(r, 'duplicates')} twice`,
+    },
+  ],
 };
