@@ -6,10 +6,14 @@
  *   alert delivered), with 1 and 3 worker processes, and the CPU time the service and Redis spent
  *   per item meanwhile, once the service is warm; beside it the BullMQ ceiling, no-op jobs through
  *   the same queue, prefix and options in as many processes (warmed up too), so our stages' cost
- *   shows. A tenth of the items mention a watch; a last run, where every item does, shows the
- *   worst case, since only such items are fingerprinted, joined to stories and alerted;
+ *   shows. A tenth of the items mention a watch; a run where every item does shows the
+ *   worst case, since only such items are fingerprinted, joined to stories and alerted; and a run
+ *   where every item's page is read first (fullText: always) shows what reading articles costs;
  * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted: from 20 feeds
- *   (the scheduler spreads their polls over each second) and, for comparison, as one burst a second;
+ *   (the scheduler spreads their polls over each second) and, for comparison, as one burst a second,
+ *   and from 20 feeds with every item's page read first;
+ * - story pickup: from the start of the items job that matched the last outlet's item to the
+ *   `story.pickup` signal at the receiver;
  * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,13 +40,38 @@ const WARMUP_ITEMS = 100;
 const WATCHES = 200;
 /** Share of items that mention a watched name. */
 const MATCH_RATE = 0.1;
-/** The throughput runs: worker processes and share of items that mention a watch. */
-const RUNS = [
+/**
+ * Every feed and page is on one loopback host: with the default politeness (2 requests at once,
+ * 500 ms apart) the bench would measure the host limiter, so the limiter lets through as many
+ * requests at once as the article worker runs jobs, with no gap.
+ */
+const PER_HOST_CONCURRENCY = 64;
+interface Run {
+  workers: number;
+  /** Share of items that mention a watch. */
+  matchRate: number;
+  /** Every item's page is read before it is matched (fullText: always). */
+  pages?: boolean;
+}
+/**
+ * The throughput runs. Reading a page costs far more than matching an item, so the run with pages
+ * has a fifth of the items per feed, and a fifth of the warm-up.
+ */
+const RUNS: Run[] = [
   { workers: 1, matchRate: MATCH_RATE },
   { workers: 3, matchRate: MATCH_RATE },
   { workers: 3, matchRate: 1 },
+  { workers: 3, matchRate: MATCH_RATE, pages: true },
 ];
+const PAGES_SHARE = 5;
+/** What the result lines of runs with pages carry: the mode and the politeness setting they ran with. */
+const PAGES_FIELDS = { fullText: 'always', perHostConcurrency: PER_HOST_CONCURRENCY, perHostGapMs: 0 };
 const STEADY_RATE = 200;
+/**
+ * The rate of the latency run that reads every item's page: one worker process reads fewer than
+ * STEADY_RATE pages a second, so at that rate the run would time a growing backlog, not a page read.
+ */
+const PAGES_RATE = 50;
 /** Feeds sharing the steady rate: polled every second, the scheduler spreads their polls over it. */
 const STEADY_FEEDS = 20;
 const STEADY_SECONDS = 12;
@@ -124,10 +153,20 @@ async function startRedisServer(): Promise<TestRedis & { redis: Redis }> {
 /** Polls often: waits here end timed phases, so a coarse poll would add to the measured time. */
 const waitUntil = (fn: () => Promise<boolean>, ms: number, what: string) => waitFor(fn, ms, what, 20);
 
-/** `fullText` is the mode every feed gets: `never` except in the run that reads article pages. */
-function writeConfig(feedUrls: string[], hookUrl: string, fullText: 'never' | 'always' = 'never'): string {
+interface ConfigOptions {
+  /** Every feed's full-text mode: `never` except in the runs that read article pages. */
+  fullText?: 'never' | 'always';
+  /** Each feed its own outlet label (`o<n>`): all feeds share the one loopback host. */
+  outlets?: boolean;
+  /** The webhook's `signals:` list, in YAML flow style. */
+  signals?: string;
+}
+
+function writeConfig(feedUrls: string[], hookUrl: string, options: ConfigOptions = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-config-'));
   const file = path.join(dir, 'mediawatch.yaml');
+  const feed = (u: string, i: number) =>
+    `  - id: f${i}\n    url: ${u}${options.outlets ? `\n    outlet: o${i}` : ''}`;
   fs.writeFileSync(
     file,
     `
@@ -137,12 +176,12 @@ logAlerts: false
 network:
   allowPrivateAddresses: true
 fetch:
-  perHostConcurrency: 64
+  perHostConcurrency: ${PER_HOST_CONCURRENCY}
   perHostGap: 0
 fullText:
-  mode: ${fullText}
+  mode: ${options.fullText ?? 'never'}
 feeds:
-${feedUrls.map((u, i) => `  - id: f${i}\n    url: ${u}`).join('\n')}
+${feedUrls.map(feed).join('\n')}
 watches:
 ${names.map((n, i) => `  - id: w${i}\n    label: ${n}\n    terms: ["${n}"]`).join('\n')}
 webhooks:
@@ -150,7 +189,7 @@ webhooks:
     url: ${hookUrl}
     secret: whsec_${Buffer.alloc(32, 7).toString('base64')}
     retry: [1s, 1s, 1s]
-    breakerThreshold: 1000
+    breakerThreshold: 1000${options.signals ? `\n    signals: ${options.signals}` : ''}
 `,
   );
   return file;
@@ -187,13 +226,17 @@ interface Throughput {
   seconds: number;
 }
 
-/** One feed body per path, the items that mention a watch, and how many items jobs it makes. */
-function feedSet(
-  name: string,
-  itemsPerFeed: number,
-  matchRate: number,
-): { bodies: Map<string, string>; alerted: number; jobs: number } {
+/** A set of feeds the server switches to: feed bodies and article pages by path, and the alerts due. */
+interface FeedSet {
+  bodies: Map<string, string>;
+  pages: Map<string, string>;
+  alerted: number;
+}
+
+/** One feed body per path and, with `pageBase`, a page behind every item's link. */
+function feedSet(name: string, itemsPerFeed: number, matchRate: number, pageBase?: string): FeedSet {
   const bodies = new Map<string, string>();
+  const pages = new Map<string, string>();
   let alerted = 0;
   for (let f = 0; f < FEEDS; f++) {
     const items: Item[] = [];
@@ -201,40 +244,50 @@ function feedSet(
     for (let n = 0; n < itemsPerFeed; n++) {
       const mention = r() < matchRate ? names[Math.floor(r() * WATCHES)] : undefined;
       if (mention) alerted++;
-      items.push(makeItem(`${name}f${f}`, n, mention));
+      const item = makeItem(`${name}f${f}`, n, mention, pageBase);
+      if (pageBase) pages.set(new URL(item.url).pathname, makePage(item));
+      items.push(item);
     }
     bodies.set(`/f${f}.xml`, rss(items));
   }
-  // Items travel in slices (ITEMS_PER_JOB a job).
-  return { bodies, alerted, jobs: FEEDS * Math.ceil(itemsPerFeed / ITEMS_PER_JOB) };
+  return { bodies, pages, alerted };
 }
 
 /**
  * The service runs warm, as it does after its first minutes: every feed is first served with
  * WARMUP_ITEMS items, and once those are matched and delivered the feeds switch to ITEMS_PER_FEED
  * new ones, which the next tick's polls fetch. The clock and the CPU count start at that first fetch.
+ * With pages, every item's page is read before it is matched, a fifth as many items.
  */
-async function throughput(workers: number, matchRate: number): Promise<Throughput> {
+async function throughput({ workers, matchRate, pages = false }: Run): Promise<Throughput> {
   const rs = await startRedisServer();
-  const warm = feedSet(`w${workers}`, WARMUP_ITEMS, matchRate);
-  const timed = feedSet(`t${workers}`, ITEMS_PER_FEED, matchRate);
-  let served = warm;
+  const perFeed = pages ? ITEMS_PER_FEED / PAGES_SHARE : ITEMS_PER_FEED;
+  let served: FeedSet | undefined;
   let firstFetch = 0;
   let cpuAtFirstFetch: number | undefined;
   let redisCpuAtFirstFetch: number | undefined;
   let delivered = 0;
   const feedServer = await listen((req, res) => {
+    const url = req.url ?? '';
+    const page = served?.pages.get(url);
+    if (page !== undefined)
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     if (served === timed && !firstFetch) {
       firstFetch = performance.now();
       cpuAtFirstFetch = cpuSeconds([rs.pid(), ...procs.map((p) => p.pid)]);
       redisCpuAtFirstFetch = cpuSeconds([rs.pid()]);
     }
-    const body = served.bodies.get(req.url ?? '');
+    const body = served?.bodies.get(url);
     if (!body) return void res.writeHead(404).end();
     const etag = served === warm ? '"warm"' : '"timed"';
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(body);
   });
+  const pageBase = pages ? `${feedServer.url}/p` : undefined;
+  const name = `${workers}${pages ? 'p' : ''}`;
+  const warm = feedSet(`w${name}`, WARMUP_ITEMS / (pages ? PAGES_SHARE : 1), matchRate, pageBase);
+  const timed = feedSet(`t${name}`, perFeed, matchRate, pageBase);
+  served = warm;
   const receiver = await listen((req, res) => {
     req.resume().on('end', () => {
       delivered++;
@@ -244,22 +297,22 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
   const config = writeConfig(
     [...warm.bodies.keys()].map((p) => feedServer.url + p),
     `${receiver.url}/hook`,
+    { fullText: pages ? 'always' : 'never' },
   );
-  const procs = Array.from({ length: workers }, () => service(config, rs.url, 'fetch,match,deliver'));
-  const total = FEEDS * ITEMS_PER_FEED;
-  const items = new Queue(QUEUES.items, { connection: rs.redis, prefix: bullPrefix(PREFIX) });
-  // Matched items are counted as completed jobs, so the queue's retention must keep a whole run's.
-  const kept = (JOB_OPTIONS.items.removeOnComplete as { count: number }).count;
-  if (warm.jobs + timed.jobs > kept)
-    throw new Error(`a run makes more items jobs than the ${kept} the queue keeps completed`);
-  const matched = async (jobs: number) => (await items.getJobCounts('completed')).completed >= jobs;
+  const roles = pages ? 'fetch,article,match,deliver' : 'fetch,match,deliver';
+  const procs = Array.from({ length: workers }, () => service(config, rs.url, roles));
+  const warmItems = FEEDS * (WARMUP_ITEMS / (pages ? PAGES_SHARE : 1));
+  const total = FEEDS * perFeed;
+  // The match phase records every item it matched in the backtest stream, one entry an item.
+  const matched = async (n: number) => (await rs.redis.xlen(`${PREFIX}:backtest:items`)) >= n;
   try {
     await workersReady(rs.redis, QUEUES.items, workers);
+    if (pages) await workersReady(rs.redis, QUEUES.article, workers);
     procs.push(service(config, rs.url, 'scheduler'));
-    await waitUntil(() => matched(warm.jobs), 300_000, 'every warm-up item matched');
+    await waitUntil(() => matched(warmItems), 300_000, 'every warm-up item matched');
     await waitUntil(async () => delivered >= warm.alerted, 60_000, 'every warm-up alert delivered');
     served = timed;
-    await waitUntil(() => matched(warm.jobs + timed.jobs), 300_000, 'every item matched');
+    await waitUntil(() => matched(warmItems + total), 300_000, 'every item matched');
     const matchedAt = performance.now();
     const cpuAtMatched = cpuSeconds([rs.pid(), ...procs.map((p) => p.pid)]);
     const redisCpuAtMatched = cpuSeconds([rs.pid()]);
@@ -278,7 +331,6 @@ async function throughput(workers: number, matchRate: number): Promise<Throughpu
       seconds,
     };
   } finally {
-    await items.close();
     await stopAll(procs);
     await feedServer.close();
     await receiver.close();
@@ -355,7 +407,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * STEADY_RATE new items a second, every one alerted, from `feeds` feeds polled every second: with
+ * `rate` new items a second, every one alerted, from `feeds` feeds polled every second: with
  * many feeds the scheduler spreads their polls over the second, so items arrive steadily; with one
  * feed they arrive as one burst a second, which the last of them waits behind. With `pages`, every
  * item links to a loopback article page that is read before matching (fullText: always).
@@ -364,11 +416,12 @@ async function latency(
   workers: number,
   feeds: number,
   pages = false,
+  rate = STEADY_RATE,
 ): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
   const rs = await startRedisServer();
   const fetchedAt = new Map<string, number>();
   const latencies: number[] = [];
-  const perFeed = STEADY_RATE / feeds;
+  const perFeed = rate / feeds;
   let start = 0;
   const published: Item[][] = Array.from({ length: feeds }, () => []);
   const pageOf = new Map<string, string>();
@@ -411,7 +464,7 @@ async function latency(
   const config = writeConfig(
     published.map((_, f) => `${feedServer.url}/s${f}.xml`),
     `${receiver.url}/hook`,
-    pages ? 'always' : 'never',
+    { fullText: pages ? 'always' : 'never' },
   );
   const procs = Array.from({ length: workers }, () =>
     service(config, rs.url, pages ? 'fetch,article,match,deliver' : 'fetch,match,deliver'),
@@ -421,11 +474,91 @@ async function latency(
     if (pages) await workersReady(rs.redis, QUEUES.article, workers);
     procs.push(service(config, rs.url, 'scheduler'));
     await waitUntil(
-      async () => latencies.length >= STEADY_RATE * STEADY_SECONDS - STEADY_RATE,
+      async () => latencies.length >= rate * STEADY_SECONDS - rate,
       (STEADY_SECONDS + 30) * 1000,
       'steady deliveries',
     );
-    const sorted = latencies.slice(STEADY_RATE).sort((a, b) => a - b); // the first second warms up
+    const sorted = latencies.slice(rate).sort((a, b) => a - b); // the first second warms up
+    return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
+  } finally {
+    await stopAll(procs);
+    await feedServer.close();
+    await receiver.close();
+    await rs.stop();
+  }
+}
+
+/** Outlets that carry each story in the pickup run: the webhook's pickup signal fires at the last. */
+const PICKUP_OUTLETS = 5;
+const PICKUP_STORIES = 40;
+/** A new story this often; each outlet carries it this long after the one before. */
+const STORY_EVERY_MS = 300;
+const OUTLET_LAG_MS = 250;
+
+/** Story `s` as outlet `o` carries it: the same title and text at every outlet, its own link. */
+function storyItem(s: number, o: number): Item {
+  const { url, xml } = makeItem('story', s, names[s % WATCHES]);
+  const own = `https://outlet${o}.example.com/story/${s}`;
+  return { url: own, xml: xml.replaceAll(url, own) };
+}
+
+/**
+ * Story pickup through the running service: PICKUP_OUTLETS feeds, each its own outlet, carry the
+ * same stories one after another, and the webhook has a pickup signal at PICKUP_OUTLETS outlets.
+ * Timed from the start of the items job that matched the last outlet's item (the signal's
+ * `timestamp`, the match phase's clock) to the signal's arrival at the receiver.
+ */
+async function pickupLatency(): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
+  const rs = await startRedisServer();
+  const latencies: number[] = [];
+  const stories = new Set<string>();
+  let start = 0;
+  const feedServer = await listen((req, res) => {
+    const now = performance.now();
+    start ||= now;
+    const o = Number(/^\/o(\d+)\.xml$/.exec(req.url ?? '')?.[1]);
+    if (!(o < PICKUP_OUTLETS)) return void res.writeHead(404).end();
+    const due = Math.floor((now - start - o * OUTLET_LAG_MS) / STORY_EVERY_MS) + 1;
+    const carried = Array.from({ length: Math.max(0, Math.min(PICKUP_STORIES, due)) }, (_, s) =>
+      storyItem(s, o),
+    );
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(carried.slice(-20)));
+  });
+  const receiver = await listen((req, res) => {
+    const chunks: Buffer[] = [];
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        const at = Date.now();
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          type: string;
+          timestamp: string;
+          data: { storyId?: string };
+        };
+        if (body.type === 'story.pickup') {
+          latencies.push(at - Date.parse(body.timestamp));
+          stories.add(String(body.data.storyId));
+        }
+        res.writeHead(204).end();
+      });
+  });
+  const config = writeConfig(
+    Array.from({ length: PICKUP_OUTLETS }, (_, o) => `${feedServer.url}/o${o}.xml`),
+    `${receiver.url}/hook`,
+    { outlets: true, signals: `[{type: pickup, outlets: ${PICKUP_OUTLETS}, within: 1h}]` },
+  );
+  const procs = [service(config, rs.url, 'fetch,match,deliver')];
+  try {
+    await workersReady(rs.redis, QUEUES.items, 1);
+    procs.push(service(config, rs.url, 'scheduler'));
+    await waitUntil(
+      async () => latencies.length >= PICKUP_STORIES,
+      PICKUP_STORIES * STORY_EVERY_MS + 30_000,
+      `a pickup signal for each of ${PICKUP_STORIES} stories`,
+    );
+    if (stories.size !== PICKUP_STORIES)
+      throw new Error(`${latencies.length} pickup signals for ${stories.size} stories, not one each`);
+    const sorted = latencies.sort((a, b) => a - b);
     return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
   } finally {
     await stopAll(procs);
@@ -476,15 +609,17 @@ async function bytesPerAlert(): Promise<number> {
 }
 
 export async function run(): Promise<void> {
-  const rows: Record<string, number>[] = [];
+  const rows: Record<string, number | string>[] = [];
   const payloadBytes = Buffer.byteLength(rss([makeItem('size', 1, names[0])])) * 2;
   const ceilings = new Map<number, number>();
-  for (const { workers, matchRate } of RUNS) {
-    const t = await throughput(workers, matchRate);
+  for (const r of RUNS) {
+    const { workers, matchRate } = r;
+    const t = await throughput(r);
     if (!ceilings.has(workers)) ceilings.set(workers, await ceiling(workers, t.items, payloadBytes));
     rows.push({
       workers,
       matchRate,
+      ...(r.pages ? PAGES_FIELDS : {}),
       itemsPerSec: Math.round(t.itemsPerSec),
       deliveredPerSec: Math.round(t.deliveredPerSec),
       ceilingJobsPerSec: Math.round(ceilings.get(workers)!),
@@ -496,19 +631,21 @@ export async function run(): Promise<void> {
   }
   const lat = await latency(1, STEADY_FEEDS);
   const burst = await latency(1, 1);
-  const withPages = await latency(1, STEADY_FEEDS, true);
+  const withPages = await latency(1, STEADY_FEEDS, true, PAGES_RATE);
+  const pickup = await pickupLatency();
   const mem = await bytesPerAlert();
 
   console.log(
     `pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`,
   );
   console.log(
-    'workers  items alerted  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item: service + Redis  of it Redis',
+    'workers  items alerted  pages read  items/s fetched→matched  items/s →all delivered  BullMQ no-op ceiling jobs/s  CPU µs/item: service + Redis  of it Redis',
   );
   for (const r of rows) {
     const cells = [
       [r.workers, 7],
-      [`${r.matchRate * 100}%`, 13],
+      [`${Number(r.matchRate) * 100}%`, 13],
+      [r.fullText === 'always' ? 'every item' : 'none', 10],
       [r.itemsPerSec, 22],
       [r.deliveredPerSec, 21],
       [r.ceilingJobsPerSec, 27],
@@ -525,7 +662,10 @@ export async function run(): Promise<void> {
     `  1 feed, ${STEADY_RATE} new items a poll (a burst): p50 ${burst.p50Ms.toFixed(1)} ms, p99 ${burst.p99Ms.toFixed(1)} ms over ${burst.samples} alerts`,
   );
   console.log(
-    `  ${STEADY_FEEDS} feeds, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`,
+    `  ${STEADY_FEEDS} feeds at ${PAGES_RATE} items/s, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`,
+  );
+  console.log(
+    `story pickup at ${PICKUP_OUTLETS} outlets, from the last outlet's item matched to the signal delivered: p50 ${pickup.p50Ms} ms, p99 ${pickup.p99Ms} ms over ${pickup.samples} stories`,
   );
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
   for (const r of rows) {
@@ -550,9 +690,9 @@ export async function run(): Promise<void> {
   const pagesLine = {
     bench: 'pipeline',
     workers: 1,
-    rate: STEADY_RATE,
+    rate: PAGES_RATE,
     feeds: STEADY_FEEDS,
-    fullText: 'always',
+    ...PAGES_FIELDS,
   };
   console.log(
     JSON.stringify({
@@ -562,6 +702,7 @@ export async function run(): Promise<void> {
       samples: withPages.samples,
     }),
   );
+  console.log(JSON.stringify({ bench: 'pipeline', signal: 'pickup', ...pickup }));
   console.log(
     JSON.stringify({ bench: 'pipeline', redisBytesPerAlert: Math.round(mem), alerts: MEMORY_ALERTS }),
   );

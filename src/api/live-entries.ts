@@ -12,6 +12,7 @@ import {
   type LiveList,
 } from '../config/live-store.js';
 import type { Result } from '../contracts/errors.js';
+import { redactUrl } from '../deliver/redact.js';
 import { ApiError, invalid } from './errors.js';
 
 type Entry = Record<string, unknown>;
@@ -121,9 +122,11 @@ function applyChange(
     );
   }
   const entry: Entry = { ...change.entry, id };
+  if (list !== 'webhooks') return entry;
   // A webhook's secret is write-only: a change that leaves it out keeps the stored one.
-  if (list === 'webhooks' && entry.secret === undefined && before.secret !== undefined)
-    entry.secret = before.secret;
+  if (entry.secret === undefined && before.secret !== undefined) entry.secret = before.secret;
+  // Its URL is read back with its credentials masked: sent back so, it keeps the stored one.
+  if (typeof before.url === 'string' && entry.url === redactUrl(before.url)) entry.url = before.url;
   return entry;
 }
 
@@ -148,10 +151,14 @@ function refuseInUse(list: LiveList, id: string, doc: LiveDoc): void {
   );
 }
 
-/** An entry as the API and the audit log show it: a webhook's secret only as set or unset. */
+/**
+ * An entry as the API and the audit log show it: a webhook's secret only as set or unset, its URL
+ * with its credentials masked.
+ */
 export function maskSecrets(list: LiveList, entry: Entry): Entry {
   if (list !== 'webhooks') return entry;
   const s = entry.secret;
   const set = typeof s === 'string' ? s !== '' : Array.isArray(s) && s.length > 0;
-  return { ...entry, secret: set ? 'set' : 'unset' };
+  const url = typeof entry.url === 'string' ? { url: redactUrl(entry.url) } : {};
+  return { ...entry, ...url, secret: set ? 'set' : 'unset' };
 }

@@ -4,6 +4,7 @@ import { loadConfigFile } from '../config/load.js';
 import type { FullTextConfig } from '../config/schema.js';
 import { commonWordCollisions } from '../language/common-words.js';
 import { expandName } from '../language/names.js';
+import { redactUrl } from '../deliver/redact.js';
 import { lintWatch } from '../match/index.js';
 import { CONFIG_OPTION, configPathOf } from './connect.js';
 import { collisionWarning } from './names.js';
@@ -36,7 +37,9 @@ export async function checkConfigCommand(args: string[], env: NodeJS.ProcessEnv)
   lines.push(`  webhooks (${config.webhooks.length}):`);
   for (const h of config.webhooks) {
     const scope = h.watches ? h.watches.join(', ') : 'all watches';
-    lines.push(`    ${h.id}  ${h.url === '' ? '(disabled: empty URL)' : h.url}  ${h.format}, ${scope}`);
+    lines.push(
+      `    ${h.id}  ${h.url === '' ? '(disabled: empty URL)' : redactUrl(h.url)}  ${h.format}, ${scope}`,
+    );
   }
   if (config.network.allowPrivateAddresses) lines.push('  network: private and loopback addresses allowed');
   console.log(lines.join('\n'));

@@ -15,6 +15,7 @@ import type { WebhookConfig } from '../config/schema.js';
 import { buildDigest } from '../deliver/digest.js';
 import { nextRetryDelay, triesFor } from '../deliver/retry-policy.js';
 import { sendPayload } from '../deliver/channels/index.js';
+import { redactUrl } from '../deliver/redact.js';
 import type { SendOutcome } from '../deliver/send.js';
 import type { DeliverJobSpec } from './deliver-jobs.js';
 import type { PipelineDeps } from './deps.js';
@@ -184,7 +185,7 @@ async function settle(
     await deps.breaker.markGone(hook.id, deps.clock());
     deps.metrics.alertsFailed.inc({ webhook: hook.id, final: 'true' });
     deps.logger.error(
-      { ...log, url: hook.url },
+      { ...log, url: redactUrl(hook.url) },
       'WEBHOOK DISABLED: the endpoint answered 410 Gone; ' +
         'its alerts go to the failed set until it is fixed and they are replayed',
     );

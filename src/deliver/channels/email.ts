@@ -10,7 +10,7 @@ import { MediawatchError, fail, ok, type Result } from '../../contracts/errors.j
 import type { WebhookPayload } from '../../contracts/webhook.js';
 import type { AddressPolicy } from '../../net/address-policy.js';
 import { connectTcp } from '../../net/tcp.js';
-import { scrub } from '../redact.js';
+import { redactUrl, scrub } from '../redact.js';
 import type { SendOutcome } from '../send.js';
 import { entryHtml, entryText, escapeHtml, messageOf } from './message.js';
 
@@ -57,7 +57,7 @@ export function createMailer(policy: AddressPolicy): Mailer {
         greetingTimeout: hook.timeout,
         socketTimeout: hook.timeout,
         getSocket: (_options, callback) => {
-          connectTcp(policy, server.hostname, port, Math.min(hook.timeout, 10_000), hook.url).then(
+          connectTcp(policy, server.hostname, port, Math.min(hook.timeout, 10_000), redactUrl(hook.url)).then(
             (r) => (r.ok ? callback(null, { connection: r.value }) : callback(r.error)),
             callback,
           );
@@ -132,7 +132,12 @@ function smtpError(err: unknown, hook: EmailHook): MediawatchError {
   const e = (err ?? {}) as SmtpFailure;
   const status = e.responseCode;
   const retryable = status !== undefined ? status < 500 : !PERMANENT.has(e.code ?? '');
-  const details = { url: hook.url, webhook: hook.id, smtpCode: e.code, ...(status ? { status } : {}) };
+  const details = {
+    url: redactUrl(hook.url),
+    webhook: hook.id,
+    smtpCode: e.code,
+    ...(status ? { status } : {}),
+  };
   const error = new MediawatchError('delivery', `email ${hook.id}: ${e.message ?? String(err)}`, {
     retryable,
     details,

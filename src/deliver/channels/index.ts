@@ -6,7 +6,7 @@
 import type { WebhookConfig } from '../../config/schema.js';
 import type { WebhookPayload } from '../../contracts/webhook.js';
 import type { HttpClient } from '../../net/http-client.js';
-import { redactText } from '../redact.js';
+import { redactUrl } from '../redact.js';
 import { sendRequest, type ChannelRequest, type SendOutcome } from '../send.js';
 import { sendEmail, type Mailer } from './email.js';
 import { matrixRequest } from './matrix.js';
@@ -31,7 +31,7 @@ export function sendPayload(
   const overHttp = (req: ChannelRequest) =>
     sendRequest(
       deps.http,
-      { id: hook.id, url: redactText(req.url, req.secrets), timeoutMs: hook.timeout },
+      { id: hook.id, url: redactUrl(req.url, req.secrets), timeoutMs: hook.timeout },
       req,
       now,
     );

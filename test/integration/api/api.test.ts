@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveConfigStore } from '../../../src/config/live-store.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { startService, writeConfig, type ServiceProcess } from '../../helpers/service.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -93,6 +94,40 @@ describe('the API', () => {
     const hook = await call(a, 'GET', '/webhooks/hook', { token: READ });
     expect(hook.json).toMatchObject({ id: 'hook', secret: 'set', watches: ['alpha'] });
     expect(JSON.stringify(hook.json)).not.toContain(SECRET);
+  });
+
+  it("shows a webhook's URL with its signature masked, and keeps the stored URL when it comes back masked", async () => {
+    const url = 'https://prod-01.example.org/workflows/abc/invoke?api-version=1&sig=SIGsecret42';
+    const created = await call(a, 'POST', '/webhooks', {
+      token: WRITE,
+      body: { id: 'teams', format: 'teams', url, watches: ['alpha'] },
+    });
+    expect(created.status).toBe(201);
+    try {
+      const masked = 'https://prod-01.example.org/workflows/abc/invoke?api-version=1&sig=[redacted]';
+      expect(created.json.url).toBe(masked);
+      const listed = await call(b, 'GET', '/webhooks', { token: READ });
+      expect(listed.json.items.find((h) => h.id === 'teams')?.url).toBe(masked);
+
+      const read = await call(a, 'GET', '/webhooks/teams', { token: READ });
+      const put = await call(a, 'PUT', '/webhooks/teams', {
+        token: WRITE,
+        headers: { 'if-match': read.headers.get('etag')! },
+        body: { ...read.json, secret: undefined, watches: ['alpha', 'beta'] },
+      });
+      expect(put.status).toBe(200);
+      const live = await createLiveConfigStore(redis.client(), { prefix: 'mw', auditMaxEntries: 100 }).read();
+      expect(live?.doc.webhooks.find((h) => h.id === 'teams')).toMatchObject({
+        url,
+        watches: ['alpha', 'beta'],
+      });
+      const history = await call(a, 'GET', '/config/history?limit=5', { token: READ });
+      expect(JSON.stringify([created, listed, read, put, history].map((r) => r.json))).not.toContain(
+        'SIGsecret42',
+      );
+    } finally {
+      await call(a, 'DELETE', '/webhooks/teams', { token: WRITE });
+    }
   });
 
   it('creates a watch (201, Location, ETag) that the other process runs within 2 s', async () => {

@@ -33,6 +33,20 @@ describe('mediawatch check-config', () => {
     expect(r.err).toMatch(/webhooks\[0\]\.watches\[0\]: no watch has the id "nobody"/);
   });
 
+  it("prints a webhook's URL with its signature and tokens masked", async () => {
+    const teams =
+      'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=SIGsecret42';
+    const file = writeConfig(
+      `${WATCHES}webhooks:\n  - { id: teams, format: teams, url: "${teams}" }\n` +
+        `  - { id: desk, url: "https://hooks.example.org/mw?token=TOKsecret42", secret: "${newSecret()}" }\n`,
+    );
+    const r = await mediawatch(['check-config', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('invoke?api-version=2016-06-01&sig=[redacted]  teams');
+    expect(r.out).toContain('https://hooks.example.org/mw?token=[redacted]  standard');
+    expect(r.out + r.err).not.toMatch(/SIGsecret42|TOKsecret42/);
+  });
+
   it('says so when the file does not exist', async () => {
     const r = await mediawatch(['check-config', '/nonexistent/mw.yaml']);
     expect(r.code).toBe(1);

@@ -2,8 +2,9 @@
  * The console end to end, in headless Chromium against the real service (API and console on its
  * port, a private Redis, a loopback feed and webhook receiver): log in with a token, create a
  * watch after a bad query is flagged under its field and the preview shows what it matches, save
- * it, and see the service alert on it for a new feed item; add a feed after checking it. Each page
- * is saved as a screenshot to docs/console/ for the README.
+ * it, and see the service alert on it for a new feed item; add a feed after checking it; list the
+ * webhooks, a token in a URL masked. Each page is saved as a screenshot to docs/console/ for the
+ * README.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +17,8 @@ import { endToEnd } from '../../helpers/teardown.js';
 import { launchBrowser, openPage, PHONE } from './browser.js';
 
 const TOKEN = 'console-test-token-4b1d9c7e2a';
+/** A credential in the webhook's URL, as some receivers take one. */
+const HOOK_TOKEN = 'hook-url-token-8c2f';
 const API = `
 api:
   tokens:
@@ -53,7 +56,11 @@ describe('the web console', () => {
     teardown.close(feeds.close, hook.close);
     feeds.set('/world.xml', { body: macronFeed('world', 2).xml });
     const svc = await startService({
-      config: newsroomConfig([{ id: 'world', url: feeds.url('/world.xml') }], { url: hook.url, secret }, API),
+      config: newsroomConfig(
+        [{ id: 'world', url: feeds.url('/world.xml') }],
+        { url: `${hook.url}?token=${HOOK_TOKEN}`, secret },
+        API,
+      ),
       redisUrl: testRedis().url,
     });
     teardown.service(svc);
@@ -118,6 +125,9 @@ describe('the web console', () => {
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByRole('cell', { name: 'newsroom', exact: true }).waitFor();
     expect(await page.getByRole('cell', { name: 'set', exact: true }).count()).toBe(1);
+    // The webhook URL's token is masked by the API the console reads.
+    await page.getByRole('cell', { name: `${hook.url}?token=[redacted]`, exact: true }).waitFor();
+    expect(await page.content()).not.toContain(HOOK_TOKEN);
     await shot(page, 'webhooks');
 
     expect(errors).toEqual([]);

@@ -1,5 +1,10 @@
-/** Delivery tries against a real receiver: a 410 Gone, and an items job's alerts sent in one job. */
+/**
+ * Delivery tries against a real receiver: a 410 Gone and its log line, and an items job's alerts
+ * sent in one job.
+ */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/adapters/logger.js';
 import type { DeliverJob } from '../../../src/contracts/jobs.js';
 import { buildPayload } from '../../../src/deliver/payload.js';
 import { BATCH_PARALLEL, handleDelivery } from '../../../src/pipeline/handle-delivery.js';
@@ -72,6 +77,36 @@ webhooks:
       await deps.breaker.revive('desk');
       expect(await handleDelivery('msg_2', alert('msg_2'), deps)).toEqual({ kind: 'delivered' });
       expect(receiver.requests.map((r) => r.json.data.alertId)).toEqual(['msg_1', 'msg_2']);
+    } finally {
+      await deps.close();
+      await receiver.close();
+    }
+  });
+
+  it("logs the disabled endpoint's URL with its signature masked", async () => {
+    const secret = newSecret();
+    const receiver = await startReceiver(secret, () => 410);
+    const lines: string[] = [];
+    const logged = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const url = `${receiver.url}/workflows/abc/invoke?api-version=1&sig=SIGsecret42`;
+    const deps = {
+      ...pipelineDeps(server.client(), config('gone-log', url, secret)),
+      logger: createLogger('info', logged),
+    };
+    try {
+      expect((await handleDelivery('msg_1', alert('msg_1'), deps)).kind).toBe('give-up');
+      const records = lines.join('').split('\n').filter(Boolean);
+      const disabled = records.map((l) => JSON.parse(l)).find((l) => /WEBHOOK DISABLED/.test(l.msg));
+      expect(disabled).toMatchObject({
+        webhook: 'desk',
+        url: `${receiver.url}/workflows/abc/invoke?api-version=1&sig=[redacted]`,
+      });
+      expect(lines.join('')).not.toContain('SIGsecret42');
     } finally {
       await deps.close();
       await receiver.close();
