@@ -5,7 +5,7 @@
  * completed jobs. A loopback feed server publishes new items every second (a share of them
  * mention a watch) and a loopback receiver counts the webhooks.
  *
- * It samples the service's RSS and heap (from its /metrics) and Redis used_memory, prints them
+ * It samples the service's RSS and live heap (from its /metrics) and Redis used_memory, prints them
  * every minute, and fits a line through the second half of the run (the first warms up). Goal:
  * each slope under FLAT_PCT of its mean per 10 minutes, no failed job, and every alert delivered
  * exactly once (by webhook-id and by item). Completed deliver jobs are kept a week (their ids
@@ -37,8 +37,8 @@ const FEED_WINDOW = 60;
 const MENTION_EVERY = 5;
 const WATCHES = 50;
 const SAMPLE_MS = 5_000;
-/** The heap is judged by its floor (lowest sample) per minute: what a collection leaves alive. */
-const FLOOR_MS = 60_000;
+/** A table line a minute. */
+const LINE_MS = 60_000;
 const FLAT_PCT = 1;
 /** Short retentions, so every store wraps many times in a soak; all well above FEED_WINDOW's 30 s. */
 const RETENTION = '2m';
@@ -131,7 +131,7 @@ async function processMemory(port: number): Promise<{ rss: number; heap: number 
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
   return {
     rss: gauge('process_resident_memory_bytes'),
-    heap: gauge('nodejs_heap_size_used_bytes'),
+    heap: gauge('mediawatch_heap_after_full_gc_bytes'),
   };
 }
 
@@ -152,6 +152,18 @@ async function redisUsed(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 }
 
+/** The keys holding the most memory, for a reader to see what grows. */
+async function largestKeys(redis: Redis, n: number): Promise<{ key: string; bytes: number }[]> {
+  const sizes: { key: string; bytes: number }[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) sizes.push({ key, bytes: Number(await redis.memory('USAGE', key)) });
+  } while (cursor !== '0');
+  return sizes.sort((a, b) => b.bytes - a.bytes).slice(0, n);
+}
+
 /** Least-squares slope of `y` over time, as a share of its mean per 10 minutes (in %). */
 function slopePctPer10Min(points: { t: number; y: number }[]): number {
   const n = points.length;
@@ -163,16 +175,6 @@ function slopePctPer10Min(points: { t: number; y: number }[]): number {
 }
 
 /** The lowest value of each FLOOR_MS window. */
-function floors(samples: Sample[], pick: (s: Sample) => number): { t: number; y: number }[] {
-  const windows = new Map<number, { t: number; y: number }>();
-  for (const s of samples) {
-    const w = Math.floor(s.t / FLOOR_MS);
-    const low = windows.get(w);
-    if (!low || pick(s) < low.y) windows.set(w, { t: s.t, y: pick(s) });
-  }
-  return [...windows.values()];
-}
-
 async function pendingJobs(queues: Queues): Promise<number> {
   const counts = await Promise.all(
     [queues.poll, queues.items, queues.deliver].map((q) =>
@@ -240,7 +242,7 @@ export async function run(): Promise<void> {
         keptDeliver(redis),
       ]);
       samples.push({ t: Date.now() - start, rss: mem.rss, heap: mem.heap, redis: used, keptDeliver: kept });
-      if (samples.length % Math.round(FLOOR_MS / SAMPLE_MS) === 0) {
+      if (samples.length % Math.round(LINE_MS / SAMPLE_MS) === 0) {
         const cells = [
           [((Date.now() - start) / 60_000).toFixed(0), 4],
           [mb(mem.rss), 8],
@@ -274,6 +276,7 @@ export async function run(): Promise<void> {
     const unverified = receiver.requests.filter((r) => !r.verified).length;
     const failed = await failedJobs(queues);
     const failedTotal = Object.values(failed).reduce((a, b) => a + b, 0);
+    const largest = await largestKeys(redis, 6);
     const perKept = await bytesPerKeptDeliver(redis, queues);
 
     const tail = samples.slice(Math.floor(samples.length / 2));
@@ -282,7 +285,7 @@ export async function run(): Promise<void> {
     const mean = (pick: (s: Sample) => number) => tail.reduce((a, s) => a + pick(s), 0) / tail.length;
     const slopes = {
       rss: slope((s) => s.rss),
-      heap: slopePctPer10Min(floors(tail, (s) => s.heap)),
+      heap: slope((s) => s.heap),
       redis: slope((s) => s.redis),
       redisWithoutKeptDeliver: slope((s) => s.redis - s.keptDeliver * perKept),
     };
@@ -293,11 +296,12 @@ export async function run(): Promise<void> {
 
     console.log(`slope over the second half, % of the mean per 10 min (flat: < ${FLAT_PCT} %):`);
     console.log(
-      `  RSS ${slopes.rss.toFixed(2)} % (mean ${mb(mean((s) => s.rss))} MB), heap (floor a minute) ${slopes.heap.toFixed(2)} % (mean ${mb(mean((s) => s.heap))} MB)`,
+      `  RSS ${slopes.rss.toFixed(2)} % (mean ${mb(mean((s) => s.rss))} MB), heap after a full GC ${slopes.heap.toFixed(2)} % (mean ${mb(mean((s) => s.heap))} MB)`,
     );
     console.log(
       `  Redis ${slopes.redis.toFixed(2)} % (mean ${mb(mean((s) => s.redis))} MB); without the kept deliver jobs (${Math.round(perKept)} bytes each) ${slopes.redisWithoutKeptDeliver.toFixed(2)} %`,
     );
+    console.log(`largest Redis keys: ${largest.map((k) => `${k.key} ${mb(k.bytes)} MB`).join(', ')}`);
     console.log(
       `items ${published}, alerts expected ${expected.size}, webhooks received ${receiver.requests.length}, missing ${missing}, duplicates ${duplicates}, unverified ${unverified}, failed jobs ${JSON.stringify(failed)}`,
     );

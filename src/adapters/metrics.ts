@@ -2,6 +2,8 @@
  * Every Prometheus metric mediawatch exports, in one registry: mediawatch_* for its own, and the
  * default process_* and nodejs_* metrics under their standard names.
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { VERSION } from '../lib/version.js';
 
@@ -41,6 +43,24 @@ function cappedGauge<L extends string>(gauge: Gauge<L>, label: NoInfer<L>, cap: 
   };
 }
 
+/**
+ * The heap in use just after V8's latest full collection: what the process keeps alive. The
+ * default nodejs_heap_size_used_bytes swings with garbage not collected yet, so a slow leak hides in
+ * it. One observer per process, whatever the number of registries.
+ */
+let heapAfterFullGc = 0;
+let fullGcWatch: PerformanceObserver | undefined;
+
+function watchFullCollections(): void {
+  if (fullGcWatch) return;
+  fullGcWatch = new PerformanceObserver((list) => {
+    const kindOf = (e: PerformanceEntry) => (e as { detail?: { kind?: number } }).detail?.kind;
+    const full = list.getEntries().some((e) => kindOf(e) === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (full) heapAfterFullGc = v8.getHeapStatistics().used_heap_size;
+  });
+  fullGcWatch.observe({ entryTypes: ['gc'] });
+}
+
 export function createMetrics(opts: { labelCap?: number } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -54,6 +74,15 @@ export function createMetrics(opts: { labelCap?: number } = {}) {
     labelNames: ['version', 'node'],
     registers: r,
   }).set({ version: VERSION, node: process.versions.node }, 1);
+  watchFullCollections();
+  new Gauge({
+    name: 'mediawatch_heap_after_full_gc_bytes',
+    help: 'V8 heap in use just after the latest full collection: what the process keeps alive (0 before the first)',
+    registers: r,
+    collect() {
+      this.set(heapAfterFullGc);
+    },
+  });
   return {
     registry,
     polls: new Counter({

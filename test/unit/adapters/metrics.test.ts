@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, OTHER } from '../../../src/adapters/metrics.js';
 
@@ -26,6 +28,17 @@ describe('metrics', () => {
       expect(text).toContain(`\n# TYPE ${name} `);
     }
     expect(text).not.toMatch(/mediawatch_process_/);
+  });
+
+  it('exports the heap a full collection leaves alive, once one has run', async () => {
+    const metrics = createMetrics();
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [line] = series(await metrics.registry.metrics(), 'mediawatch_heap_after_full_gc_bytes');
+    const bytes = Number(line.split(' ')[1]);
+    expect(bytes).toBeGreaterThan(1_000_000);
+    expect(bytes).toBeLessThanOrEqual(v8.getHeapStatistics().total_heap_size);
   });
 
   it('exports mediawatch_build_info with the version and the Node.js version, always 1', async () => {
