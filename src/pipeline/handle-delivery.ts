@@ -9,7 +9,7 @@
  * retries, waits for the circuit or lands in the failed set exactly as a single alert does.
  */
 import type { StateChange } from '../alerts/store.js';
-import type { DeliverJob } from '../contracts/jobs.js';
+import { alertIdsOfJob, type DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
@@ -96,13 +96,6 @@ export async function handleDelivery(
 function alertIdsOf(payload: WebhookPayload): string[] {
   if (payload.type === 'mention.detected') return [payload.data.alertId];
   if (payload.type === 'mention.digest') return payload.data.alerts.map((a) => a.alertId);
-  return [];
-}
-
-/** The alerts a job names without reading them (a digest's wait in its window). */
-function alertIdsOfJob(job: DeliverJob): string[] {
-  if (job.kind === 'alert') return [job.payload.data.alertId];
-  if (job.kind === 'alerts') return job.payloads.map((p) => p.data.alertId);
   return [];
 }
 

@@ -207,6 +207,10 @@ export async function runService({
           feedHttp,
           logger,
           clock: systemClock,
+          alerts: deps.alerts,
+          queue: queues.deliver,
+          breaker: deps.breaker,
+          channels: { http: deps.webhookHttp, mailer: deps.mailer },
           validate: (doc) => checkConfig(combine(loaded.raw, doc), 'the live configuration'),
           applied: async (version) => {
             if (version !== liveVersion) await reload('changed through the API');
