@@ -79,9 +79,14 @@ const testResult = z.object({
   durationMs: z.number(),
 });
 
+/** An alert as the API shows it; the console reads this shape. */
+export type AlertView = z.infer<typeof alertView>;
+/** How a webhook answered its test-send. */
+export type TestResult = z.infer<typeof testResult>;
+
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
-function viewOf(a: AlertRecord): z.infer<typeof alertView> {
+function viewOf(a: AlertRecord): AlertView {
   const { data } = a.payload;
   const { delivery: d } = a;
   return {
