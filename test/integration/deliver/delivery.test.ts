@@ -1,7 +1,10 @@
-/** Delivery tries against a real receiver: a 410 Gone, and an items job's alerts sent in one job. */
+/**
+ * Delivery tries against a real receiver: a 410 Gone, an items job's alerts sent in one job, and
+ * each try's outcome in the recent alerts.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliverJob } from '../../../src/contracts/jobs.js';
-import { buildPayload } from '../../../src/deliver/payload.js';
+import { samplePayload as payload } from '../../../src/deliver/payload.js';
 import { BATCH_PARALLEL, handleDelivery } from '../../../src/pipeline/handle-delivery.js';
 import { newSecret, startReceiver } from '../../helpers/loopback.js';
 import { pipelineDeps } from '../../helpers/pipeline-deps.js';
@@ -13,16 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const payload = (id: string) =>
-  buildPayload({
-    alertId: id,
-    storyId: 'st',
-    feed: { id: 'f', url: 'https://x.example/f' },
-    item: { key: id, title: `Item ${id}`, summary: '', content: '' },
-    watches: [],
-    update: false,
-    now: 0,
-  });
 const alert = (id: string): DeliverJob => ({
   kind: 'alert',
   webhookId: 'desk',
@@ -195,4 +188,70 @@ describe('delivering the alerts of one items job in one job', () => {
       await receiver.close();
     }
   });
+});
+
+describe('the delivery state of the recent alerts', () => {
+  const states = async (deps: ReturnType<typeof pipelineDeps>, ids: string[]) =>
+    Promise.all(ids.map(async (id) => (await deps.alerts.get(id))?.delivery));
+  const record = (deps: ReturnType<typeof pipelineDeps>, ids: string[]) =>
+    deps.alerts.record(
+      ids.map((id) => ({ webhookId: 'desk', payload: payload(id) })),
+      Date.now(),
+    );
+
+  it('is retrying after a failed try with tries left, failed when none are left, delivered once one goes through', () =>
+    withEndpoint(
+      'state-retry',
+      (n) => (n === 4 ? 200 : 503),
+      async (_receiver, deps) => {
+        await record(deps, ['msg_r', 'msg_s']);
+        // The schedule [2m, 10m] allows three tries.
+        await handleDelivery('msg_r', alert('msg_r'), deps, 0);
+        expect((await states(deps, ['msg_r']))[0]).toMatchObject({
+          state: 'retrying',
+          attempts: 1,
+          statusCode: 503,
+          lastError: 'webhook desk answered HTTP 503',
+        });
+        await handleDelivery('msg_r', alert('msg_r'), deps, 2);
+        expect((await states(deps, ['msg_r']))[0]).toMatchObject({ state: 'failed', attempts: 2 });
+        await handleDelivery('msg_s', alert('msg_s'), deps, 2);
+        await handleDelivery('msg_r', alert('msg_r'), deps, 0);
+        const [r] = await states(deps, ['msg_r']);
+        expect(r).toMatchObject({ state: 'delivered', attempts: 3, statusCode: 200 });
+        expect(r?.deliveredAt).toBeGreaterThan(0);
+      },
+    ));
+
+  it('is dead when the endpoint answers 410, and for the alerts that find it disabled without a try', () =>
+    withEndpoint(
+      'state-gone',
+      () => 410,
+      async (receiver, deps) => {
+        await record(deps, ['msg_g', 'msg_h']);
+        await handleDelivery('msg_g', alert('msg_g'), deps);
+        await handleDelivery('msg_h', alert('msg_h'), deps);
+        expect(receiver.requests).toHaveLength(1);
+        const [g, h] = await states(deps, ['msg_g', 'msg_h']);
+        expect(g).toMatchObject({ state: 'dead', attempts: 1, statusCode: 410 });
+        expect(h).toMatchObject({ state: 'dead', attempts: 0 });
+        expect(h?.lastError).toMatch(/disabled/);
+      },
+    ));
+
+  it('settles each alert of a batch on its own: delivered, retrying, or still queued when not tried', () =>
+    withEndpoint(
+      'state-batch',
+      (n) => (n === 1 ? 503 : 204),
+      async (receiver, deps) => {
+        await record(deps, IDS);
+        await handleDelivery('alerts.6', batch, deps);
+        const byId = Object.fromEntries((await states(deps, IDS)).map((d, i) => [IDS[i], d?.state]));
+        const answered = new Map(receiver.requests.map((r) => [r.json.data.alertId as string, r.status]));
+        for (const id of IDS) {
+          const expected = !answered.has(id) ? 'queued' : answered.get(id) === 204 ? 'delivered' : 'retrying';
+          expect(byId[id], id).toBe(expected);
+        }
+      },
+    ));
 });
