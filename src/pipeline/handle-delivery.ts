@@ -63,22 +63,16 @@ export async function handleDelivery(
   const { config } = deps.current();
   const hook = config.webhooks.find((h) => h.id === job.webhookId && h.url !== '');
   if (!hook) {
-    const result = giveUp(
-      `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`,
-    );
-    await track(deps, alertIdsOfJob(job), { state: 'dead', tried: false, error: result.error.message });
-    return result;
+    const why = `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`;
+    return dead(job, why, deps);
   }
   if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
   if (job.kind === 'alert' && job.failedFor !== undefined) return giveUp(job.failedFor);
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass) {
     if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
-    const result = giveUp(
-      `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`,
-    );
-    await track(deps, alertIdsOfJob(job), { state: 'dead', tried: false, error: result.error.message });
-    return result;
+    const why = `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`;
+    return dead(job, why, deps);
   }
   const payload = await payloadOf(jobId, job, deps);
   if (!payload) return DELIVERED; // an empty digest window: nothing to say
@@ -92,6 +86,12 @@ export async function handleDelivery(
   return result;
 }
 
+/** Given up without a try: the webhook is gone. */
+async function dead(job: DeliverJob, why: string, deps: PipelineDeps): Promise<Failed> {
+  await track(deps, alertIdsOfJob(job), { state: 'dead', tried: false, error: why });
+  return giveUp(why);
+}
+
 /** The alerts a payload carries: one, a digest's, or none (a signal). */
 function alertIdsOf(payload: WebhookPayload): string[] {
   if (payload.type === 'mention.detected') return [payload.data.alertId];
@@ -101,16 +101,12 @@ function alertIdsOf(payload: WebhookPayload): string[] {
 
 /** What a try's outcome and its verdict make of the alerts' delivery state. */
 function stateOf(outcome: SendOutcome, result: Delivered | Failed): StateChange {
-  const statusCode = outcome.kind === 'failed' ? statusOf(outcome.error) : outcome.status;
-  const status = statusCode === undefined ? {} : { statusCode };
-  if (result.kind === 'delivered') return { state: 'delivered', tried: true, statusCode: statusCode! };
-  const state = outcome.kind === 'gone' ? 'dead' : result.kind === 'retry' ? 'retrying' : 'failed';
-  return { state, tried: true, error: result.error.message, ...status };
-}
-
-function statusOf(error: MediawatchError): number | undefined {
-  const status = error.details.status;
-  return typeof status === 'number' ? status : undefined;
+  if (outcome.kind === 'delivered') return { state: 'delivered', tried: true, statusCode: outcome.status };
+  const error = result.kind === 'delivered' ? '' : result.error.message;
+  if (outcome.kind === 'gone') return { state: 'dead', tried: true, error, statusCode: outcome.status };
+  const status = outcome.error.details.status;
+  const state = result.kind === 'retry' ? 'retrying' : 'failed';
+  return { state, tried: true, error, ...(typeof status === 'number' && { statusCode: status }) };
 }
 
 const track = (deps: PipelineDeps, alertIds: string[], change: StateChange) =>
