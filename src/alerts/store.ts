@@ -92,7 +92,7 @@ export const CURSOR = /^(\d{1,15})\.([\w-]{1,200})$/;
 
 const PAGE = 200;
 
-export function alertKeys(prefix: string) {
+function alertKeys(prefix: string) {
   const tag = `{${prefix}:alerts}`;
   return {
     index: `${prefix}:alerts:${tag}:index`,
@@ -131,7 +131,7 @@ const stateScript = loadScript(new URL('./lua/alert-state.lua', import.meta.url)
 });
 
 /** The fields a change sets and counts up. */
-export function patchOf(change: StateChange, now: number): Patch {
+function patchOf(change: StateChange, now: number): Patch {
   if (change.state === 'queued') return { set: { state: 'queued', updatedAt: now }, incr: ['replays'] };
   const incr: Patch['incr'] = change.tried ? ['attempts'] : [];
   const status = change.statusCode !== undefined ? { statusCode: change.statusCode } : {};
