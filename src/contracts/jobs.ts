@@ -110,7 +110,7 @@ export type DeliverJob =
       window: { start: number; end: number };
     };
 
-/** The alerts a delivery job names without reading Redis (a digest's are in its window). */
+/** The alerts a delivery job carries (a digest's are in its window, in Redis). */
 export function alertIdsOfJob(job: DeliverJob): string[] {
   if (job.kind === 'alert') return [job.payload.data.alertId];
   if (job.kind === 'alerts') return job.payloads.map((p) => p.data.alertId);

@@ -88,7 +88,11 @@ export async function handleDelivery(
 
 /** Given up without a try: the webhook is gone. */
 async function dead(job: DeliverJob, why: string, deps: PipelineDeps): Promise<Failed> {
-  await track(deps, alertIdsOfJob(job), { state: 'dead', tried: false, error: why });
+  const ids =
+    job.kind === 'digest'
+      ? (await deps.digests.read(job.key)).map((p) => p.data.alertId)
+      : alertIdsOfJob(job);
+  await track(deps, ids, { state: 'dead', tried: false, error: why });
   return giveUp(why);
 }
 

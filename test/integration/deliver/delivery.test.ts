@@ -223,19 +223,53 @@ describe('the delivery state of the recent alerts', () => {
       },
     ));
 
-  it('is dead when the endpoint answers 410, and for the alerts that find it disabled without a try', () =>
+  it('is dead when the endpoint answers 410, and for the alerts (alone or in a digest) that find it disabled', () =>
     withEndpoint(
       'state-gone',
       () => 410,
       async (receiver, deps) => {
-        await record(deps, ['msg_g', 'msg_h']);
+        await record(deps, ['msg_g', 'msg_h', 'msg_i']);
         await handleDelivery('msg_g', alert('msg_g'), deps);
         await handleDelivery('msg_h', alert('msg_h'), deps);
+        const route = await deps.digests.route({ id: 'desk', digest: 60_000 }, Date.now());
+        if (route.kind !== 'digest') throw new Error('a webhook with digest routes to a window');
+        await deps.digests.add(route.window, payload('msg_i'));
+        const { key, start, end } = route.window;
+        await handleDelivery(
+          'dig_1',
+          { kind: 'digest', webhookId: 'desk', key, window: { start, end } },
+          deps,
+        );
         expect(receiver.requests).toHaveLength(1);
-        const [g, h] = await states(deps, ['msg_g', 'msg_h']);
+        const [g, h, i] = await states(deps, ['msg_g', 'msg_h', 'msg_i']);
         expect(g).toMatchObject({ state: 'dead', attempts: 1, statusCode: 410 });
         expect(h).toMatchObject({ state: 'dead', attempts: 0 });
         expect(h?.lastError).toMatch(/disabled/);
+        expect(i).toMatchObject({ state: 'dead', attempts: 0 });
+      },
+    ));
+
+  it('is delivered for every alert of a digest that went through', () =>
+    withEndpoint(
+      'state-digest',
+      () => 204,
+      async (receiver, deps) => {
+        await record(deps, ['msg_x', 'msg_y']);
+        const route = await deps.digests.route({ id: 'desk', digest: 60_000 }, Date.now());
+        if (route.kind !== 'digest') throw new Error('a webhook with digest routes to a window');
+        for (const id of ['msg_x', 'msg_y']) await deps.digests.add(route.window, payload(id));
+        const { key, start, end } = route.window;
+        await handleDelivery(
+          'dig_2',
+          { kind: 'digest', webhookId: 'desk', key, window: { start, end } },
+          deps,
+        );
+        expect(receiver.requests).toHaveLength(1);
+        const delivered = await states(deps, ['msg_x', 'msg_y']);
+        expect(delivered.map((d) => [d?.state, d?.attempts])).toEqual([
+          ['delivered', 1],
+          ['delivered', 1],
+        ]);
       },
     ));
 
