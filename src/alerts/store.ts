@@ -80,6 +80,11 @@ export interface AlertStoreOptions {
   prefix: string;
   /** Read on every write and list, so a reload applies at once. */
   limits(): { retentionMs: number; maxAlerts: number };
+  /**
+   * Alerts a list request looks at, at most: a rare filter over many alerts answers with the
+   * matches found so far and a cursor, instead of reading them all at once.
+   */
+  scanPerList?: number;
 }
 
 export const alertLimits = (config: Config) => ({
@@ -90,7 +95,14 @@ export const alertLimits = (config: Config) => ({
 /** A cursor: the raise time and id of the last alert of a page. */
 export const CURSOR = /^(\d{1,15})\.([\w-]{1,200})$/;
 
+/** Alert ids read from the index per round trip while listing. */
 const PAGE = 200;
+const SCAN_PER_LIST = 5_000;
+/**
+ * Alerts forgotten per write, at most: after a long quiet spell or a lowered cap the rest go on
+ * the next writes, so no single write holds Redis up for long.
+ */
+const FORGET_PER_WRITE = 1_000;
 
 function alertKeys(prefix: string) {
   const tag = `{${prefix}:alerts}`;
@@ -112,7 +124,13 @@ const recordScript = loadScript(new URL('./lua/record-alerts.lua', import.meta.u
     alerts: { id: string; at: number; json: string }[];
   }) => ({
     keys: [r.keys.index, r.keys.alerts, r.keys.states],
-    args: [r.oldest, r.max, JSON.stringify(r.state), ...r.alerts.flatMap((a) => [a.id, a.at, a.json])],
+    args: [
+      r.oldest,
+      r.max,
+      FORGET_PER_WRITE,
+      JSON.stringify(r.state),
+      ...r.alerts.flatMap((a) => [a.id, a.at, a.json]),
+    ],
   }),
   decode: (reply) => reply as [number, number],
 });
@@ -176,6 +194,7 @@ export function createAlertStore(redis: Redis, opts: AlertStoreOptions): AlertSt
       const min = Math.max(query.sinceMs ?? 0, now - opts.limits().retentionMs);
       const max = after ? after.at : '+inf';
       const items: AlertRecord[] = [];
+      const scanLimit = opts.scanPerList ?? SCAN_PER_LIST;
       for (let offset = 0; ; offset += PAGE) {
         const page = await redis.zrevrangebyscore(keys.index, max, min, 'WITHSCORES', 'LIMIT', offset, PAGE);
         const ids = unseen(page, after);
@@ -191,6 +210,8 @@ export function createAlertStore(redis: Redis, opts: AlertStoreOptions): AlertSt
           return { items: items.slice(0, query.limit), nextCursor: `${last.raisedAt}.${last.alertId}` };
         }
         if (page.length < 2 * PAGE) return { items };
+        // Scanned enough for one answer: the next page goes on after the last alert looked at.
+        if (offset + PAGE >= scanLimit) return { items, nextCursor: `${page.at(-1)}.${page.at(-2)}` };
       }
     },
   };

@@ -58,7 +58,10 @@ export async function alertsPage(main: HTMLElement, params: URLSearchParams): Pr
 type Query = Record<string, string | undefined>;
 
 async function list(el: HTMLElement, query: Query, shown: Alert[], cursor?: string): Promise<Alert[]> {
-  const { body } = await api.get<List<Alert>>('alerts', { ...query, cursor });
+  let { body } = await api.get<List<Alert>>('alerts', { ...query, cursor });
+  // A rare filter may answer a page with no alerts and a cursor to go on with.
+  while (body.items.length === 0 && body.nextCursor)
+    ({ body } = await api.get<List<Alert>>('alerts', { ...query, cursor: body.nextCursor }));
   const alerts = [...shown, ...body.items];
   const more = body.nextCursor
     ? h('button', { type: 'button', class: 'secondary' }, 'Show older alerts')

@@ -16,8 +16,8 @@ afterAll(() => server.stop());
 
 const DAY = 86_400_000;
 
-function storeFor(prefix: string, maxAlerts = 1_000, retentionMs = DAY): AlertStore {
-  return createAlertStore(redis, { prefix, limits: () => ({ retentionMs, maxAlerts }) });
+function storeFor(prefix: string, maxAlerts = 1_000, retentionMs = DAY, scanPerList?: number): AlertStore {
+  return createAlertStore(redis, { prefix, limits: () => ({ retentionMs, maxAlerts }), scanPerList });
 }
 
 function alert(id: string, watch = 'macron'): AlertPayload {
@@ -82,6 +82,32 @@ describe('the recent-alerts store', () => {
     expect(await redis.hlen('s4:alerts:{s4:alerts}:alerts')).toBe(2);
   });
 
+  it('forgets at most a thousand alerts per write when the cap is lowered, the rest on the next', async () => {
+    let maxAlerts = 3_000;
+    const store = createAlertStore(redis, {
+      prefix: 's6',
+      limits: () => ({ retentionMs: DAY, maxAlerts }),
+    });
+    for (let batch = 0; batch < 5; batch++)
+      await store.record(
+        Array.from({ length: 500 }, (_, i) => ({
+          webhookId: 'desk',
+          payload: alert(`msg_${batch}_${i}`),
+        })),
+        batch,
+      );
+    maxAlerts = 10;
+    const count = () => redis.zcard('s6:alerts:{s6:alerts}:index');
+    await store.record([{ webhookId: 'desk', payload: alert('msg_new_1') }], 10);
+    expect(await count()).toBe(1_501);
+    await store.record([{ webhookId: 'desk', payload: alert('msg_new_2') }], 11);
+    expect(await count()).toBe(502);
+    await store.record([{ webhookId: 'desk', payload: alert('msg_new_3') }], 12);
+    expect(await count()).toBe(10);
+    expect(await redis.hlen('s6:alerts:{s6:alerts}:states')).toBe(10);
+    expect(ids(await store.list({ limit: 3 }, 13))).toEqual(['msg_new_3', 'msg_new_2', 'msg_new_1']);
+  });
+
   it('pages newest first with a cursor, through alerts raised at the same moment, under filters', async () => {
     const store = storeFor('s5');
     // 450 alerts, three at each moment, on two webhooks and two watches: more than one Redis page.
@@ -115,5 +141,17 @@ describe('the recent-alerts store', () => {
     );
     expect(await walk({ sinceMs: 1_140 })).toEqual(newestFirst(raised.filter((r) => r.at >= 1_140)));
     expect(ids(await store.list({ state: 'failed', limit: 10 }, 5_000))).toEqual(['msg_020', 'msg_010']);
+
+    // A rare filter answers after a bounded scan (here 200 of the 450), with a cursor that goes
+    // on where it stopped.
+    const bounded = storeFor('s5', 1_000, DAY, 200);
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await bounded.list({ state: 'failed', limit: 10, cursor }, 5_000);
+      pages.push(ids(page));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual([[], [], ['msg_020', 'msg_010']]);
   });
 });
