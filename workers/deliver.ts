@@ -16,7 +16,7 @@ export function startDeliverWorker(deps: PipelineDeps, connection: Redis): Worke
   return new Worker<DeliverJob>(
     QUEUES.deliver,
     timed(deps.metrics, QUEUES.deliver, async (job: Job<DeliverJob>, token?: string) => {
-      const result = await handleDelivery(job.id!, job.data, deps);
+      const result = await handleDelivery(job.id!, job.data, deps, job.attemptsMade);
       if (result.kind === 'delivered') return 'delivered';
       if (result.kind === 'wait') {
         await job.moveToDelayed(result.until, token);

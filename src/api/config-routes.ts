@@ -19,23 +19,23 @@ const BODIES = {
   feeds: feedSchema,
 } as const;
 
-const idParams = z.object({ id: z.string().min(1).max(200) });
+export const idParams = z.object({ id: z.string().min(1).max(200) });
 const anyEntry = z.record(z.string(), z.unknown());
-const errorBody = z.object({
+export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
 });
 const historyEntry = z.object({
   seq: z.string(),
   at: z.string(),
   who: z.string(),
-  action: z.enum(['create', 'update', 'delete']),
-  list: z.enum(['watches', 'webhooks', 'feeds']),
+  action: z.enum(['create', 'update', 'delete', 'replay']),
+  list: z.enum(['watches', 'webhooks', 'feeds', 'alerts']),
   id: z.string(),
   before: anyEntry.optional(),
   after: anyEntry.optional(),
 });
 
-const who = (principal: Principal | undefined) => principal?.name ?? 'unknown';
+export const who = (principal: Principal | undefined) => principal?.name ?? 'unknown';
 
 export function registerConfigRoutes(api: FastifyInstance, deps: LiveEntriesDeps): void {
   const app = api.withTypeProvider<ZodTypeProvider>();

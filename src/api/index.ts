@@ -1,6 +1,7 @@
 /**
  * The HTTP API under /api/v1: bearer-token auth, JSON errors, the live configuration's lists and
- * audit log, previews of a watch against recent items, feed health and checks, stories, and the
+ * audit log, previews of a watch against recent items, feed health and checks, stories, recent
+ * alerts with replay, a webhook's test-send, and the
  * OpenAPI document generated from the same zod schemas the routes validate with.
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,7 @@ import { checkFeed } from '../fetch/check-feed.js';
 import { listFeedHealth } from '../fetch/health.js';
 import { compileWatches, formatQueryError, QueryError, type BacktestStore } from '../match/index.js';
 import type { HttpClient } from '../net/http-client.js';
+import { registerAlertRoutes, type AlertRoutesDeps } from './alert-routes.js';
 import { authorize } from './auth.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { ApiError, handleApiErrors } from './errors.js';
@@ -24,7 +26,7 @@ import { preview } from './preview.js';
 
 export const API_PREFIX = '/api/v1';
 
-export interface ApiDeps extends LiveEntriesDeps {
+export interface ApiDeps extends LiveEntriesDeps, AlertRoutesDeps {
   current(): LoadedConfig;
   redis: Redis;
   stories: StoryStore;
@@ -53,6 +55,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
       });
       registerConfigRoutes(api, deps);
       registerReadRoutes(api, deps);
+      registerAlertRoutes(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, (_req, reply) => reply.send(app.swagger()));
       registered();
     },

@@ -1,6 +1,8 @@
 /** `mediawatch alerts failed|replay`: the failed set of alerts that exhausted their retries. */
 import type { Job } from 'bullmq';
 import type { DeliverJob } from '../contracts/jobs.js';
+import { retryFailed } from '../alerts/replay.js';
+import { alertLimits, createAlertStore } from '../alerts/store.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { parseArgs } from 'node:util';
 import { CONFIG_OPTION, configPathOf, connectOperator } from './connect.js';
@@ -39,18 +41,15 @@ export async function alertsCommand(args: string[], env: NodeJS.ProcessEnv): Pro
       console.error(target === '--all' ? 'no failed alerts to replay' : `no failed alert with id ${target}`);
       return target === '--all' ? 0 : 1;
     }
-    // A replay is the operator saying the endpoint is fixed: lift a 410 "gone" mark.
-    const breaker = createCircuitBreaker(ctx.redis, { prefix: ctx.loaded.config.redisPrefix });
-    for (const hook of new Set(chosen.map((j) => j.data.webhookId))) await breaker.revive(hook);
-    for (const job of chosen) {
-      // A refusal recorded when the alert was tried in a batch no longer stands either.
-      if (job.data.kind === 'alert' && job.data.failedFor !== undefined) {
-        const { failedFor: _cleared, ...data } = job.data;
-        // The queue's job type is a union per payload kind; this payload is of the job's own kind.
-        await (job as Job<DeliverJob>).updateData(data);
-      }
-      await job.retry('failed', { resetAttemptsMade: true });
-    }
+    const { config } = ctx.loaded;
+    const prefix = config.redisPrefix;
+    // The queue's job type is a union per payload kind; each job holds a payload of its own kind.
+    await retryFailed(chosen as Job<DeliverJob>[], {
+      queue: ctx.queues.deliver,
+      breaker: createCircuitBreaker(ctx.redis, { prefix }),
+      alerts: createAlertStore(ctx.redis, { prefix, limits: () => alertLimits(config) }),
+      clock: Date.now,
+    });
     console.log(`replaying ${chosen.length} alert(s)`);
     return 0;
   } finally {

@@ -22,12 +22,15 @@ export interface LiveSnapshot {
   doc: LiveDoc;
 }
 
-/** One change: who (the token's name), when, what, and the entry before and after (secrets masked). */
+/**
+ * One change: who (the token's name), when, what, and the entry before and after (secrets masked);
+ * or an alert sent again (`replay`, list `alerts`).
+ */
 export interface AuditEntry {
   at: string;
   who: string;
-  action: 'create' | 'update' | 'delete';
-  list: LiveList;
+  action: 'create' | 'update' | 'delete' | 'replay';
+  list: LiveList | 'alerts';
   id: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
@@ -40,6 +43,8 @@ export interface LiveConfigStore {
   version(): Promise<string | undefined>;
   /** Writes `doc` if the stored version is still `expected` ('' = nothing stored yet). */
   write(expected: string, doc: LiveDoc, audit?: AuditEntry): Promise<WriteResult>;
+  /** Records an action that changes no configuration. */
+  note(audit: AuditEntry): Promise<void>;
   /** The newest changes first. */
   history(limit: number): Promise<(AuditEntry & { seq: string })[]>;
   /** Calls `onVersion` with each announced version, on a connection of its own. */
@@ -103,6 +108,9 @@ export function createLiveConfigStore(
         channel: keys.channel,
         audit: audit ? JSON.stringify(audit) : '',
       });
+    },
+    async note(audit) {
+      await redis.xadd(keys.audit, 'MAXLEN', '~', opts.auditMaxEntries, '*', 'e', JSON.stringify(audit));
     },
     async history(limit) {
       const entries = await redis.xrevrange(keys.audit, '+', '-', 'COUNT', limit);

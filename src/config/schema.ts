@@ -242,6 +242,16 @@ const backtest = z.strictObject({
   maxItems: z.number().int().positive().default(200_000),
 });
 
+/** The recent-alerts record behind `GET /api/v1/alerts` and the console's alerts page. */
+const alerts = z.strictObject({
+  /** How long an alert and its delivery state are kept. */
+  retention: duration
+    .refine((ms) => ms >= 60_000, 'keep alerts at least a minute (e.g. 7d)')
+    .default(7 * 86_400_000),
+  /** At most this many alerts are kept; the oldest go first. */
+  maxAlerts: z.number().int().positive().max(1_000_000).default(10_000),
+});
+
 const dashboard = z
   .strictObject({
     enabled: z.boolean().default(false),
@@ -294,6 +304,7 @@ export const configSchema = z
     /** Reading the article page of items whose feed gives only a teaser. */
     fullText: fullText.prefault({}),
     backtest: backtest.prefault({}),
+    alerts: alerts.prefault({}),
     /** The bull-board queue dashboard at /admin/queues. */
     dashboard: dashboard.prefault({}),
     /** The HTTP API at /api/v1 and the web console; live watches, webhooks and feeds in Redis. */

@@ -56,9 +56,11 @@ function send(reply: FastifyReply, asset: Asset | undefined): FastifyReply {
 export async function registerConsole(app: FastifyInstance, opts: ConsoleOptions = {}): Promise<void> {
   const dir = opts.assetsDir ?? fileURLToPath(new URL('./assets/', import.meta.url));
   const assets = await loadAssets(dir);
-  app.get('/console', (_req, reply) => reply.redirect('/console/'));
-  app.get('/console/', (_req, reply) => send(reply, assets.get('index.html')));
-  app.get<{ Params: { file: string } }>('/console/:file', (req, reply) =>
+  // Pages and files, not API routes: kept out of the OpenAPI document.
+  const hide = { schema: { hide: true } };
+  app.get('/console', hide, (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/', hide, (_req, reply) => send(reply, assets.get('index.html')));
+  app.get<{ Params: { file: string } }>('/console/:file', hide, (req, reply) =>
     send(reply, assets.get(req.params.file)),
   );
 }

@@ -110,6 +110,13 @@ export type DeliverJob =
       window: { start: number; end: number };
     };
 
+/** The alerts a delivery job carries (a digest's are in its window, in Redis). */
+export function alertIdsOfJob(job: DeliverJob): string[] {
+  if (job.kind === 'alert') return [job.payload.data.alertId];
+  if (job.kind === 'alerts') return job.payloads.map((p) => p.data.alertId);
+  return [];
+}
+
 /** The evaluation of one closed hour for mention spikes; the job id names the hour. */
 export interface SpikeHourJob {
   /** Hours since the epoch. */

@@ -37,3 +37,24 @@ export function buildPayload(input: AlertInput): AlertPayload {
     },
   };
 }
+
+/**
+ * A sample alert, plainly marked as one: what a webhook's test-send delivers, and what tests use
+ * when they need a payload with a given id.
+ */
+export function samplePayload(alertId: string, now = 0): AlertPayload {
+  return buildPayload({
+    alertId,
+    storyId: 'sample',
+    feed: { id: 'sample', url: 'https://example.org/mediawatch-sample.xml' },
+    item: {
+      key: alertId,
+      title: 'Sample alert from mediawatch: this webhook receives alerts',
+      summary: '',
+      content: '',
+    },
+    watches: [],
+    update: false,
+    now,
+  });
+}

@@ -2,6 +2,7 @@
  * What the pipeline stages need, passed in once by the composition root (src/service/runtime.ts).
  * The config is read through a getter on every job, so a hot reload applies to the next job.
  */
+import type { AlertStore } from '../alerts/store.js';
 import type { Articles } from '../article/index.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Logger } from '../adapters/logger.js';
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   backtest: BacktestStore;
   breaker: CircuitBreaker;
   digests: DigestStore;
+  /** The recent alerts and their delivery state. */
+  alerts: AlertStore;
   signals: SignalStore;
   webhookHttp: HttpClient;
   /** SMTP for webhooks of format email. */

@@ -8,7 +8,8 @@
  * stops starting new POSTs and hands every alert not yet delivered to a job of its own, which
  * retries, waits for the circuit or lands in the failed set exactly as a single alert does.
  */
-import type { DeliverJob } from '../contracts/jobs.js';
+import type { StateChange } from '../alerts/store.js';
+import { alertIdsOfJob, type DeliverJob } from '../contracts/jobs.js';
 import { MediawatchError } from '../contracts/errors.js';
 import type { AlertPayload, WebhookPayload } from '../contracts/webhook.js';
 import type { WebhookConfig } from '../config/schema.js';
@@ -50,33 +51,71 @@ const giveUp = (message: string, details?: Record<string, unknown>): Failed => (
   error: new MediawatchError('delivery', message, details ? { details } : undefined),
 });
 
-/** Phases: find the webhook, pass its circuit, build the payload, send it, settle the outcome. */
+/**
+ * Phases: find the webhook, pass its circuit, build the payload, send it, settle the outcome and
+ * record it as the alerts' delivery state. `attemptsMade`: the job's tries before this one.
+ */
 export async function handleDelivery(
   jobId: string,
   job: DeliverJob,
   deps: PipelineDeps,
+  attemptsMade = 0,
 ): Promise<DeliveryResult> {
   const { config } = deps.current();
   const hook = config.webhooks.find((h) => h.id === job.webhookId && h.url !== '');
   if (!hook) {
-    return giveUp(
-      `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`,
-    );
+    const why = `webhook ${job.webhookId} is no longer configured (or has no URL); ${jobId} kept in the failed set`;
+    return dead(job, why, deps);
   }
   if (job.kind === 'alerts') return deliverBatch(job, hook, deps);
   if (job.kind === 'alert' && job.failedFor !== undefined) return giveUp(job.failedFor);
   const gate = await deps.breaker.gate(hook.id, deps.clock());
   if (!gate.pass) {
     if ('retryAt' in gate) return { kind: 'wait', until: gate.retryAt };
-    return giveUp(
-      `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`,
-    );
+    const why = `webhook ${hook.id} answered 410 Gone earlier and is disabled; replay the failed alerts once it is fixed`;
+    return dead(job, why, deps);
   }
   const payload = await payloadOf(jobId, job, deps);
   if (!payload) return DELIVERED; // an empty digest window: nothing to say
-  const outcome = await sendPayload(channelsOf(deps), hook, jobId, payload, deps.clock);
-  return settle(jobId, job, outcome, hook, gate.clean, deps);
+  // An alert keeps its own id on every try and replay (the receiver's webhook-id).
+  const id = job.kind === 'alert' ? job.payload.data.alertId : jobId;
+  const outcome = await sendPayload(channelsOf(deps), hook, id, payload, deps.clock);
+  const result = await settle(jobId, job, outcome, hook, gate.clean, deps);
+  const last =
+    result.kind === 'retry' && retryDelay(job, attemptsMade + 1, result.error, [hook], 0) === undefined;
+  await track(deps, alertIdsOf(payload), stateOf(outcome, last ? asFinal(result) : result));
+  return result;
 }
+
+/** Given up without a try: the webhook is gone. */
+async function dead(job: DeliverJob, why: string, deps: PipelineDeps): Promise<Failed> {
+  const ids =
+    job.kind === 'digest'
+      ? (await deps.digests.read(job.key)).map((p) => p.data.alertId)
+      : alertIdsOfJob(job);
+  await track(deps, ids, { state: 'dead', tried: false, error: why });
+  return giveUp(why);
+}
+
+/** The alerts a payload carries: one, a digest's, or none (a signal). */
+function alertIdsOf(payload: WebhookPayload): string[] {
+  if (payload.type === 'mention.detected') return [payload.data.alertId];
+  if (payload.type === 'mention.digest') return payload.data.alerts.map((a) => a.alertId);
+  return [];
+}
+
+/** What a try's outcome and its verdict make of the alerts' delivery state. */
+function stateOf(outcome: SendOutcome, result: Delivered | Failed): StateChange {
+  if (outcome.kind === 'delivered') return { state: 'delivered', tried: true, statusCode: outcome.status };
+  const error = result.kind === 'delivered' ? '' : result.error.message;
+  if (outcome.kind === 'gone') return { state: 'dead', tried: true, error, statusCode: outcome.status };
+  const status = outcome.error.details.status;
+  const state = result.kind === 'retry' ? 'retrying' : 'failed';
+  return { state, tried: true, error, ...(typeof status === 'number' && { statusCode: status }) };
+}
+
+const track = (deps: PipelineDeps, alertIds: string[], change: StateChange) =>
+  deps.alerts.update(alertIds, change, deps.clock());
 
 const channelsOf = (deps: PipelineDeps) => ({ http: deps.webhookHttp, mailer: deps.mailer });
 
@@ -117,6 +156,8 @@ async function deliverBatch(
       stop ||= outcome.kind !== 'delivered';
       const single: AlertJob = { kind: 'alert', webhookId: job.webhookId, payload, fetchedAt: job.fetchedAt };
       const result = await settle(payload.data.alertId, single, outcome, hook, true, deps);
+      const retried = result.kind === 'retry' && hook.retry.length > 0;
+      await track(deps, [payload.data.alertId], stateOf(outcome, retried ? result : asFinal(result)));
       if (result.kind !== 'delivered') left.push({ payload, tried: result });
     }
   };
@@ -125,6 +166,10 @@ async function deliverBatch(
   if (left.length > 0) await handOver(job, left, hook, deps);
   return DELIVERED;
 }
+
+/** A retry that will not come is a give-up. */
+const asFinal = (result: Delivered | Failed): Delivered | Failed =>
+  result.kind === 'retry' ? giveUp(result.error.message) : result;
 
 /**
  * Each alert to its own job (its id the alert id), as if it had been queued alone: one that was

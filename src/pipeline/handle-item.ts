@@ -62,8 +62,10 @@ export async function handleItems(job: ItemsJob, deps: PipelineDeps): Promise<It
   countMatches(records, deps.metrics);
   const alerts = records.flatMap((r) => planAlerts(r, config));
   const [signals] = await Promise.all([raiseSignals(job, records, deps, now), claimWatches(alerts, deps)]);
-  const deliveries = await Promise.all(alerts.map((a) => raise(a, deps, now)));
-  await enqueue([...deliveries.flatMap((d) => (d ? [d] : [])), ...signals], job.fetchedAt, deps);
+  const raised = (await Promise.all(alerts.map((a) => raise(a, deps, now)))).flatMap((r) => (r ? [r] : []));
+  // On record before its delivery job exists, so every try finds the alert to update.
+  await deps.alerts.record(raised, now);
+  await enqueue([...raised.map((r) => r.delivery), ...signals], job.fetchedAt, deps);
   return records.map(({ story, matches, alerts }) => ({
     ...(story ? { storyId: story.storyId } : {}),
     watches: matches.map((m) => m.id),
@@ -188,8 +190,15 @@ async function claimWatches(alerts: PlannedAlert[], deps: PipelineDeps): Promise
   alerts.forEach((a, k) => (a.claim = claims[k]));
 }
 
+/** An alert raised for a webhook, and how it goes there. */
+interface Raised {
+  webhookId: string;
+  payload: AlertPayload;
+  delivery: Delivery;
+}
+
 /** A claimed alert: written to the log, or routed to its webhook; nothing when the story had it already. */
-async function raise(alert: PlannedAlert, deps: PipelineDeps, now: number): Promise<Delivery | undefined> {
+async function raise(alert: PlannedAlert, deps: PipelineDeps, now: number): Promise<Raised | undefined> {
   const { record, storyId, sink, alertId, claim } = alert;
   if (!claim || claim.fresh.length === 0) return undefined;
   const { job } = record;
@@ -218,7 +227,7 @@ async function raise(alert: PlannedAlert, deps: PipelineDeps, now: number): Prom
     update,
     watches: alert.watches.filter((m) => claim.fresh.includes(m.id)),
   });
-  return route(sink.hook, payload, deps, now);
+  return { webhookId: sink.hook.id, payload, delivery: await route(sink.hook, payload, deps, now) };
 }
 
 /** Straight to the deliver queue, or into the webhook's digest window (one job per window). */

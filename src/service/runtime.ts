@@ -21,6 +21,7 @@ import { registerApi } from '../api/index.js';
 import { MediawatchError } from '../contracts/errors.js';
 import { createCircuitBreaker } from '../deliver/circuit-breaker.js';
 import { createDigestStore } from '../deliver/digest.js';
+import { alertLimits, createAlertStore } from '../alerts/store.js';
 import { createSeenStore } from '../dedupe/seen-store.js';
 import { createStoryStore } from '../dedupe/story-store.js';
 import { createArticles } from '../article/index.js';
@@ -135,6 +136,7 @@ export async function runService({
     }),
     breaker: createCircuitBreaker(client, { prefix }),
     digests: createDigestStore(client, { prefix }),
+    alerts: createAlertStore(client, { prefix, limits: () => alertLimits(loaded.config) }),
     signals: createSignalStore(client, {
       prefix,
       storyRetentionMs: storyRetention(loaded.config.dedupe.storyWindow),
@@ -205,6 +207,10 @@ export async function runService({
           feedHttp,
           logger,
           clock: systemClock,
+          alerts: deps.alerts,
+          queue: queues.deliver,
+          breaker: deps.breaker,
+          channels: { http: deps.webhookHttp, mailer: deps.mailer },
           validate: (doc) => checkConfig(combine(loaded.raw, doc), 'the live configuration'),
           applied: async (version) => {
             if (version !== liveVersion) await reload('changed through the API');

@@ -11,6 +11,7 @@ import { createSeenStore } from '../../src/dedupe/seen-store.js';
 import { createStoryStore } from '../../src/dedupe/story-store.js';
 import { createCircuitBreaker } from '../../src/deliver/circuit-breaker.js';
 import { createMailer } from '../../src/deliver/channels/email.js';
+import { alertLimits, createAlertStore } from '../../src/alerts/store.js';
 import { createDigestStore } from '../../src/deliver/digest.js';
 import { createArticles } from '../../src/article/index.js';
 import { createFeedHttpClient, createFeedPoller, createHostLimiter } from '../../src/fetch/index.js';
@@ -58,6 +59,7 @@ export function pipelineDeps(
     }),
     breaker: createCircuitBreaker(redis, { prefix }),
     digests: createDigestStore(redis, { prefix }),
+    alerts: createAlertStore(redis, { prefix, limits: () => alertLimits(config) }),
     signals: createSignalStore(redis, {
       prefix,
       storyRetentionMs: storyRetention(config.dedupe.storyWindow),

@@ -88,6 +88,8 @@ export const api = {
 export const seg = (id: string): string => encodeURIComponent(id);
 
 // The shapes the pages read; type-only imports, erased from the browser's JavaScript.
+export type { AlertView as Alert, TestResult } from '../../api/alert-routes.js';
+export type { DeliveryState } from '../../alerts/store.js';
 export type { FeedCheck } from '../../fetch/check-feed.js';
 export type { FeedHealth } from '../../fetch/health.js';
 export interface Watch {
@@ -109,16 +111,6 @@ export interface Preview {
   matched: PreviewItem[];
   gained: PreviewItem[];
   lost: PreviewItem[];
-}
-export interface Alert {
-  alertId: string;
-  watchIds: string[];
-  webhookId: string;
-  item: { title: string; url?: string };
-  state: 'delivered' | 'pending' | 'failed';
-  attempts: number;
-  lastError?: string;
-  createdAt: string;
 }
 export interface Webhook {
   id: string;

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /** Webhooks: where alerts go, and a signed sample alert sent on request. */
-import { api, seg, type List, type Webhook } from './api.js';
+import { api, seg, type List, type TestResult, type Webhook } from './api.js';
 import { h, show, table } from './dom.js';
 
 export async function webhooksPage(main: HTMLElement): Promise<void> {
@@ -16,13 +16,8 @@ export async function webhooksPage(main: HTMLElement): Promise<void> {
       test.disabled = true;
       show(result, ' sending…');
       api
-        .post<{ status: number }>(`webhooks/${seg(w.id)}/test`)
-        .then(({ body: r }) =>
-          show(
-            result,
-            h('span', { class: r.status < 300 ? 'state-ok' : 'state-failed' }, ` answered ${r.status}`),
-          ),
-        )
+        .post<TestResult>(`webhooks/${seg(w.id)}/test`)
+        .then(({ body: r }) => show(result, testOutcome(r)))
         .catch((err: unknown) =>
           show(result, h('span', { class: 'state-failed' }, ` ${(err as Error).message}`)),
         )
@@ -49,4 +44,12 @@ export async function webhooksPage(main: HTMLElement): Promise<void> {
       ? table(`${rows.length} webhooks`, ['Id', 'URL', 'Secret', 'Format', 'Watches', 'Test'], rows)
       : h('p', {}, 'No webhooks yet.'),
   );
+}
+
+/** What the receiver made of the test alert, in a sentence. */
+function testOutcome(r: TestResult): HTMLElement {
+  const status = r.statusCode !== undefined ? `answered ${r.statusCode}` : 'did not answer';
+  if (r.delivered) return h('span', { class: 'state-ok' }, ` Delivered: the webhook ${status}.`);
+  const why = r.error ? `: ${r.error.message}` : '';
+  return h('span', { class: 'state-failed' }, ` Not delivered: the webhook ${status}${why}`);
 }

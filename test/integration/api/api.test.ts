@@ -249,6 +249,13 @@ describe('the API', () => {
     expect(a.log() + b.log()).not.toContain(WRITE);
   });
 
+  it('refuses to test-send to a private address the network allow-list does not allow', async () => {
+    const res = await call(a, 'POST', '/webhooks/hook/test', { token: WRITE, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ delivered: false, error: { code: 'blocked-address' } });
+    expect(JSON.stringify(res.json)).not.toContain(SECRET);
+  });
+
   it('survives a restart of every process with the changes made through the API', async () => {
     await Promise.all([a.stop(), b.stop()]);
     a = await startService({
@@ -281,8 +288,13 @@ describe('the API', () => {
       '/stories/{id}',
       '/whoami',
       '/config/history',
+      '/alerts',
+      '/alerts/{id}/replay',
+      '/webhooks/{id}/test',
     ];
     for (const r of routes) expect(Object.keys(doc.paths)).toContain(`/api/v1${r}`);
     expect(doc.paths['/api/v1/watches'].post.requestBody).toBeDefined();
+    // The console's pages and files are not part of the API.
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/api/v1/'))).toEqual([]);
   });
 });

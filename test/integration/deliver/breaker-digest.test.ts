@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { createCircuitBreaker } from '../../../src/deliver/circuit-breaker.js';
 import { createDigestStore } from '../../../src/deliver/digest.js';
 import { startRedis, type TestRedis } from '../../helpers/redis-server.js';
-import { samplePayload } from '../../helpers/payloads.js';
+import { samplePayload } from '../../../src/deliver/payload.js';
 
 let server: TestRedis;
 let redis: Redis;

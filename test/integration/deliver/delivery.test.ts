@@ -1,12 +1,12 @@
 /**
- * Delivery tries against a real receiver: a 410 Gone and its log line, and an items job's alerts
- * sent in one job.
+ * Delivery tries against a real receiver: a 410 Gone and its log line, an items job's alerts sent
+ * in one job, and each try's outcome in the recent alerts.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/logger.js';
 import type { DeliverJob } from '../../../src/contracts/jobs.js';
-import { buildPayload } from '../../../src/deliver/payload.js';
+import { samplePayload as payload } from '../../../src/deliver/payload.js';
 import { BATCH_PARALLEL, handleDelivery } from '../../../src/pipeline/handle-delivery.js';
 import { newSecret, startReceiver } from '../../helpers/loopback.js';
 import { pipelineDeps } from '../../helpers/pipeline-deps.js';
@@ -18,16 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const payload = (id: string) =>
-  buildPayload({
-    alertId: id,
-    storyId: 'st',
-    feed: { id: 'f', url: 'https://x.example/f' },
-    item: { key: id, title: `Item ${id}`, summary: '', content: '' },
-    watches: [],
-    update: false,
-    now: 0,
-  });
 const alert = (id: string): DeliverJob => ({
   kind: 'alert',
   webhookId: 'desk',
@@ -230,4 +220,104 @@ describe('delivering the alerts of one items job in one job', () => {
       await receiver.close();
     }
   });
+});
+
+describe('the delivery state of the recent alerts', () => {
+  const states = async (deps: ReturnType<typeof pipelineDeps>, ids: string[]) =>
+    Promise.all(ids.map(async (id) => (await deps.alerts.get(id))?.delivery));
+  const record = (deps: ReturnType<typeof pipelineDeps>, ids: string[]) =>
+    deps.alerts.record(
+      ids.map((id) => ({ webhookId: 'desk', payload: payload(id) })),
+      Date.now(),
+    );
+
+  it('is retrying after a failed try with tries left, failed when none are left, delivered once one goes through', () =>
+    withEndpoint(
+      'state-retry',
+      (n) => (n === 4 ? 200 : 503),
+      async (_receiver, deps) => {
+        await record(deps, ['msg_r', 'msg_s']);
+        // The schedule [2m, 10m] allows three tries.
+        await handleDelivery('msg_r', alert('msg_r'), deps, 0);
+        expect((await states(deps, ['msg_r']))[0]).toMatchObject({
+          state: 'retrying',
+          attempts: 1,
+          statusCode: 503,
+          lastError: 'webhook desk answered HTTP 503',
+        });
+        await handleDelivery('msg_r', alert('msg_r'), deps, 2);
+        expect((await states(deps, ['msg_r']))[0]).toMatchObject({ state: 'failed', attempts: 2 });
+        await handleDelivery('msg_s', alert('msg_s'), deps, 2);
+        await handleDelivery('msg_r', alert('msg_r'), deps, 0);
+        const [r] = await states(deps, ['msg_r']);
+        expect(r).toMatchObject({ state: 'delivered', attempts: 3, statusCode: 200 });
+        expect(r?.deliveredAt).toBeGreaterThan(0);
+      },
+    ));
+
+  it('is dead when the endpoint answers 410, and for the alerts (alone or in a digest) that find it disabled', () =>
+    withEndpoint(
+      'state-gone',
+      () => 410,
+      async (receiver, deps) => {
+        await record(deps, ['msg_g', 'msg_h', 'msg_i']);
+        await handleDelivery('msg_g', alert('msg_g'), deps);
+        await handleDelivery('msg_h', alert('msg_h'), deps);
+        const route = await deps.digests.route({ id: 'desk', digest: 60_000 }, Date.now());
+        if (route.kind !== 'digest') throw new Error('a webhook with digest routes to a window');
+        await deps.digests.add(route.window, payload('msg_i'));
+        const { key, start, end } = route.window;
+        await handleDelivery(
+          'dig_1',
+          { kind: 'digest', webhookId: 'desk', key, window: { start, end } },
+          deps,
+        );
+        expect(receiver.requests).toHaveLength(1);
+        const [g, h, i] = await states(deps, ['msg_g', 'msg_h', 'msg_i']);
+        expect(g).toMatchObject({ state: 'dead', attempts: 1, statusCode: 410 });
+        expect(h).toMatchObject({ state: 'dead', attempts: 0 });
+        expect(h?.lastError).toMatch(/disabled/);
+        expect(i).toMatchObject({ state: 'dead', attempts: 0 });
+      },
+    ));
+
+  it('is delivered for every alert of a digest that went through', () =>
+    withEndpoint(
+      'state-digest',
+      () => 204,
+      async (receiver, deps) => {
+        await record(deps, ['msg_x', 'msg_y']);
+        const route = await deps.digests.route({ id: 'desk', digest: 60_000 }, Date.now());
+        if (route.kind !== 'digest') throw new Error('a webhook with digest routes to a window');
+        for (const id of ['msg_x', 'msg_y']) await deps.digests.add(route.window, payload(id));
+        const { key, start, end } = route.window;
+        await handleDelivery(
+          'dig_2',
+          { kind: 'digest', webhookId: 'desk', key, window: { start, end } },
+          deps,
+        );
+        expect(receiver.requests).toHaveLength(1);
+        const delivered = await states(deps, ['msg_x', 'msg_y']);
+        expect(delivered.map((d) => [d?.state, d?.attempts])).toEqual([
+          ['delivered', 1],
+          ['delivered', 1],
+        ]);
+      },
+    ));
+
+  it('settles each alert of a batch on its own: delivered, retrying, or still queued when not tried', () =>
+    withEndpoint(
+      'state-batch',
+      (n) => (n === 1 ? 503 : 204),
+      async (receiver, deps) => {
+        await record(deps, IDS);
+        await handleDelivery('alerts.6', batch, deps);
+        const byId = Object.fromEntries((await states(deps, IDS)).map((d, i) => [IDS[i], d?.state]));
+        const answered = new Map(receiver.requests.map((r) => [r.json.data.alertId as string, r.status]));
+        for (const id of IDS) {
+          const expected = !answered.has(id) ? 'queued' : answered.get(id) === 204 ? 'delivered' : 'retrying';
+          expect(byId[id], id).toBe(expected);
+        }
+      },
+    ));
 });

@@ -35,6 +35,7 @@ describe('config validation', () => {
     expect(config.watches[0].label).toBe('macron');
     expect(config.webhooks[0].retry).toHaveLength(7);
     expect(config.dedupe.seenRetention).toBe(30 * 86_400_000);
+    expect(config.alerts).toEqual({ retention: 7 * 86_400_000, maxAlerts: 10_000 });
     expect(Object.isFrozen(config.feeds[0])).toBe(true);
   });
 
@@ -79,6 +80,16 @@ describe('config validation', () => {
     ],
     ['an unknown key', BASE.replace('feeds:', 'feedz: []\nfeeds:'), /feedz/],
     ['a bad duration', BASE + '    timeout: soon\n', /webhooks\[0\]\.timeout: "soon" is not a duration/],
+    [
+      'an alerts retention under a minute',
+      BASE.replace('feeds:', 'alerts: { retention: 10s }\nfeeds:'),
+      /alerts\.retention: keep alerts at least a minute/,
+    ],
+    [
+      'an alerts cap that is not a positive count',
+      BASE.replace('feeds:', 'alerts: { maxAlerts: 0 }\nfeeds:'),
+      /alerts\.maxAlerts/,
+    ],
     ['YAML that does not parse', 'feeds: [\n', /line \d+/],
   ])('names the line and field of %s', (_, yaml, pattern) => {
     const found = problems(yaml);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { deliverJobs, type Delivery } from '../../../src/pipeline/deliver-jobs.js';
-import { samplePayload } from '../../helpers/payloads.js';
+import { samplePayload } from '../../../src/deliver/payload.js';
 
 const { config } = parseConfig(
   `
