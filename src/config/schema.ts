@@ -95,7 +95,7 @@ const feed = z
       .optional(),
     /** sitemap: entries older than this are ignored (default SITEMAP_DEFAULTS.windowMs). */
     window: duration.optional(),
-    /** sitemap: child sitemaps of an index fetched per poll, the most recently modified first. */
+    /** sitemap: child sitemaps of an index (nested indexes included) fetched per poll, the most recently modified first. */
     maxSitemaps: z.number().int().positive().max(100).optional(),
     /**
      * When to fetch the article's full text: sitemap entries carry only a title, so `always` is
