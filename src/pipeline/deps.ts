@@ -18,6 +18,7 @@ import type { FeedPoller } from '../fetch/index.js';
 import type { BacktestStore } from '../match/backtest-store.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { SignalStore } from '../signals/store.js';
+import type { WebsubStore } from '../websub/store.js';
 
 export interface Current {
   config: Readonly<Config>;
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   breaker: CircuitBreaker;
   digests: DigestStore;
   signals: SignalStore;
+  /** WebSub subscriptions: the hub each feed advertises, leases, secrets, last push. */
+  websub: WebsubStore;
   webhookHttp: HttpClient;
   /** SMTP for webhooks of format email. */
   mailer: Mailer;
