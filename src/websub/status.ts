@@ -51,17 +51,40 @@ export function isPushed(s: Subscription | undefined, now: number, silentAfterMs
   );
 }
 
+/** A feed's push subscription as `mediawatch feeds` and the API's feed health show it. */
+export interface PushHealth {
+  status: PushStatus;
+  hub?: string;
+  leaseEnd?: string;
+  lastPushAt?: string;
+  /** Polls found items the hub had not pushed (the last time). */
+  missedAt?: string;
+  failures: number;
+  lastError?: string;
+  nextAttemptAt?: string;
+}
+
+export function pushHealth(s: Subscription, now: number, silentAfterMs: number): PushHealth {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const fields: Omit<PushHealth, 'status' | 'failures'> = {
+    hub: s.hub ?? s.unsubHub ?? s.wantedHub,
+    leaseEnd: s.hub ? iso(s.leaseEnd) : undefined,
+    lastPushAt: iso(s.lastPushAt),
+    missedAt: iso(s.missedAt),
+    lastError: s.failures > 0 ? s.lastError : undefined,
+    nextAttemptAt: s.failures > 0 ? iso(s.nextAttemptAt) : undefined,
+  };
+  const defined = Object.entries(fields).filter(([, v]) => v !== undefined);
+  return { status: pushStatus(s, now, silentAfterMs), failures: s.failures, ...Object.fromEntries(defined) };
+}
+
 /** One line for `mediawatch feeds`. */
-export function describePush(s: Subscription, now: number, silentAfterMs: number): string {
-  const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
-  const status = pushStatus(s, now, silentAfterMs);
-  const parts = [`push ${status}`];
-  if (s.hub) parts.push(`hub ${s.hub}`);
-  else if (s.unsubHub) parts.push(`hub ${s.unsubHub}`);
-  if (s.leaseEnd !== undefined && s.hub) parts.push(`lease until ${iso(s.leaseEnd)}`);
-  parts.push(`last push ${iso(s.lastPushAt)}`);
-  if (status === 'silent') parts.push(`polls found unpushed items ${iso(s.missedAt)}`);
-  if (s.failures > 0)
-    parts.push(`failures in a row ${s.failures}  next try ${iso(s.nextAttemptAt)}: ${s.lastError ?? ''}`);
-  return parts.join('  ');
+export function describePush(p: PushHealth): string {
+  const parts = [`push ${p.status}`];
+  if (p.hub) parts.push(`hub ${p.hub}`);
+  if (p.leaseEnd) parts.push(`lease until ${p.leaseEnd}`);
+  parts.push(`last push ${p.lastPushAt ?? '-'}`);
+  if (p.status === 'silent') parts.push(`polls found items it did not push (${p.missedAt})`);
+  if (p.failures > 0) parts.push(`failures in a row ${p.failures}  next try ${p.nextAttemptAt ?? '-'}`);
+  return parts.join('  ') + (p.lastError && p.failures > 0 ? `\n  push error: ${p.lastError}` : '');
 }
