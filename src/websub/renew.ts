@@ -2,26 +2,28 @@
  * The scheduler role's review of every subscription, every `websub.checkEvery`: subscribe to the
  * hub a feed advertises, renew a lease once `renewAt` of it has passed, retry failed requests after
  * their backoff, ask again when a hub accepted a request but never confirmed it, end the
- * subscription of a removed feed (or one whose hub or topic changed, or all when push is turned
- * off). Everything it decides from is in Redis, so a restart picks up where it left off.
+ * subscription of a removed feed (or one whose hub, topic or callback changed, or all when push
+ * is turned off). Everything it decides from is in Redis, so a restart picks up where it left off.
  */
-import type { WebsubDeps } from './deps.js';
+import { callbackUrl, type WebsubDeps } from './deps.js';
 import { PUSH_STATUSES, awaitingConfirmation, pushStatus } from './status.js';
 import type { Subscription } from './store.js';
-import { endSubscription, forgetEnding, recordFailure, subscribe, unsubscribe } from './subscribe.js';
+import {
+  endSubscription,
+  forgetEnding,
+  recordFailure,
+  subscribe,
+  unsubscribe,
+  type Wanted,
+} from './subscribe.js';
 
 export type ReviewAction =
-  | { kind: 'subscribe'; hub: string; topic: string }
+  | ({ kind: 'subscribe' } & Wanted)
   | { kind: 'end' }
   | { kind: 'retry-unsubscribe' }
   | { kind: 'forget-ending' }
   | { kind: 'unconfirmed' }
   | { kind: 'delete' };
-
-interface Wanted {
-  hub: string;
-  topic: string;
-}
 
 /** What to do about one subscription now; pure, so each rule is tested on its own. */
 export function plan(
@@ -39,7 +41,8 @@ export function plan(
       actions.push({ kind: 'retry-unsubscribe' });
   }
   const held = sub.hub !== undefined && sub.topic !== undefined;
-  if (held && (!wanted || wanted.hub !== sub.hub || wanted.topic !== sub.topic)) {
+  const changed = wanted?.hub !== sub.hub || wanted?.topic !== sub.topic || wanted?.callback !== sub.callback;
+  if (held && changed) {
     actions.push({ kind: 'end' });
     if (wanted) actions.push({ kind: 'subscribe', ...wanted });
     return actions;
@@ -63,7 +66,7 @@ export async function reviewSubscriptions(d: WebsubDeps): Promise<void> {
     const feed = config.feeds.find((f) => f.id === sub.feedId);
     const wanted =
       base && feed && sub.wantedHub && sub.wantedTopic
-        ? { hub: sub.wantedHub, topic: sub.wantedTopic }
+        ? { hub: sub.wantedHub, topic: sub.wantedTopic, callback: callbackUrl(base, sub.feedId) }
         : undefined;
     const actions = plan(sub, wanted, config.websub.verifyWithin, d.clock());
     if (actions.length === 0) continue;
@@ -87,7 +90,7 @@ async function act(d: WebsubDeps, first: Subscription, actions: ReviewAction[]):
   for (const action of actions) {
     switch (action.kind) {
       case 'subscribe':
-        await subscribe(d, sub, action.hub, action.topic);
+        await subscribe(d, sub, action);
         break;
       case 'end':
         sub = await endSubscription(d, sub);

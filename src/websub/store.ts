@@ -14,9 +14,10 @@ export interface Subscription {
   /** The hub and topic the last parsed poll advertised: what we want to be subscribed to. */
   wantedHub?: string;
   wantedTopic?: string;
-  /** The subscription we asked for (or hold): hub, topic and the secret deliveries are signed with. */
+  /** The subscription we asked for (or hold): hub, topic, our callback and the secret deliveries are signed with. */
   hub?: string;
   topic?: string;
+  callback?: string;
   secret?: string;
   state?: SubscriptionState;
   /** When the last subscribe request was sent; a hub that never confirms it is asked again. */
@@ -41,6 +42,7 @@ export interface Subscription {
   /** A subscription being ended (the feed was removed, or its hub changed): until the hub confirms. */
   unsubHub?: string;
   unsubTopic?: string;
+  unsubCallback?: string;
   unsubSecret?: string;
   unsubRequestedAt?: number;
   unsubFailures: number;

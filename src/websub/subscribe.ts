@@ -6,8 +6,15 @@
  */
 import crypto from 'node:crypto';
 import { backoffMs } from '../fetch/backoff.js';
-import { callbackUrl, type WebsubDeps } from './deps.js';
+import type { WebsubDeps } from './deps.js';
 import type { Subscription } from './store.js';
+
+/** A subscription as the config and the feed want it now. */
+export interface Wanted {
+  hub: string;
+  topic: string;
+  callback: string;
+}
 
 /** The hub's answer body quoted in an error, at most this many characters. */
 const QUOTED = 200;
@@ -16,7 +23,7 @@ interface HubRequest {
   mode: 'subscribe' | 'unsubscribe';
   hub: string;
   topic: string;
-  feedId: string;
+  callback: string;
   secret?: string;
 }
 
@@ -26,7 +33,7 @@ async function requestHub(d: WebsubDeps, req: HubRequest): Promise<string | unde
   const form = new URLSearchParams({
     'hub.mode': req.mode,
     'hub.topic': req.topic,
-    'hub.callback': callbackUrl(websub.callbackBase ?? '', req.feedId),
+    'hub.callback': req.callback,
     ...(req.mode === 'subscribe'
       ? { 'hub.secret': req.secret ?? '', 'hub.lease_seconds': String(websub.leaseSeconds) }
       : {}),
@@ -59,18 +66,21 @@ export function retryAt(d: WebsubDeps, failures: number, now: number): number {
  * Asks the hub for a subscription to the topic (or its renewal): the same hub and topic keep
  * their secret, a new one gets a new secret. The state stays 'active' during a renewal.
  */
-export async function subscribe(d: WebsubDeps, sub: Subscription, hub: string, topic: string): Promise<void> {
-  const same = sub.hub === hub && sub.topic === topic && sub.secret !== undefined;
+export async function subscribe(d: WebsubDeps, sub: Subscription, want: Wanted): Promise<void> {
+  const { hub, topic, callback } = want;
+  const same =
+    sub.hub === hub && sub.topic === topic && sub.callback === callback && sub.secret !== undefined;
   const secret = same ? sub.secret! : newSecret();
   const now = d.clock();
   await d.websub.update(sub.feedId, {
     hub,
     topic,
+    callback,
     secret,
     requestedAt: now,
     ...(same && sub.state === 'active' ? {} : { state: 'subscribing' as const, activeSince: undefined }),
   });
-  const error = await requestHub(d, { mode: 'subscribe', hub, topic, feedId: sub.feedId, secret });
+  const error = await requestHub(d, { mode: 'subscribe', hub, topic, callback, secret });
   d.metrics.websubRequests.inc({ mode: 'subscribe', outcome: error ? 'failed' : 'accepted' });
   if (error === undefined) {
     d.logger.debug({ feed: sub.feedId, hub, topic }, 'websub subscription requested');
@@ -100,7 +110,7 @@ export async function recordFailure(d: WebsubDeps, sub: Subscription, error: str
 }
 
 /**
- * Ends the subscription a feed holds (the feed was removed, its hub or topic changed, or push was
+ * Ends the subscription a feed holds (the feed was removed, its hub, topic or callback changed, or push was
  * turned off): it moves to the fields of an ending subscription, whose unsubscribe request is sent
  * now and retried until the old lease would have lapsed anyway.
  */
@@ -111,6 +121,7 @@ export async function endSubscription(d: WebsubDeps, sub: Subscription): Promise
     ? {
         unsubHub: sub.hub,
         unsubTopic: sub.topic,
+        unsubCallback: sub.callback,
         unsubSecret: sub.secret,
         unsubRequestedAt: undefined,
         unsubFailures: 0,
@@ -121,6 +132,7 @@ export async function endSubscription(d: WebsubDeps, sub: Subscription): Promise
   const cleared: Partial<Subscription> = {
     hub: undefined,
     topic: undefined,
+    callback: undefined,
     secret: undefined,
     state: undefined,
     requestedAt: undefined,
@@ -136,21 +148,21 @@ export async function endSubscription(d: WebsubDeps, sub: Subscription): Promise
     missedAt: undefined,
   };
   await d.websub.update(sub.feedId, { ...cleared, ...ending });
-  const next = { ...sub, ...cleared, ...ending } as Subscription;
+  const next: Subscription = { ...sub, ...cleared, ...ending };
   if (held) await unsubscribe(d, next);
   return next;
 }
 
 /** Sends (or sends again) the unsubscribe request of the ending subscription. */
 export async function unsubscribe(d: WebsubDeps, sub: Subscription): Promise<void> {
-  if (!sub.unsubHub || !sub.unsubTopic) return;
+  if (!sub.unsubHub || !sub.unsubTopic || !sub.unsubCallback) return;
   const now = d.clock();
   await d.websub.update(sub.feedId, { unsubRequestedAt: now });
   const error = await requestHub(d, {
     mode: 'unsubscribe',
     hub: sub.unsubHub,
     topic: sub.unsubTopic,
-    feedId: sub.feedId,
+    callback: sub.unsubCallback,
   });
   d.metrics.websubRequests.inc({ mode: 'unsubscribe', outcome: error ? 'failed' : 'accepted' });
   if (error === undefined) {
@@ -179,6 +191,7 @@ export async function forgetEnding(d: WebsubDeps, sub: Subscription): Promise<vo
   await d.websub.update(sub.feedId, {
     unsubHub: undefined,
     unsubTopic: undefined,
+    unsubCallback: undefined,
     unsubSecret: undefined,
     unsubRequestedAt: undefined,
     unsubFailures: undefined,

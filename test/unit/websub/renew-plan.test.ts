@@ -7,7 +7,8 @@ const NOW = 1_000_000;
 const VERIFY = 60_000;
 const HUB = 'https://hub.example.org/';
 const TOPIC = 'https://news.example.com/world.atom';
-const WANTED = { hub: HUB, topic: TOPIC };
+const CALLBACK = 'https://mw.example.org/websub/world';
+const WANTED = { hub: HUB, topic: TOPIC, callback: CALLBACK };
 
 const sub = (fields: Partial<Subscription> = {}): Subscription => ({
   feedId: 'world',
@@ -21,6 +22,7 @@ const active = (fields: Partial<Subscription> = {}) =>
   sub({
     hub: HUB,
     topic: TOPIC,
+    callback: CALLBACK,
     secret: 's',
     state: 'active',
     requestedAt: NOW - 10_000,
@@ -45,25 +47,39 @@ describe('the review of a subscription', () => {
     ],
     [
       'a request the hub never confirmed counts as a failure',
-      sub({ hub: HUB, topic: TOPIC, state: 'subscribing', requestedAt: NOW - VERIFY }),
+      sub({ hub: HUB, topic: TOPIC, callback: CALLBACK, state: 'subscribing', requestedAt: NOW - VERIFY }),
       WANTED,
       ['unconfirmed'],
     ],
     [
       'a failed subscription waits for its backoff',
-      sub({ hub: HUB, topic: TOPIC, state: 'failing', failures: 2, nextAttemptAt: NOW + 1 }),
+      sub({
+        hub: HUB,
+        topic: TOPIC,
+        callback: CALLBACK,
+        state: 'failing',
+        failures: 2,
+        nextAttemptAt: NOW + 1,
+      }),
       WANTED,
       [],
     ],
     [
       'a failed subscription is retried after its backoff',
-      sub({ hub: HUB, topic: TOPIC, state: 'failing', failures: 2, nextAttemptAt: NOW }),
+      sub({ hub: HUB, topic: TOPIC, callback: CALLBACK, state: 'failing', failures: 2, nextAttemptAt: NOW }),
       WANTED,
       ['subscribe'],
     ],
     [
       'a denied subscription is retried after its backoff',
-      sub({ hub: HUB, topic: TOPIC, state: 'denied', failures: 1, nextAttemptAt: NOW - 1 }),
+      sub({
+        hub: HUB,
+        topic: TOPIC,
+        callback: CALLBACK,
+        state: 'denied',
+        failures: 1,
+        nextAttemptAt: NOW - 1,
+      }),
       WANTED,
       ['subscribe'],
     ],
@@ -71,10 +87,16 @@ describe('the review of a subscription', () => {
     [
       'a hub change ends the old subscription and subscribes to the new hub',
       active(),
-      { hub: 'https://push.example.net/', topic: TOPIC },
+      { ...WANTED, hub: 'https://push.example.net/' },
       ['end', 'subscribe'],
     ],
-    ['a topic change does the same', active(), { hub: HUB, topic: `${TOPIC}?v=2` }, ['end', 'subscribe']],
+    ['a topic change does the same', active(), { ...WANTED, topic: `${TOPIC}?v=2` }, ['end', 'subscribe']],
+    [
+      'a new callbackBase does the same',
+      active(),
+      { ...WANTED, callback: 'https://mw2.example.org/websub/world' },
+      ['end', 'subscribe'],
+    ],
     [
       'an unsubscribe that failed is sent again after its backoff',
       sub({
@@ -109,10 +131,25 @@ describe('the status of a subscription', () => {
   const SILENT_AFTER = 3_600_000;
   it.each<[string, Subscription, string, boolean]>([
     ['confirmed within its lease', active(), 'active', true],
-    ['asked for, not yet confirmed', sub({ hub: HUB, topic: TOPIC, state: 'subscribing' }), 'pending', false],
-    ['refused by the hub', sub({ hub: HUB, topic: TOPIC, state: 'failing', failures: 3 }), 'failing', false],
+    [
+      'asked for, not yet confirmed',
+      sub({ hub: HUB, topic: TOPIC, callback: CALLBACK, state: 'subscribing' }),
+      'pending',
+      false,
+    ],
+    [
+      'refused by the hub',
+      sub({ hub: HUB, topic: TOPIC, callback: CALLBACK, state: 'failing', failures: 3 }),
+      'failing',
+      false,
+    ],
     ['renewal failing within the lease', active({ failures: 1 }), 'failing', true],
-    ['denied', sub({ hub: HUB, topic: TOPIC, state: 'denied', failures: 1 }), 'denied', false],
+    [
+      'denied',
+      sub({ hub: HUB, topic: TOPIC, callback: CALLBACK, state: 'denied', failures: 1 }),
+      'denied',
+      false,
+    ],
     ['past its lease', active({ leaseEnd: NOW }), 'expired', false],
     [
       'polls found unpushed items an hour after the last push',
