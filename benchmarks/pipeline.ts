@@ -10,7 +10,8 @@
  *   worst case, since only such items are fingerprinted, joined to stories and alerted;
  * - latency: fetch→delivery p50/p99 with 200 new items a second, every one alerted: from 20 feeds
  *   (the scheduler spreads their polls over each second) and, for comparison, as one burst a second;
- * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
+ * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory);
+ * - push: publish→alert p50/p99 for items a WebSub hub pushes, beside the same items polled (websub-latency.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +28,7 @@ import { stopAll } from '../test/helpers/processes.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { prng } from './lib/prng.js';
+import { printWebsubLatency, websubLatency } from './websub-latency.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FEEDS = 60;
@@ -476,6 +478,8 @@ async function bytesPerAlert(): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  // `npm run bench -- pipeline --websub-only`: the push latency alone, minutes instead of the whole run.
+  if (process.argv.includes('--websub-only')) return printWebsubLatency(await websubLatency());
   const rows: Record<string, number>[] = [];
   const payloadBytes = Buffer.byteLength(rss([makeItem('size', 1, names[0])])) * 2;
   const ceilings = new Map<number, number>();
@@ -498,6 +502,7 @@ export async function run(): Promise<void> {
   const burst = await latency(1, 1);
   const withPages = await latency(1, STEADY_FEEDS, true);
   const mem = await bytesPerAlert();
+  const pushed = await websubLatency();
 
   console.log(
     `pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`,
@@ -528,6 +533,7 @@ export async function run(): Promise<void> {
     `  ${STEADY_FEEDS} feeds, every item's page read first (fullText: always): p50 ${withPages.p50Ms.toFixed(1)} ms, p99 ${withPages.p99Ms.toFixed(1)} ms over ${withPages.samples} alerts`,
   );
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
+  printWebsubLatency(pushed);
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'pipeline', ...r }));
   }
