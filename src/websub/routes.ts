@@ -9,6 +9,8 @@ import { receivePush } from './receive.js';
 import type { CallbackAnswer } from './verify.js';
 import { verifyIntent } from './verify.js';
 
+const FEED_ID = /^[a-z0-9_-]{1,200}$/;
+
 type Req = FastifyRequest<{ Params: { feedId: string }; Querystring: Record<string, unknown> }>;
 
 const first = (v: unknown): string | undefined =>
@@ -25,6 +27,11 @@ export async function registerWebsub(app: FastifyInstance, d: WebsubDeps): Promi
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, next) => next(null, body));
     const hide = { schema: { hide: true } };
+    // Feed ids are lower-case letters, digits, "-" and "_"; nothing else is looked up.
+    scope.addHook('onRequest', async (req: Req, reply) => {
+      if (!FEED_ID.test(req.params.feedId))
+        return send(reply, { status: 404, body: 'no such subscription\n' });
+    });
     scope.get('/websub/:feedId', hide, async (req: Req, reply) => {
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, first(v)]));
       return send(reply, await verifyIntent(d, req.params.feedId, query));

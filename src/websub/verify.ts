@@ -35,7 +35,9 @@ export async function verifyIntent(
             ? await recordDenial(d, sub, topic, query['hub.reason'])
             : NOT_OURS;
   const outcome = answer.status !== 200 ? 'refused' : mode === 'denied' ? 'denied' : 'confirmed';
-  d.metrics.websubVerifications.inc({ mode: String(mode ?? 'none').slice(0, 20), outcome });
+  // The mode is the caller's text: only the three the recommendation names get a label of their own.
+  const label = mode === 'subscribe' || mode === 'unsubscribe' || mode === 'denied' ? mode : 'other';
+  d.metrics.websubVerifications.inc({ mode: label, outcome });
   if (outcome === 'refused')
     d.logger.debug({ feed: feedId, mode, topic }, 'websub verification refused: not a request of ours');
   return answer;

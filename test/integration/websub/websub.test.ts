@@ -53,7 +53,7 @@ async function setup(hubOptions: HubOptions = {}, extra = '') {
   const yaml = (feeds: string) => `
 schedule: "* * * * * *"
 network: { allowPrivateAddresses: true }
-fetch: { spread: 0 }
+fetch: { spread: 0, maxBytes: 65536 }
 websub:
   callbackBase: "${base}"
   checkEvery: 100ms
@@ -114,9 +114,18 @@ describe('WebSub push', () => {
       await verify('world', { 'hub.mode': 'unsubscribe', 'hub.topic': topic }),
       await verify('nothing', { 'hub.mode': 'subscribe', 'hub.topic': topic }),
       await verify('world', { 'hub.mode': 'subscribe' }),
+      await verify('World%2F..', { 'hub.mode': 'subscribe', 'hub.topic': topic }),
     ];
-    expect(refused.map((r) => r.status)).toEqual([404, 404, 404, 404]);
+    expect(refused.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
     expect(await Promise.all(refused.map((r) => r.text()))).not.toContain('c4a11e');
+
+    // A body larger than fetch.maxBytes is refused, as a polled feed's would be.
+    const huge = await fetch(`${base}/websub/world`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/atom+xml' },
+      body: 'x'.repeat(70_000),
+    });
+    expect(huge.status).toBe(413);
 
     removeFeed();
     await waitFor(
