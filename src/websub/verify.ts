@@ -52,6 +52,9 @@ async function confirmSubscribe(
   const challenge = query['hub.challenge'];
   const ours = sub.topic === topic && (sub.state === 'active' || awaitingConfirmation(sub));
   if (!ours || !challenge) return NOT_OURS;
+  // Only the answer to a request of ours moves the lease: a GET nobody asked for cannot make the
+  // service believe in a lease the hub never granted.
+  if (!awaitingConfirmation(sub)) return { status: 200, body: challenge };
   const { websub } = d.current().config;
   const now = d.clock();
   const granted = Number(query['hub.lease_seconds']);

@@ -65,6 +65,15 @@ describe('verification of intent', () => {
       activeSince: NOW,
       confirmedAt: NOW,
     });
+    // Asked again with nothing pending: the challenge is echoed, the lease stays as granted.
+    const again = await verifyIntent(deps, 'world', {
+      'hub.mode': 'subscribe',
+      'hub.topic': TOPIC,
+      'hub.challenge': 'd4e5',
+      'hub.lease_seconds': '999999',
+    });
+    expect(again).toEqual({ status: 200, body: 'd4e5' });
+    expect((await deps.websub.get('world'))?.leaseEnd).toBe(NOW + 1_000_000);
   });
 
   it('refuses a subscription to another topic, one it never asked for, and an unsubscribe it did not send', async () => {
