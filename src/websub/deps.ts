@@ -1,4 +1,4 @@
-/** What the WebSub entry points need: a slice of the pipeline's dependencies, the subscription store among them. */
+/** What the WebSub entry points need: a slice of the pipeline's dependencies, with the subscription store. */
 import type { PipelineDeps } from '../pipeline/deps.js';
 
 export type WebsubDeps = Pick<

@@ -86,7 +86,7 @@ export async function subscribe(d: WebsubDeps, sub: Subscription, want: Wanted):
     d.logger.debug({ feed: sub.feedId, hub, topic }, 'websub subscription requested');
     return;
   }
-  await recordFailure(d, { ...sub, state: same ? sub.state : 'subscribing' }, error);
+  await recordFailure(d, { ...sub, hub, state: same ? sub.state : 'subscribing' }, error);
 }
 
 /** A failed, refused or unconfirmed request: counted, logged once, tried again after a backoff. */
@@ -110,9 +110,9 @@ export async function recordFailure(d: WebsubDeps, sub: Subscription, error: str
 }
 
 /**
- * Ends the subscription a feed holds (the feed was removed, its hub, topic or callback changed, or push was
- * turned off): it moves to the fields of an ending subscription, whose unsubscribe request is sent
- * now and retried until the old lease would have lapsed anyway.
+ * Ends the subscription a feed holds (the feed was removed, its hub, topic or callback changed, or
+ * push was turned off): it moves to the fields of an ending subscription, whose unsubscribe request
+ * is sent now and retried until the old lease would have lapsed anyway.
  */
 export async function endSubscription(d: WebsubDeps, sub: Subscription): Promise<Subscription> {
   const now = d.clock();
