@@ -14,7 +14,7 @@ export interface Subscription {
   /** The hub and topic the last parsed poll advertised: what we want to be subscribed to. */
   wantedHub?: string;
   wantedTopic?: string;
-  /** The subscription asked for (or held): hub, topic, our callback and the secret deliveries are signed with. */
+  /** The subscription asked for or held: hub, topic, our callback, the secret deliveries are signed with. */
   hub?: string;
   topic?: string;
   callback?: string;
