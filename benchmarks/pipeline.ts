@@ -14,7 +14,8 @@
  *   and from 20 feeds with every item's page read first;
  * - story pickup: from the start of the items job that matched the last outlet's item to the
  *   `story.pickup` signal at the receiver;
- * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory).
+ * - memory: Redis bytes per queued alert (the deliver queue's share of INFO used_memory);
+ * - push: publish→alert p50/p99 for items a WebSub hub pushes, beside the same items polled (websub-latency.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,7 @@ import { stopAll } from '../test/helpers/processes.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { prng } from './lib/prng.js';
+import { printWebsubLatency, websubLatency } from './websub-latency.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FEEDS = 60;
@@ -609,6 +611,8 @@ async function bytesPerAlert(): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  // `npm run bench -- pipeline --websub-only`: the push latency alone, minutes instead of the whole run.
+  if (process.argv.includes('--websub-only')) return printWebsubLatency(await websubLatency());
   const rows: Record<string, number | string>[] = [];
   const payloadBytes = Buffer.byteLength(rss([makeItem('size', 1, names[0])])) * 2;
   const ceilings = new Map<number, number>();
@@ -634,6 +638,7 @@ export async function run(): Promise<void> {
   const withPages = await latency(1, STEADY_FEEDS, true, PAGES_RATE);
   const pickup = await pickupLatency();
   const mem = await bytesPerAlert();
+  const pushed = await websubLatency();
 
   console.log(
     `pipeline: ${FEEDS} feeds × ${ITEMS_PER_FEED} distinct items, ${WATCHES} watches; ${os.cpus().length} CPUs`,
@@ -668,6 +673,7 @@ export async function run(): Promise<void> {
     `story pickup at ${PICKUP_OUTLETS} outlets, from the last outlet's item matched to the signal delivered: p50 ${pickup.p50Ms} ms, p99 ${pickup.p99Ms} ms over ${pickup.samples} stories`,
   );
   console.log(`Redis memory per queued alert: ${Math.round(mem)} bytes (${MEMORY_ALERTS} alerts waiting)`);
+  printWebsubLatency(pushed);
   for (const r of rows) {
     console.log(JSON.stringify({ bench: 'pipeline', ...r }));
   }

@@ -152,6 +152,19 @@ export const VIEWS: Record<string, View[]> = {
       },
     },
     {
+      when: ['websub', 'p99Ms'],
+      title: 'Latency: publish → alert for items a WebSub hub pushes, one service process',
+      columns: [
+        ['rate', 'items/s'],
+        ['p50Ms', 'pushed p50 ms'],
+        ['p99Ms', 'pushed p99 ms'],
+        ['pollP50Ms', 'polled every second p50 ms'],
+        ['pollP99Ms', 'polled p99 ms'],
+        ['samples', 'alerts'],
+      ],
+      baseline: 'the same items in a feed polled every second, in the same service',
+    },
+    {
       when: ['signal', 'p99Ms'],
       title:
         "Story pickup: from the start of the match of the fifth outlet's item to the signal at the receiver",

@@ -9,6 +9,8 @@
  * the event loop). Such a tick is counted, logged and polled late under its own tick time, so
  * its job ids are the ones an on-time scheduler would have used and no feed is polled twice.
  *
+ * It also reviews the WebSub subscriptions every `websub.checkEvery` (src/websub/renew.ts).
+ *
  * With spike signals configured, half a minute into each hour (and at start) it enqueues the
  * evaluation of the hour before, with a job id naming that hour, so several schedulers evaluate it once.
  */
@@ -19,6 +21,7 @@ import { cronLogger } from '../src/schedule/cron-logger.js';
 import { spikeWatches } from '../src/signals/spikes.js';
 import { hourOf } from '../src/signals/spike.js';
 import { groupBySchedule, pollJobsForTick, spreadWindow, tickOf } from '../src/schedule/poll-jobs.js';
+import { startReviews } from '../src/websub/index.js';
 
 export interface Scheduler {
   reload(): void;
@@ -104,10 +107,13 @@ export function startScheduler(deps: PipelineDeps): Scheduler {
     tasks = [];
   };
   build();
+  const reviews = startReviews(deps);
   return {
     reload: () => {
       void stopAll().then(build);
     },
-    stop: stopAll,
+    stop: async () => {
+      await Promise.all([stopAll(), reviews.stop()]);
+    },
   };
 }

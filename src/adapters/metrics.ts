@@ -209,6 +209,30 @@ export function createMetrics(opts: { labelCap?: number } = {}) {
       labelNames: ['reason'],
       registers: r,
     }),
+    websubSubscriptions: new Gauge({
+      name: 'mediawatch_websub_subscriptions',
+      help: 'WebSub subscriptions by status (active, pending, failing, denied, expired, silent: the hub stopped delivering while polls find items, unsubscribing)',
+      labelNames: ['status'],
+      registers: r,
+    }),
+    websubDeliveries: new Counter({
+      name: 'mediawatch_websub_deliveries_total',
+      help: 'Content pushed by WebSub hubs, by outcome (accepted, unsigned and bad-signature: dropped, unknown: no such subscription, unparsable)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    websubRequests: new Counter({
+      name: 'mediawatch_websub_requests_total',
+      help: 'Subscribe and unsubscribe requests sent to hubs, by mode and outcome (accepted, failed, unconfirmed)',
+      labelNames: ['mode', 'outcome'],
+      registers: r,
+    }),
+    websubVerifications: new Counter({
+      name: 'mediawatch_websub_verifications_total',
+      help: "Hubs' verifications of intent, by mode and outcome (confirmed; refused: not a request of ours, answered 404; denied: the hub refused the subscription)",
+      labelNames: ['mode', 'outcome'],
+      registers: r,
+    }),
     queueDepth: new Gauge({
       name: 'mediawatch_queue_depth',
       help: 'Jobs per queue and state',

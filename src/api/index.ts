@@ -80,7 +80,8 @@ function registerReadRoutes(api: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/feeds/health', { schema: { tags: ['feeds'], summary: 'The health of every feed' } }, async () => {
     const { config } = deps.current();
-    return { items: await listFeedHealth(deps.redis, config.redisPrefix, config.feeds) };
+    const push = { silentAfterMs: config.websub.silentAfter, now: deps.clock() };
+    return { items: await listFeedHealth(deps.redis, config.redisPrefix, config.feeds, push) };
   });
 
   app.get(

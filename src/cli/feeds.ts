@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
 import { loadConfigFile } from '../config/load.js';
 import { checkFeed, discoverFeeds, importOpml, listFeedHealth, type FeedCheck } from '../fetch/index.js';
+import { describePush } from '../websub/index.js';
 import { CONFIG_OPTION, configPathOf, connectOperator, operatorHttp } from './connect.js';
 
 export async function feedsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -32,12 +33,14 @@ async function health(env: NodeJS.ProcessEnv, configPath: string): Promise<numbe
   const ctx = connectOperator(env, configPath);
   try {
     const { config } = ctx.loaded;
-    const rows = await listFeedHealth(ctx.redis, config.redisPrefix, config.feeds);
+    const push = { silentAfterMs: config.websub.silentAfter, now: Date.now() };
+    const rows = await listFeedHealth(ctx.redis, config.redisPrefix, config.feeds, push);
     for (const r of rows) {
       const error = problemLine('last error', r.lastError);
       const article = problemLine('last article not read', r.lastArticleError);
+      const pushed = r.push ? `\n  ${describePush(r.push)}` : '';
       console.log(
-        `${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}${article}`,
+        `${r.id}  ${r.status}  ${r.url}\n  last success ${r.lastSuccessAt ?? '-'}  failures in a row ${r.consecutiveFailures}  next poll ${r.nextPollAt ?? '-'}${error}${article}${pushed}`,
       );
     }
     return 0;

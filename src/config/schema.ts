@@ -95,7 +95,7 @@ const feed = z
       .optional(),
     /** sitemap: entries older than this are ignored (default SITEMAP_DEFAULTS.windowMs). */
     window: duration.optional(),
-    /** sitemap: child sitemaps of an index fetched per poll, the most recently modified first. */
+    /** sitemap: child sitemaps of an index (nested indexes included) fetched per poll, the most recently modified first. */
     maxSitemaps: z.number().int().positive().max(100).optional(),
     /**
      * When to fetch the article's full text: sitemap entries carry only a title, so `always` is
@@ -290,6 +290,48 @@ const api = z.strictObject({
   auditMaxEntries: z.number().int().positive().default(10_000),
 });
 
+/** The public base URL hubs call back: http(s), no query or fragment; a trailing "/" is dropped. */
+const callbackBase = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (!URL.canParse(s) || !['http:', 'https:'].includes(new URL(s).protocol))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not an http(s) URL (the public URL of this service)`,
+      });
+    else if (new URL(s).search !== '' || new URL(s).hash !== '')
+      ctx.addIssue({ code: 'custom', message: `"${s}" has a query or fragment; give the base URL only` });
+  })
+  .transform((s) => s.replace(/\/+$/, ''));
+
+/** WebSub push (docs/sources.md): subscribing to the hubs feeds advertise, when callbackBase is set. */
+const websub = z.strictObject({
+  /** The URL under which hubs reach this service's /websub/<feed> (off when unset). */
+  callbackBase: callbackBase.optional(),
+  /** The lease asked of hubs; a hub may grant another, which is what counts. */
+  leaseSeconds: z
+    .number()
+    .int()
+    .min(60, 'a lease is at least 60 seconds')
+    .max(365 * 86_400)
+    .default(7 * 86_400),
+  /** A lease is renewed once this part of it has passed. */
+  renewAt: z.number().gt(0.1).lt(1, 'renew before the lease ends (a fraction below 1)').default(0.8),
+  /** A feed pushed to is still polled, this many times less often, as a safety net. */
+  pollSlowdown: z.number().min(1).max(1000).default(4),
+  /** Polls that find items the hub did not push, with no push for this long: the hub is reported silent. */
+  silentAfter: duration.default(3_600_000),
+  /** Failed subscribe and unsubscribe requests are retried after this, doubling up to retryMax. */
+  retryMin: duration.pipe(z.number().int().min(100, 'retryMin is at least 100ms')).default(60_000),
+  retryMax: duration.default(6 * 3_600_000),
+  /** How long a hub may take to confirm a request it accepted before it is sent again. */
+  verifyWithin: duration.default(600_000),
+  /** How often the scheduler role reviews subscriptions (renewals, retries, removed feeds). */
+  checkEvery: duration.pipe(z.number().int().min(100, 'checkEvery is at least 100ms')).default(30_000),
+  /** Timeout of a request to a hub. */
+  timeout: duration.default(15_000),
+});
+
 export const configSchema = z
   .strictObject({
     schedule: cronExpr.default('*/5 * * * *'),
@@ -309,6 +351,7 @@ export const configSchema = z
     dashboard: dashboard.prefault({}),
     /** The HTTP API at /api/v1 and the web console; live watches, webhooks and feeds in Redis. */
     api: api.prefault({}),
+    websub: websub.prefault({}),
     /** Every alert is also written to the log. */
     logAlerts: z.boolean().default(true),
     feeds: z.array(feed).default([]),
@@ -376,3 +419,4 @@ export type NetworkConfig = Config['network'];
 export type FetchConfig = Config['fetch'];
 export type FullTextConfig = Config['fullText'];
 export type ApiConfig = Config['api'];
+export type WebsubConfig = Config['websub'];

@@ -61,4 +61,7 @@ export interface ParsedFeed {
   items: FeedItem[];
   /** A sitemap index: the child sitemaps it lists (newest first when dated), to be fetched in turn. */
   sitemaps?: string[];
+  /** WebSub hubs the feed advertises (HTTP Link header, else the document), and its topic URL (`rel="self"`). */
+  hubs?: string[];
+  self?: string;
 }

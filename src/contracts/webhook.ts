@@ -1,6 +1,7 @@
 /**
  * The webhook payload, version 1. This is a public contract: receivers parse it. It is built
  * from internal types in src/deliver/payload.ts and is never the internal item type itself.
+ * Version 1 grows only by optional fields, which receivers of version 1 ignore.
  */
 import type { MatchHit } from './match.js';
 import type { SignalPayload } from './signals.js';
@@ -13,6 +14,10 @@ export interface AlertItemV1 {
   /** The item's language: declared by the item or its feed, else detected; null when unknown. */
   lang: string | null;
   feed: { id: string; url: string };
+  /** The publishing outlet when the feed names one per item (news sitemap publication, Google News source). */
+  outlet?: string;
+  /** The publisher's subject keywords (news sitemap keywords, JSON Feed tags). */
+  keywords?: string[];
 }
 
 export interface AlertWatchV1 {

@@ -32,6 +32,8 @@ export function buildPayload(input: AlertInput): AlertPayload {
         publishedAt: item.publishedAt ?? null,
         lang: item.lang ?? null,
         feed: { id: feed.id, url: feed.url },
+        ...(item.outlet ? { outlet: item.outlet } : {}),
+        ...(item.keywords?.length ? { keywords: item.keywords } : {}),
       },
       watches: watches.map((w) => ({ id: w.id, label: w.label, matches: w.matches })),
     },

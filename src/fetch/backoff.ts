@@ -5,9 +5,13 @@
  */
 export const BASE_BACKOFF_MS = 60_000;
 
-export function backoffMs(consecutiveFailures: number, maxBackoffMs: number): number {
+export function backoffMs(
+  consecutiveFailures: number,
+  maxBackoffMs: number,
+  baseMs = BASE_BACKOFF_MS,
+): number {
   if (consecutiveFailures <= 0) return 0;
-  // 2^30 minutes is far beyond any cap; the bound only keeps the arithmetic finite.
+  // 2^30 times the base is far beyond any cap; the bound only keeps the arithmetic finite.
   const exp = Math.min(consecutiveFailures - 1, 30);
-  return Math.min(BASE_BACKOFF_MS * 2 ** exp, maxBackoffMs);
+  return Math.min(baseMs * 2 ** exp, maxBackoffMs);
 }

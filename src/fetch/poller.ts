@@ -167,7 +167,11 @@ export function createFeedPoller(deps: FeedPollerDeps): FeedPoller {
     res: HttpResponse,
     now: number,
   ): Promise<Result<ParsedFeed>> {
-    const parsed = await parseFeed(res.body, { contentType: res.headers['content-type'], url: res.finalUrl });
+    const parsed = await parseFeed(res.body, {
+      contentType: res.headers['content-type'],
+      url: res.finalUrl,
+      link: res.headers.link,
+    });
     if (!parsed.ok || parsed.value.format !== 'sitemap') return parsed;
     const r = await sitemapItems(parsed.value, feed, now, (url) => fetchChild(feed, url));
     if (!r.ok) return r;

@@ -6,6 +6,7 @@
 import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
 import type { FeedItem, ParsedFeed } from '../contracts/item.js';
 import { MAX_ITEMS_PER_FEED, absoluteUrl, isoDate, itemKey, itemLink, lang } from './normalize.js';
+import { jsonHubLinks } from './hub-links.js';
 import { collapse, htmlToText } from './text.js';
 
 const VERSION = /^https?:\/\/jsonfeed\.org\/version\/1(?:\.\d+)?\/?$/;
@@ -103,5 +104,7 @@ export function parseJsonFeed(text: string, encoding: string, feedUrl: string): 
   const link = absoluteUrl(string(doc.home_page_url), feedUrl);
   if (link) feed.link = link;
   if (feedLang) feed.lang = feedLang;
+  const links = jsonHubLinks(doc, feedUrl);
+  if (links.hubs.length > 0) Object.assign(feed, links);
   return ok(feed);
 }

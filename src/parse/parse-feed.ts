@@ -6,6 +6,7 @@
 import { MediawatchError, fail, ok, type Result } from '../contracts/errors.js';
 import type { ParsedFeed } from '../contracts/item.js';
 import { decodeBody } from './decode.js';
+import { headerHubLinks, xmlHubLinks, type HubLinks } from './hub-links.js';
 import { parseJsonFeed } from './jsonfeed.js';
 import { normalizeFeed } from './normalize.js';
 import { parseSitemap } from './sitemap.js';
@@ -17,6 +18,8 @@ export interface FeedMeta {
   contentType?: string;
   /** The feed's URL (after redirects): the base for relative links. */
   url: string;
+  /** The Link header it came with: WebSub hub and self links. */
+  link?: string;
 }
 
 function notAFeed(message: string, url: string, feedLinks: string[] = []): MediawatchError {
@@ -27,6 +30,19 @@ function notAFeed(message: string, url: string, feedLinks: string[] = []): Media
 }
 
 export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<ParsedFeed>> {
+  const parsed = await parseDocument(body, meta);
+  return parsed.ok ? ok(withHubLinks(parsed.value, headerHubLinks(meta.link, meta.url))) : parsed;
+}
+
+/** The header's hub links, when it names a hub, else the document's; absent when neither does. */
+function withHubLinks(feed: ParsedFeed, header: HubLinks): ParsedFeed {
+  const { hubs: bodyHubs, self: bodySelf, ...rest } = feed;
+  const links = header.hubs.length > 0 ? header : { hubs: bodyHubs ?? [], self: header.self ?? bodySelf };
+  if (links.hubs.length === 0) return rest;
+  return { ...rest, hubs: links.hubs, ...(links.self ? { self: links.self } : {}) };
+}
+
+async function parseDocument(body: Buffer, meta: FeedMeta): Promise<Result<ParsedFeed>> {
   try {
     const decoded = decodeBody(body, meta.contentType);
     const kind = sniff(decoded.text, meta.url);
@@ -59,7 +75,9 @@ export async function parseFeed(body: Buffer, meta: FeedMeta): Promise<Result<Pa
               details: { url: meta.url, encoding: decoded.encoding },
             }),
           );
-        return ok(normalizeFeed(wire.value, kind.format, decoded.encoding, meta.url));
+        const feed = normalizeFeed(wire.value, kind.format, decoded.encoding, meta.url);
+        const links = xmlHubLinks(decoded.text, meta.url);
+        return ok(links.hubs.length > 0 ? { ...feed, ...links } : feed);
       }
     }
   } catch (err) {

@@ -19,6 +19,7 @@ import type { FeedPoller } from '../fetch/index.js';
 import type { BacktestStore } from '../match/backtest-store.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { SignalStore } from '../signals/store.js';
+import type { WebsubStore } from '../websub/store.js';
 
 export interface Current {
   config: Readonly<Config>;
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   /** The recent alerts and their delivery state. */
   alerts: AlertStore;
   signals: SignalStore;
+  /** WebSub subscriptions: the hub each feed advertises, leases, secrets, last push. */
+  websub: WebsubStore;
   webhookHttp: HttpClient;
   /** SMTP for webhooks of format email. */
   mailer: Mailer;

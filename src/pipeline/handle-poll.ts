@@ -1,6 +1,8 @@
 /**
  * One poll job: fetch and parse the feed, keep the items not seen before (or changed), queue
  * them for matching, or first for reading their page (fullText). A failing feed is logged with its id and URL and left to its next tick.
+ * A feed a WebSub hub pushes is polled less often, and each parsed poll tells WebSub what hub the
+ * feed advertises and whether it found items the hub did not push.
  */
 import crypto from 'node:crypto';
 import type { FeedConfig, FullTextConfig } from '../config/schema.js';
@@ -9,6 +11,7 @@ import { toJobItem, type PollJob } from '../contracts/jobs.js';
 import type { PollOutcome } from '../fetch/index.js';
 import { contentHash } from '../dedupe/content-hash.js';
 import { slices } from '../lib/slices.js';
+import { notePoll, pollHeld } from '../websub/poll-rate.js';
 import type { PipelineDeps } from './deps.js';
 
 export interface PollSummary {
@@ -21,6 +24,10 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   const { config } = deps.current();
   const feed = config.feeds.find((f) => f.id === job.feedId);
   if (!feed) return { outcome: 'removed', items: 0, fresh: 0 };
+  if (await pollHeld(deps, feed)) {
+    deps.metrics.polls.inc({ outcome: 'skipped-pushed' });
+    return { outcome: 'skipped', items: 0, fresh: 0 };
+  }
   const outcome = await deps.poller.poll(feed);
   recordPollMetrics(deps, outcome);
   if (outcome.status === 'failed') {
@@ -31,7 +38,23 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
   }
   if (outcome.status !== 'parsed') return { outcome: outcome.status, items: 0, fresh: 0 };
 
-  const items = outcome.feed.items;
+  const { fresh } = await queueItems(feed, outcome.feed.items, deps);
+  await outcome.commit();
+  await notePoll(deps, feed, outcome.feed, fresh);
+  deps.logger.info({ feed: feed.id, items: outcome.feed.items.length, fresh }, 'feed polled');
+  return { outcome: 'parsed', items: outcome.feed.items.length, fresh };
+}
+
+/**
+ * A feed's items, fetched by a poll or pushed by a hub: the ones not seen before (or changed) are
+ * queued for matching, or first for reading their page (fullText), then all are marked seen.
+ */
+export async function queueItems(
+  feed: FeedConfig,
+  items: FeedItem[],
+  deps: Pick<PipelineDeps, 'current' | 'clock' | 'seen' | 'queues' | 'metrics'>,
+): Promise<{ fresh: number }> {
+  const { config } = deps.current();
   deps.metrics.itemsFetched.inc({ feed: feed.id }, items.length);
   const now = deps.clock();
   const hashes = items.map(contentHash);
@@ -62,9 +85,9 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
     data: { ...poll, item: toJobItem(item), sighting },
     opts: { jobId: `article.${feed.id}.${hash}` },
   }));
-  // Queue first, then remember the items, then the feed's validators: a crash anywhere in
-  // between refetches and re-queues on the next poll, and the deterministic job ids make that
-  // a no-op, so nothing is lost and nothing doubles.
+  // Queue first, then remember the items, then (for a poll) the feed's validators: a crash
+  // anywhere in between refetches and re-queues on the next poll, and the deterministic job ids
+  // make that a no-op, so nothing is lost and nothing doubles.
   if (jobs.length > 0) await deps.queues.items.addBulk(jobs);
   if (reads.length > 0) await deps.queues.article.addBulk(reads);
   await deps.seen.mark(
@@ -73,11 +96,9 @@ export async function handlePoll(job: PollJob, deps: PipelineDeps): Promise<Poll
     hashes,
     now,
   );
-  await outcome.commit();
   deps.metrics.itemsNew.inc({ feed: feed.id }, fresh.length);
   deps.metrics.duplicates.inc({ kind: 'seen' }, items.length - fresh.length);
-  deps.logger.info({ feed: feed.id, items: items.length, fresh: fresh.length }, 'feed polled');
-  return { outcome: 'parsed', items: items.length, fresh: fresh.length };
+  return { fresh: fresh.length };
 }
 
 /** Items per match job: enough to make queue overhead small, few enough to retry cheaply. */

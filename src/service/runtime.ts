@@ -32,6 +32,7 @@ import { createMailer } from '../deliver/channels/email.js';
 import { createHttpClient } from '../net/http-client.js';
 import { createSignalStore, storyRetention } from '../signals/store.js';
 import { USER_AGENT } from '../net/user-agent.js';
+import { countStatuses, createWebsubStore, registerWebsub } from '../websub/index.js';
 import type { Current, PipelineDeps } from '../pipeline/deps.js';
 import { createDashboard, DASHBOARD_PATH } from './dashboard.js';
 import { startHttpServer } from './http-server.js';
@@ -141,6 +142,7 @@ export async function runService({
       prefix,
       storyRetentionMs: storyRetention(loaded.config.dedupe.storyWindow),
     }),
+    websub: createWebsubStore(client, { prefix }),
     webhookHttp: createHttpClient({ policy, userAgent, keepAlive: true }),
     mailer: createMailer(policy),
   };
@@ -195,9 +197,9 @@ export async function runService({
   const server = await startHttpServer({
     port,
     bodyLimit: loaded.config.api.maxBodyBytes,
-    extend:
-      live &&
-      (async (app) => {
+    extend: async (app) => {
+      await registerWebsub(app, deps);
+      if (live) {
         await registerApi(app, {
           store: live,
           current: () => loaded,
@@ -217,7 +219,8 @@ export async function runService({
           },
         });
         await registerConsoleIfPresent(app); // console hook: src/console/index.ts registerConsole(app)
-      }),
+      }
+    },
     mounts: dashboard.enabled ? { [DASHBOARD_PATH]: await createDashboard(queues, dashboard.token) } : {},
     registry: metrics.registry,
     ready: () => client.status === 'ready' && workers.every((w) => w.isRunning()),
@@ -233,6 +236,8 @@ export async function runService({
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, n);
       }
+      for (const [status, n] of Object.entries(await countStatuses(deps)))
+        metrics.websubSubscriptions.set({ status }, n);
     },
   });
   logger.info(

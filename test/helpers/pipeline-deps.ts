@@ -20,6 +20,7 @@ import { createAddressPolicy } from '../../src/net/address-policy.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { createSignalStore, storyRetention } from '../../src/signals/store.js';
+import { createWebsubStore } from '../../src/websub/store.js';
 
 export function pipelineDeps(
   redis: Redis,
@@ -64,6 +65,7 @@ export function pipelineDeps(
       prefix,
       storyRetentionMs: storyRetention(config.dedupe.storyWindow),
     }),
+    websub: createWebsubStore(redis, { prefix }),
     webhookHttp,
     mailer: createMailer(client.policy),
     close: async () => {

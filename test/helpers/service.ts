@@ -39,8 +39,10 @@ export async function startService(opts: {
   args?: string[];
   env?: Record<string, string>;
   waitHealthy?: boolean;
+  /** The HTTP port, when the config must name it (websub.callbackBase); a free one by default. */
+  port?: number;
 }): Promise<ServiceProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mw-svc-')), 'service.log');
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(

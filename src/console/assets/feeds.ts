@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-/** Feeds: health of each (last poll, last error), and adding one by URL after checking it. */
+/** Feeds: health of each (last poll, last error, WebSub push), and adding one by URL after checking it. */
 import { ApiError, api, type FeedCheck, type FeedHealth, type List } from './api.js';
 import { announce, field, h, safeLink, setError, show, table, when } from './dom.js';
 
@@ -13,6 +13,7 @@ export async function feedsPage(main: HTMLElement): Promise<void> {
     f.lastError ? `${f.lastError.code}: ${f.lastError.message}` : '',
     String(f.consecutiveFailures),
     when(f.nextPollAt),
+    f.push ? pushCell(f.push) : '',
   ]);
   show(
     main,
@@ -20,12 +21,27 @@ export async function feedsPage(main: HTMLElement): Promise<void> {
     rows.length
       ? table(
           `${rows.length} feeds`,
-          ['Id', 'URL', 'Health', 'Last success', 'Last error', 'Failures in a row', 'Next poll'],
+          [
+            'Id',
+            'URL',
+            'Health',
+            'Last success',
+            'Last error',
+            'Failures in a row',
+            'Next poll',
+            'Push (WebSub)',
+          ],
           rows,
         )
       : h('p', {}, 'No feeds yet.'),
     addForm(),
   );
+}
+
+/** A pushed feed's WebSub status, and the hub's last error while it fails. */
+function pushCell(p: NonNullable<FeedHealth['push']>): string {
+  const error = p.failures > 0 && p.lastError ? `: ${p.lastError}` : '';
+  return `${p.status}${p.lastPushAt ? `, last push ${p.lastPushAt}` : ''}${error}`;
 }
 
 /** Check first (fetch and parse once, shown to the user), then add: a wrong URL never gets polled. */

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../../src/deliver/digest.js';
 import { webhookRequest } from '../../../src/deliver/channels/webhook.js';
-import { buildPayload } from '../../../src/deliver/payload.js';
+import { buildPayload, type AlertInput } from '../../../src/deliver/payload.js';
 import type { WebhookPayload } from '../../../src/contracts/webhook.js';
+import { parseSitemap } from '../../../src/parse/sitemap.js';
 
 const renderBody = (payload: WebhookPayload, format: 'standard' | 'slack' | 'discord') =>
   webhookRequest(
@@ -12,7 +15,7 @@ const renderBody = (payload: WebhookPayload, format: 'standard' | 'slack' | 'dis
     0,
   ).body;
 
-const ALERT = buildPayload({
+const INPUT: AlertInput = {
   alertId: 'msg_1',
   storyId: 'st_1',
   feed: { id: 'world', url: 'https://news.example.com/world.rss' },
@@ -33,7 +36,8 @@ const ALERT = buildPayload({
   ],
   update: false,
   now: Date.parse('2026-11-28T09:00:00Z'),
-});
+};
+const ALERT = buildPayload(INPUT);
 
 describe('webhook bodies', () => {
   it('builds the version 1 payload of the contract', () => {
@@ -60,6 +64,22 @@ describe('webhook bodies', () => {
         ],
       },
     });
+  });
+
+  it("carries a news sitemap's publication name and keywords as the item's optional outlet and keywords", () => {
+    const xml = fs.readFileSync(
+      path.join(import.meta.dirname, '../../fixtures/sources/news-sitemap.xml'),
+      'utf8',
+    );
+    const [summit] = parseSitemap(xml, 'utf-8', 'https://news.example.com/').items;
+    const { item } = buildPayload({ ...INPUT, item: summit }).data;
+    expect(item).toMatchObject({
+      url: 'https://news.example.com/2025/06/01/world/europe/macron-nato-summit.html',
+      outlet: 'The Example Times',
+      keywords: ['Emmanuel Macron', 'NATO', 'defense budgets'],
+    });
+    const none = buildPayload({ ...INPUT, item: { ...INPUT.item, keywords: [] } }).data.item;
+    expect(Object.keys(none).sort()).toEqual(['feed', 'id', 'lang', 'publishedAt', 'title', 'url']);
   });
 
   it('marks an alert for an edited story as an update', () => {

@@ -15,3 +15,14 @@ describe('backoff', () => {
     expect(backoffMs(failures, 6 * 3_600_000)).toBe(ms);
   });
 });
+
+describe('backoff from another base', () => {
+  it.each([
+    [1, 500],
+    [2, 1_000],
+    [4, 4_000],
+    [5, 5_000],
+  ])('after %i failures from a 500 ms base waits %i ms (capped at 5 s)', (failures, ms) => {
+    expect(backoffMs(failures, 5_000, 500)).toBe(ms);
+  });
+});

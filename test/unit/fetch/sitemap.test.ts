@@ -74,16 +74,60 @@ describe('a sitemap poll', () => {
     expect(r.ok && r.value.feed.sitemaps).toBeUndefined();
   });
 
-  it('follows one level only, and fails with the first error when every child failed', async () => {
-    const nested = children({
-      'https://n.example/idx2.xml': ok(sitemap([], ['https://n.example/deeper.xml'])),
+  it('follows an index inside the index, down to two levels, within maxSitemaps fetches in all', async () => {
+    const { asked, fetchChild } = children({
+      'https://n.example/2025.xml': ok(
+        sitemap([], ['https://n.example/2025-06-03.xml', 'https://n.example/2025-06-02.xml']),
+      ),
+      'https://n.example/2025-06-03.xml': ok(
+        sitemap([item('https://n.example/today', '2025-06-03T09:00:00Z')]),
+      ),
+      'https://n.example/2025-06-02.xml': ok(sitemap([], ['https://n.example/too-deep.xml'])),
+      'https://n.example/flat.xml': ok(sitemap([item('https://n.example/flat', '2025-06-03T10:00:00Z')])),
     });
-    const r = await sitemapItems(sitemap([], ['https://n.example/idx2.xml']), {}, NOW, nested.fetchChild);
-    expect(nested.asked).toEqual(['https://n.example/idx2.xml']);
-    expect(r.ok || r.error).toMatchObject({
-      code: 'not-a-feed',
-      details: { url: 'https://n.example/idx2.xml' },
+    const index = sitemap([], ['https://n.example/2025.xml', 'https://n.example/flat.xml']);
+    const r = await sitemapItems(index, {}, NOW, fetchChild);
+    expect(asked).toEqual([
+      'https://n.example/2025.xml',
+      'https://n.example/flat.xml',
+      'https://n.example/2025-06-03.xml',
+      'https://n.example/2025-06-02.xml',
+    ]);
+    expect(r.ok && r.value.feed.items.map((i) => i.url)).toEqual([
+      'https://n.example/flat',
+      'https://n.example/today',
+    ]);
+    expect(r.ok && r.value.skipped.map((e) => [e.code, e.details.url])).toEqual([
+      ['not-a-feed', 'https://n.example/2025-06-02.xml'],
+    ]);
+
+    const budget = children({
+      'https://n.example/2025.xml': ok(
+        sitemap([], ['https://n.example/2025-06-03.xml', 'https://n.example/2025-06-02.xml']),
+      ),
     });
+    await sitemapItems(index, { maxSitemaps: 3 }, NOW, budget.fetchChild);
+    expect(budget.asked).toHaveLength(3);
+  });
+
+  it('fetches a sitemap listed twice, or an index that lists itself, once', async () => {
+    const { asked, fetchChild } = children({
+      'https://n.example/loop.xml': ok(
+        sitemap([], ['https://n.example/loop.xml', 'https://n.example/a.xml']),
+      ),
+      'https://n.example/a.xml': ok(sitemap([item('https://n.example/a1', '2025-06-03T09:00:00Z')])),
+    });
+    const r = await sitemapItems(
+      sitemap([], ['https://n.example/loop.xml', 'https://n.example/a.xml']),
+      {},
+      NOW,
+      fetchChild,
+    );
+    expect(asked).toEqual(['https://n.example/loop.xml', 'https://n.example/a.xml']);
+    expect(r.ok && r.value.feed.items).toHaveLength(1);
+  });
+
+  it('fails with the first error when every child failed', async () => {
     const gone = await sitemapItems(
       sitemap([], ['https://n.example/gone.xml']),
       {},
