@@ -137,9 +137,47 @@ function fromProlog(b: Buffer, layout: string | undefined): string | undefined {
   return declared;
 }
 
+/** chardet's names of the single-byte charsets of Latin-script languages. */
+const LATIN_SINGLE_BYTE = /^(ISO-8859-(1|2|9|15)|windows-125[02478])$/;
+
+/**
+ * chardet's guess, unless it is a Latin single-byte charset for bytes that do not look like a
+ * Latin script: accented letters sit among ASCII letters, so mostly long runs of bytes above 0x7F
+ * are another script (Thai, Hebrew, Greek…), and chardet's best such candidate is taken instead.
+ */
 function detect(b: Buffer): string | undefined {
-  const guess = chardet.detect(b.subarray(0, DETECT_SAMPLE_BYTES));
-  return normalizeCharset(guess ?? undefined);
+  const sample = b.subarray(0, DETECT_SAMPLE_BYTES);
+  const [best, ...rest] = chardet.analyse(sample);
+  if (!best) return undefined;
+  const other =
+    LATIN_SINGLE_BYTE.test(best.name) && !looksLatin(sample)
+      ? rest.find((c) => !LATIN_SINGLE_BYTE.test(c.name) && c.name !== 'UTF-8')
+      : undefined;
+  const name = (other ?? best).name;
+  // chardet names Thai windows-874 either way; without its additions (0x80-0x9F) it is TIS-620.
+  return name === 'windows-874' && !sample.some((byte) => byte >= 0x80 && byte <= 0x9f)
+    ? 'tis-620'
+    : normalizeCharset(name);
+}
+
+/** Whether most bytes above 0x7F come alone or in pairs between ASCII bytes, as accents do. */
+function looksLatin(b: Buffer): boolean {
+  let high = 0;
+  let inLongRuns = 0;
+  let run = 0;
+  const endRun = () => {
+    if (run >= 3) inLongRuns += run;
+    run = 0;
+  };
+  for (const byte of b) {
+    if (byte < 0x80) endRun();
+    else {
+      high++;
+      run++;
+    }
+  }
+  endRun();
+  return inLongRuns * 2 <= high;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
