@@ -62,6 +62,12 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/**
+ * Events BullMQ keeps a queue for QueueEvents listeners (10,000 by default, some 1 MB a queue):
+ * mediawatch listens to none, so a short tail stays for someone debugging with redis-cli.
+ */
+export const EVENTS_KEPT = 1_000;
+
 export function openQueues(connection: Redis, redisPrefix: string): Queues {
   const prefix = bullPrefix(redisPrefix);
   const open = <N extends QueueName>(name: N): TypedQueue<N> =>
@@ -69,6 +75,7 @@ export function openQueues(connection: Redis, redisPrefix: string): Queues {
       connection,
       prefix,
       defaultJobOptions: JOB_OPTIONS[name],
+      streams: { events: { maxLen: EVENTS_KEPT } },
     });
   const queues = {
     poll: open('poll'),
