@@ -238,7 +238,25 @@ interface Row {
   matchesPerItem: number;
 }
 
+/**
+ * `--rows 100000,names` runs only those rows (watch counts, `names`, `inflect`, `detect`), for
+ * working on one of them; all rows by default.
+ */
+function wantedRows(): (row: string) => boolean {
+  const flag = process.argv.indexOf('--rows');
+  if (flag < 0) return () => true;
+  const rows = (process.argv[flag + 1] ?? '').split(',').filter((r) => r !== '');
+  const known = [...WATCH_COUNTS.map(String), 'names', 'inflect', 'detect'];
+  const unknown = rows.filter((r) => !known.includes(r));
+  if (rows.length === 0 || unknown.length > 0)
+    throw new Error(
+      `--rows takes a comma-separated list of ${known.join(', ')}; got "${process.argv[flag + 1] ?? ''}"`,
+    );
+  return (row) => rows.includes(row);
+}
+
 export async function run(): Promise<void> {
+  const wanted = wantedRows();
   const gc = collectGarbage();
   const rand = prng(20240601);
   const largest = makeWatches(Math.max(...WATCH_COUNTS), rand);
@@ -250,7 +268,7 @@ export async function run(): Promise<void> {
   const folded = texts.map((t) => foldText(t).text);
 
   const rows: Row[] = [];
-  for (const count of WATCH_COUNTS) {
+  for (const count of WATCH_COUNTS.filter((c) => wanted(String(c)))) {
     const specs = largest.specs.slice(0, count);
     await gc();
     const heapBefore = process.memoryUsage();
@@ -309,8 +327,13 @@ export async function run(): Promise<void> {
     if (matched === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
   }
 
+  if (rows.length > 0) printRows(rows, mb, items.length);
+  await languageRows(largest.specs.slice(0, 10_000), items, mb, gc, wanted);
+}
+
+function printRows(rows: Row[], mb: number, itemCount: number): void {
   console.log(
-    `match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s of CPU time (normalization included unless noted)`,
+    `match: ${mb.toFixed(1)} MB corpus, ${itemCount} items; MB/s of CPU time (normalization included unless noted)`,
   );
   console.log(
     `baselines are time-boxed to ${BASELINE_MS / 1000} s of CPU over a prefix of the corpus (MB read in parentheses); ` +
@@ -350,7 +373,6 @@ export async function run(): Promise<void> {
       }),
     );
   }
-  await languageRows(largest.specs.slice(0, 10_000), items, mb, gc);
 }
 
 /**
@@ -364,6 +386,7 @@ async function languageRows(
   items: MatchInput[],
   mb: number,
   gc: () => Promise<void>,
+  wanted: (row: string) => boolean,
 ): Promise<void> {
   const asNames = specs.map((s): WatchSpec => {
     const named = s.terms?.filter((t) => /^\p{Lu}/u.test(t)) ?? [];
@@ -376,6 +399,7 @@ async function languageRows(
     ['names', asNames],
     ['inflect', asInflected],
   ] as const) {
+    if (!wanted(kind)) continue;
     await gc();
     const heapBefore = process.memoryUsage();
     let matcher = compileWatches(watches);
@@ -398,6 +422,27 @@ async function languageRows(
       matchesPerItem: round(matched / items.length),
     });
   }
+  if (rows.length > 0) {
+    console.log('watch kind  watches  engine MB/s  compile ms  heap MB  matches/item');
+    for (const r of rows) {
+      console.log(
+        [
+          r.watchKind.padEnd(10),
+          String(r.watches).padStart(8),
+          String(r.mbps).padStart(12),
+          String(r.compileMs).padStart(11),
+          String(r.heapMb).padStart(8),
+          String(r.matchesPerItem).padStart(13),
+        ].join(' '),
+      );
+    }
+    for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
+  }
+  if (wanted('detect')) detectionRow(items);
+}
+
+/** The cost of detecting the language of an item, and of its title alone. */
+function detectionRow(items: MatchInput[]): void {
   const sample = items.slice(0, 5_000);
   const whole = sample.map((i) => `${i.title}\n${i.summary}\n${i.content}`);
   whole.slice(0, 200).forEach((t) => detectLanguage(t));
@@ -405,24 +450,9 @@ async function languageRows(
   const detectTitleUs = round(
     (measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length,
   );
-
-  console.log('watch kind  watches  engine MB/s  compile ms  heap MB  matches/item');
-  for (const r of rows) {
-    console.log(
-      [
-        r.watchKind.padEnd(10),
-        String(r.watches).padStart(8),
-        String(r.mbps).padStart(12),
-        String(r.compileMs).padStart(11),
-        String(r.heapMb).padStart(8),
-        String(r.matchesPerItem).padStart(13),
-      ].join(' '),
-    );
-  }
   console.log(
     `language detection: ${detectItemUs} µs per item (title + summary + content), ${detectTitleUs} µs per title`,
   );
-  for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
   console.log(
     JSON.stringify({
       bench: 'match',
