@@ -23,6 +23,9 @@ import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
 import { buildSnippet } from './snippet.js';
 
+/** The exclude patterns of a watch that has none: one array for all of them. */
+const NONE: readonly number[] = [];
+
 const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'article', 'url', 'feed'];
 const URL_FIELD = 4;
 const FEED_FIELD = 5;
@@ -31,7 +34,7 @@ interface CompiledWatch {
   id: string;
   label: string;
   root: QueryNode;
-  excludePatterns: number[];
+  excludePatterns: readonly number[];
   /** The query's terms, and beside each its pattern: a few per watch, found by a linear search. */
   terms: TermNode[];
   termPatterns: number[];
@@ -76,26 +79,32 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   };
   /** For a pattern only names look for: the words a hit must be to make a watch a candidate. */
   const patternForms: (ReadonlySet<string> | null | undefined)[] = [];
-  const patternWatches: number[][] = [];
+  /** (pattern, watch) for the presearch terms, and (watch, pattern) for every pattern a watch uses. */
+  const presearchPairs: number[] = [];
+  const usePairs: number[] = [];
   const alwaysEvaluate: number[] = [];
 
   const compiled: CompiledWatch[] = sharingWords(() =>
     watches.map((spec, w) => {
       const root = rootOf(spec);
-      const excludePatterns = (spec.exclude ?? []).map((phrase) => {
-        const folded = foldPhrase(phrase);
-        if (!/[\p{L}\p{N}]/u.test(folded)) {
-          throw new QueryError(
-            spec.id,
-            phrase,
-            1,
-            'this exclude phrase has no letters or digits',
-            'remove it or write the words it should exclude',
-          );
-        }
-        return patternOf(folded);
-      });
-      const terms = allTerms(root);
+      const excludePatterns =
+        spec.exclude === undefined || spec.exclude.length === 0
+          ? NONE
+          : spec.exclude.map((phrase) => {
+              const folded = foldPhrase(phrase);
+              if (!/[\p{L}\p{N}]/u.test(folded)) {
+                throw new QueryError(
+                  spec.id,
+                  phrase,
+                  1,
+                  'this exclude phrase has no letters or digits',
+                  'remove it or write the words it should exclude',
+                );
+              }
+              return patternOf(folded);
+            });
+      // Kept for every watch: copied to their exact length (an array grown by push has room for more).
+      const terms = allTerms(root).slice();
       const termPatterns = terms.map((t) => {
         const pid = patternOf(t.folded);
         patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
@@ -103,10 +112,17 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       });
       const required = presearchTerms(root);
       if (required === null) alwaysEvaluate.push(w);
+      const registered: number[] = [];
       for (const t of required ?? []) {
-        const list = (patternWatches[termPatterns[terms.indexOf(t)]] ??= []);
-        if (list[list.length - 1] !== w) list.push(w);
+        const pid = termPatterns[terms.indexOf(t)];
+        if (registered.includes(pid)) continue;
+        registered.push(pid);
+        presearchPairs.push(pid, w);
       }
+      const used: number[] = [];
+      for (const pid of termPatterns) if (!used.includes(pid)) used.push(pid);
+      for (const pid of excludePatterns) if (!used.includes(pid)) used.push(pid);
+      for (const pid of used) usePairs.push(w, pid);
       return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
     }),
   );
@@ -114,10 +130,11 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
   // the automaton. The other terms (the "the" of "Kovalenko NEAR/5 the", NOT operands) would make
   // the scan report every common word, so they are searched for only when an evaluation asks.
+  const watchesOf = groupPairs(presearchPairs, patterns.length);
   const isExclude = new Uint8Array(patterns.length);
   for (const w of compiled) for (const pid of w.excludePatterns) isExclude[pid] = 1;
   const scannedPatterns = Int32Array.from(patterns.keys()).filter(
-    (pid) => patternWatches[pid] !== undefined || isExclude[pid] === 1,
+    (pid) => watchesOf.start[pid + 1] > watchesOf.start[pid] || isExclude[pid] === 1,
   );
   const automaton = buildAutomaton(Array.from(scannedPatterns, (pid) => patterns[pid]));
   const isScanned = new Uint8Array(patterns.length);
@@ -126,16 +143,13 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const patternWords: string[][] = [];
   const startsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(0)]);
   const endsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(p.length - 1)]);
-  const watchesOf = flatLists(patternWatches, patterns.length);
-  // The closures below keep this scope alive: drop the per-pattern arrays only compiling needs.
-  patternWatches.length = 0;
+  // The closures below keep this scope alive: drop what only compiling needs.
   patternIndex.clear();
+  presearchPairs.length = 0;
 
   // Every pattern a watch's query may ask about: its terms and its exclude phrases.
-  const patternsOf = flatLists(
-    compiled.map((w) => [...new Set([...w.termPatterns, ...w.excludePatterns])]),
-    compiled.length,
-  );
+  const patternsOf = groupPairs(usePairs, compiled.length);
+  usePairs.length = 0;
   const watchStamp = new Int32Array(compiled.length);
   const patternStamp = new Int32Array(patterns.length);
   let generation = 0;
@@ -240,11 +254,14 @@ interface FlatLists {
   items: Int32Array;
 }
 
-function flatLists(lists: (readonly number[] | undefined)[], count: number): FlatLists {
+/** Flat pairs [key, item, key, item, …] as lists by key (keys below `count`), items in their order. */
+function groupPairs(pairs: readonly number[], count: number): FlatLists {
   const start = new Int32Array(count + 1);
-  for (let i = 0; i < count; i++) start[i + 1] = start[i] + (lists[i]?.length ?? 0);
+  for (let k = 0; k < pairs.length; k += 2) start[pairs[k] + 1]++;
+  for (let i = 0; i < count; i++) start[i + 1] += start[i];
+  const next = start.slice(0, count);
   const items = new Int32Array(start[count]);
-  for (let i = 0; i < count; i++) items.set(lists[i] ?? [], start[i]);
+  for (let k = 0; k < pairs.length; k += 2) items[next[pairs[k]]++] = pairs[k + 1];
   return { start, items };
 }
 
@@ -317,7 +334,8 @@ function rootOf(spec: WatchSpec): QueryNode {
       'add names: [...], terms: [...] or query: ...',
     );
   }
-  return terms.length === 1 ? terms[0] : { kind: 'or', children: terms };
+  // The tree lives as long as the watch: the list is copied to its exact length.
+  return terms.length === 1 ? terms[0] : { kind: 'or', children: terms.slice() };
 }
 
 /** One item against the candidate watches; caches per-field work shared by several watches. */
