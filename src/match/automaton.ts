@@ -141,6 +141,52 @@ function move(
   return v < 0 ? ~v : v;
 }
 
+/** A node with more children than this has them looked up in a hash rather than along a list. */
+const FEW_CHILDREN = 6;
+
+/** The children of the trie's wide nodes, in an open-addressing hash of (parent, class) that grows. */
+class WideChildren {
+  private bits = 10;
+  private slots = new Int32Array(1 << this.bits).fill(-1);
+  private parents = new Int32Array(1 << this.bits);
+  private size = 0;
+
+  constructor(private readonly label: Int32Array) {}
+
+  find(parent: number, cls: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = this.hash(parent, cls); this.slots[h] >= 0; h = (h + 1) & mask)
+      if (this.parents[h] === parent && this.label[this.slots[h]] === cls) return this.slots[h];
+    return -1;
+  }
+
+  add(parent: number, child: number): void {
+    if (2 * (this.size + 1) > this.slots.length) this.grow();
+    this.put(parent, child);
+    this.size++;
+  }
+
+  private put(parent: number, child: number): void {
+    const mask = this.slots.length - 1;
+    let h = this.hash(parent, this.label[child]);
+    while (this.slots[h] >= 0) h = (h + 1) & mask;
+    this.slots[h] = child;
+    this.parents[h] = parent;
+  }
+
+  private grow(): void {
+    const { slots, parents } = this;
+    this.bits++;
+    this.slots = new Int32Array(1 << this.bits).fill(-1);
+    this.parents = new Int32Array(1 << this.bits);
+    for (let h = 0; h < slots.length; h++) if (slots[h] >= 0) this.put(parents[h], slots[h]);
+  }
+
+  private hash(parent: number, cls: number): number {
+    return Math.imul(parent * 64 + cls, 0x9e3779b1) >>> (32 - this.bits);
+  }
+}
+
 /**
  * The Aho–Corasick automaton of `ids`. With `isWordClass` (patterns that begin a word), state 0
  * is "between words", an extra state is "inside a word", and a failure link never leads to a
@@ -164,28 +210,28 @@ function buildTable(
   const ownFirst = new Int32Array(totalChars + 1).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
   let nodes = 1;
-  // Children are looked up in an open-addressing hash of (parent, class); the sibling lists only
-  // serve to enumerate them.
-  const parent = new Int32Array(totalChars + 1);
-  const bits = 32 - Math.clz32(2 * totalChars + 1);
-  const slots = new Int32Array(1 << bits).fill(-1);
-  const mask = (1 << bits) - 1;
+  // Most nodes have one child or a few: those are found along the sibling list, next to the node
+  // in memory since the nodes of a new pattern's tail are made one after the other. The children
+  // of a node with many (the root, the first letters) are looked up in a hash of (parent, class).
+  const childCount = new Int32Array(totalChars + 1);
+  const wide = new WideChildren(label);
   for (const id of ids) {
     const p = patterns[id];
     let node = 0;
     for (let i = 0; i < p.length; i++) {
       const cls = classOf[p.charCodeAt(i)];
-      let h = Math.imul(node * 64 + cls, 0x9e3779b1) >>> (32 - bits);
-      let child = slots[h];
-      while (child >= 0 && (parent[child] !== node || label[child] !== cls))
-        child = slots[(h = (h + 1) & mask)];
+      let child: number;
+      if (childCount[node] > FEW_CHILDREN) child = wide.find(node, cls);
+      else for (child = firstChild[node]; child >= 0 && label[child] !== cls;) child = nextSibling[child];
       if (child < 0) {
         child = nodes++;
-        slots[h] = child;
-        parent[child] = node;
         label[child] = cls;
         nextSibling[child] = firstChild[node];
         firstChild[node] = child;
+        const count = ++childCount[node];
+        if (count === FEW_CHILDREN + 1) {
+          for (let c = firstChild[node]; c >= 0; c = nextSibling[c]) wide.add(node, c);
+        } else if (count > FEW_CHILDREN + 1) wide.add(node, child);
       }
       node = child;
     }
