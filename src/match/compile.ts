@@ -468,10 +468,12 @@ class Evaluation {
         const [first, second] = l.start <= r.start ? [l, r] : [r, l];
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
-        if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
+        // Words are counted first: that stops after distance + 2 of them, where the sentence test
+        // would read the whole span between two far occurrences.
         const between =
           wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
         if (between > distance) continue;
+        if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
         kept.add(l).add(r);
       }
     }
