@@ -29,6 +29,12 @@ export interface FlexTerm {
 const MIN_ANCHOR = 3;
 const UPPER_START = /^[\p{Lu}\p{Lt}]/u;
 
+/** Whether a word starts with a capital (or title-case) letter; ASCII without the RegExp. */
+function startsUpper(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER_START.test(word);
+}
+
 /**
  * A name as terms, ORed by the caller: one per prefix the presearcher looks for. Each word of each
  * term accepts the forms of that word in every variant (all variants spell a name word by word), so
@@ -39,7 +45,7 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
   const folded = variants.map((v) => v.words.map((w) => [...new Set(w.forms.map(foldPhrase))]));
   const forms = variants[0].words.map((_, i) => new Set(folded.flatMap((f) => f[i])));
   const words: FlexWord[] = variants[0].words.map((w, i) => ({
-    accepts: (f, written) => forms[i].has(f) && (!w.capital || UPPER_START.test(written)),
+    accepts: (f, written) => (!w.capital || startsUpper(written)) && forms[i].has(f),
   }));
   // The anchor is the word with the longest prefix shared by its forms, as the name is written.
   const anchor = longest(folded[0].map(commonPrefix));
