@@ -17,7 +17,7 @@ import {
   WORD_UNIT,
   type FoldedText,
 } from './fold.js';
-import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
+import { inflectedTerm, nameTerms, readFlex } from './flex.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
@@ -143,6 +143,7 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const patternWords: string[][] = [];
   const startsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(0)]);
   const endsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(p.length - 1)]);
+  const patternEndings = endingsAfter(patterns, patternForms);
   // The closures below keep this scope alive: drop what only compiling needs.
   patternIndex.clear();
   presearchPairs.length = 0;
@@ -184,7 +185,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
         const forms = patternForms[pid];
-        if (forms && !forms.has(wordFrom(folded.text, raw[k + 1]))) continue;
+        if (forms && !isAnchorForm(folded.text, raw[k + 1], raw[k + 2], forms, patternEndings[pid]!))
+          continue;
         patternStamp[pid] = gen;
         for (let k = watchesOf.start[pid]; k < watchesOf.start[pid + 1]; k++) mark(watchesOf.items[k]);
       }
@@ -265,6 +267,64 @@ function groupPairs(pairs: readonly number[], count: number): FlatLists {
   return { start, items };
 }
 
+/**
+ * For each pattern that only names look for, what may follow it to the end of the word so that the
+ * word is one of its anchor forms: the endings of declension ("", "a", "owi"…), which many names
+ * share, so one set serves them all.
+ */
+function endingsAfter(
+  patterns: readonly string[],
+  forms: readonly (ReadonlySet<string> | null | undefined)[],
+): (ReadonlySet<string> | undefined)[] {
+  const shared = new Map<string, ReadonlySet<string>>();
+  // A name's prefixes share its set of forms: sorted once, the forms that begin with a prefix are
+  // one run of it.
+  const sorted = new Map<ReadonlySet<string>, string[]>();
+  return patterns.map((prefix, pid) => {
+    const all = forms[pid];
+    if (!all) return undefined;
+    let list = sorted.get(all);
+    if (list === undefined) sorted.set(all, (list = [...all].sort()));
+    const endings: string[] = [];
+    for (let k = firstNotBefore(list, prefix); k < list.length && list[k].startsWith(prefix); k++)
+      endings.push(list[k].slice(prefix.length));
+    const key = endings.join('\n');
+    let set = shared.get(key);
+    if (set === undefined) shared.set(key, (set = new Set(endings)));
+    return set;
+  });
+}
+
+/** The index of the first string of sorted `list` that does not sort before `s`. */
+function firstNotBefore(list: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether the word that starts at `start` in `text`, where a hit of a name's anchor prefix ends at
+ * `end`, is one of the anchor's `forms`. A word that goes past the prefix is one exactly when the
+ * rest of it is one of the `endings`, a lookup of a short string in a small set.
+ */
+function isAnchorForm(
+  text: string,
+  start: number,
+  end: number,
+  forms: ReadonlySet<string>,
+  endings: ReadonlySet<string>,
+): boolean {
+  let wordEnd = start;
+  while (wordEnd < text.length && WORD_UNIT[text.charCodeAt(wordEnd)] === 1) wordEnd++;
+  if (wordEnd < end) return forms.has(text.slice(start, wordEnd));
+  return endings.has(text.slice(end, wordEnd));
+}
+
 /** The anchor forms a pattern's hits must be, merged over its terms; null when a term takes any hit. */
 function anchorFormsOf(
   t: TermNode,
@@ -272,7 +332,10 @@ function anchorFormsOf(
 ): ReadonlySet<string> | null {
   const forms = t.flex?.anchorForms;
   if (forms === undefined || sofar === null) return null;
-  return sofar === undefined ? forms : new Set([...sofar, ...forms]);
+  if (sofar === undefined || sofar === forms) return forms;
+  // A watch that names "Ann Lee" and "Lee" gives the pattern of "lee" the same forms twice.
+  for (const form of forms) if (!sofar.has(form)) return new Set([...sofar, ...forms]);
+  return sofar;
 }
 
 /**

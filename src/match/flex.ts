@@ -157,13 +157,6 @@ export function readFlex(
   return [first, last];
 }
 
-/** The word of `text` that starts at `start`. */
-export function wordFrom(text: string, start: number): string {
-  let end = start;
-  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
-  return text.slice(start, end);
-}
-
 function commonPrefix(words: string[]): string {
   let prefix = words[0] ?? '';
   for (const w of words) while (!w.startsWith(prefix)) prefix = prefix.slice(0, -1);
