@@ -79,7 +79,7 @@ export function inflectedTerm(text: string, lang: string | undefined, fields: Te
           .filter((w) => w !== '');
   const stems = lower.map((w) => stem(w));
   const words: FlexWord[] = stems.map((s) => ({
-    accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s,
+    accepts: (_f, written) => stem(withoutSoftHyphens(written.toLowerCase())) === s,
   }));
   const prefixes = lower.map((w, i) => {
     const prefix = commonPrefix([foldPhrase(w), foldPhrase(stems[i])]);
@@ -89,6 +89,11 @@ export function inflectedTerm(text: string, lang: string | undefined, fields: Te
   const rare = prefixes.map((p, i) => (common?.has(lower[i]) || common?.has(stems[i]) ? '' : p));
   const anchor = rare.some((p) => p !== '') ? longest(rare) : longest(prefixes);
   return flexTerm(text.trim(), prefixes[anchor], { words, anchor }, fields);
+}
+
+/** A word as written less its soft hyphens; the RegExp only runs for a word that has one. */
+function withoutSoftHyphens(word: string): string {
+  return word.includes('\u00ad') ? word.replace(/\u00ad/g, '') : word;
 }
 
 /** Stems already taken, per language: a text repeats its words, and the watches theirs. */
