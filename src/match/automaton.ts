@@ -37,10 +37,16 @@ export interface Automaton {
  * when it reports patterns. The deeper states, most of them with one child, keep only their
  * children (numbered consecutively, from childStart[s] to childStart[s + 1]) and their failure
  * state: a full row each would take hundreds of megabytes at 100,000 watches.
+ *
+ * Once built (`encoded`), a target in `dfa` is where the scan goes next as it reads it: the start
+ * of the target's row (state × width) for a dense state, dense × width + the state for a deep one.
+ * The scan then adds the class to what it read, with no multiplication between one load and the
+ * next.
  */
 interface Table {
   dense: number;
   dfa: Int32Array;
+  encoded: boolean;
   childStart: Int32Array;
   label: Uint16Array;
   fail: Int32Array;
@@ -98,19 +104,22 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 
   function scanWith(table: Table, text: string, into: number[]): void {
     const { dense, dfa, outStart, outIds } = table;
-    let s = 0;
+    const deep = dense * width;
+    let at = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const cls = classOf[text.charCodeAt(i)];
       let v: number;
-      if (s < dense) v = dfa[s * width + cls];
+      if (at < deep) v = dfa[at + cls];
       else {
-        const t = move(table, s, cls, width);
-        v = outStart[t + 1] > outStart[t] ? ~t : t;
+        const t = move(table, at - deep, cls, width);
+        const next = t < dense ? t * width : deep + t;
+        v = outStart[t + 1] > outStart[t] ? ~next : next;
       }
-      if (v >= 0) s = v;
+      if (v >= 0) at = v;
       else {
-        s = ~v;
+        at = ~v;
+        const s = at < deep ? (at / width) | 0 : at - deep;
         for (let k = outStart[s]; k < outStart[s + 1]; k++) {
           const id = outIds[k];
           into.push(id, startOf(text, id, i + 1), i + 1);
@@ -124,12 +133,8 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
  * The state after reading class `cls` in state `from`: a child, or else the failure state's move,
  * down to a state with a dense row.
  */
-function move(
-  { dense, dfa, childStart, label, fail }: Table,
-  from: number,
-  cls: number,
-  width: number,
-): number {
+function move(table: Table, from: number, cls: number, width: number): number {
+  const { dense, dfa, childStart, label, fail } = table;
   let s = from;
   while (s >= dense) {
     for (let t = childStart[s]; t < childStart[s + 1]; t++) if (label[t] === cls) return t;
@@ -138,7 +143,9 @@ function move(
     s = fail[s];
   }
   const v = dfa[s * width + cls];
-  return v < 0 ? ~v : v;
+  const t = v < 0 ? ~v : v;
+  if (!table.encoded) return t;
+  return t < dense * width ? (t / width) | 0 : t - dense * width;
 }
 
 /** A node with more children than this has them looked up in a hash rather than along a list. */
@@ -265,6 +272,7 @@ function buildTable(
   const table: Table = {
     dense,
     dfa,
+    encoded: false,
     childStart,
     label: stateLabel,
     fail,
@@ -313,6 +321,11 @@ function buildTable(
 
   // Dense targets are complemented when they report, so the scan loop does one load and one sign
   // test per char.
-  for (let i = 0; i < dfa.length; i++) if (outCount[dfa[i]] > 0) dfa[i] = ~dfa[i];
+  for (let i = 0; i < dfa.length; i++) {
+    const t = dfa[i];
+    const next = t < dense ? t * width : dense * width + t;
+    dfa[i] = outCount[t] > 0 ? ~next : next;
+  }
+  table.encoded = true;
   return table;
 }
