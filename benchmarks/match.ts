@@ -238,7 +238,25 @@ interface Row {
   matchesPerItem: number;
 }
 
+/**
+ * `--rows 100000,names` runs only those rows (watch counts, `names`, `inflect`, `detect`), for
+ * working on one of them; all rows by default.
+ */
+function wantedRows(): (row: string) => boolean {
+  const flag = process.argv.indexOf('--rows');
+  if (flag < 0) return () => true;
+  const rows = (process.argv[flag + 1] ?? '').split(',').filter((r) => r !== '');
+  const known = [...WATCH_COUNTS.map(String), 'names', 'inflect', 'detect'];
+  const unknown = rows.filter((r) => !known.includes(r));
+  if (rows.length === 0 || unknown.length > 0)
+    throw new Error(
+      `--rows takes a comma-separated list of ${known.join(', ')}; got "${process.argv[flag + 1] ?? ''}"`,
+    );
+  return (row) => rows.includes(row);
+}
+
 export async function run(): Promise<void> {
+  const wanted = wantedRows();
   const gc = collectGarbage();
   const rand = prng(20240601);
   const largest = makeWatches(Math.max(...WATCH_COUNTS), rand);
@@ -249,68 +267,83 @@ export async function run(): Promise<void> {
   const normalizeMs = measure(() => texts.forEach((t) => foldText(t)));
   const folded = texts.map((t) => foldText(t).text);
 
-  const rows: Row[] = [];
-  for (const count of WATCH_COUNTS) {
-    const specs = largest.specs.slice(0, count);
-    await gc();
-    const heapBefore = process.memoryUsage();
-    let matcher = compileWatches(specs);
-    const compileMs = measure(() => (matcher = compileWatches(specs)));
-    await gc();
-    const heapAfter = process.memoryUsage();
-    const heapMb =
-      (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
+  // Every engine figure is taken before any baseline runs: thousands of compiled RegExps left
+  // behind by one would slow whatever is measured after them.
+  const engines = [];
+  for (const count of WATCH_COUNTS.filter((c) => wanted(String(c)))) {
+    engines.push(await engineRow(largest.specs.slice(0, count), items, folded, gc));
+    console.error(`match bench: ${count} watches, engine done`);
+  }
+  const kinds = await kindRows(largest.specs.slice(0, 10_000), items, mb, gc, wanted);
 
-    let matched = 0;
-    items.slice(0, 500).forEach((item) => matcher.match(item));
-    const matchMs = measure(() => items.forEach((item) => (matched += matcher.match(item).length)));
-
-    // The automaton the engine builds: each watch's presearch terms.
-    const terms = [
-      ...new Set(
-        specs.flatMap((s) =>
-          presearchTerms(parseQuery(s.id, s.query ?? s.terms!.map((t) => `"${t}"`).join(' OR ')))!.map((t) =>
-            t.text.replace(/\*$/, ''),
-          ),
-        ),
-      ),
-    ];
-    const patterns = [...new Set(terms.map(foldPhrase))];
-    const automaton = buildAutomaton(patterns);
-    const into: number[] = [];
-    folded.slice(0, 1500).forEach((t) => automaton.scan(t, into));
-    const scanMs = measure(() => folded.forEach((t) => automaton.scan(t, into)));
-
-    const alt = alternationBaseline(patterns, folded);
-
-    const naive = terms.map((t) => new RegExp(`\\b${escape(t).replace(/ /g, '\\s+')}\\b`, 'i'));
+  const rows: Row[] = engines.map((e) => {
+    const alt = alternationBaseline(e.patterns, folded);
+    const naive = e.terms.map((t) => new RegExp(`\\b${escape(t).replace(/ /g, '\\s+')}\\b`, 'i'));
     let _naiveHits = 0;
     naive.forEach((r) => r.test('warm up'));
     const slow = timeBoxed(texts, (t) => {
       for (const r of naive) if (r.test(t)) _naiveHits++;
     });
-
-    console.error(`match bench: ${count} watches done`);
-    rows.push({
-      watches: count,
-      patterns: automaton.patternCount,
-      mbps: round(mb / (matchMs / 1000)),
-      scanMbps: round(mb / (scanMs / 1000)),
+    console.error(`match bench: ${e.watches} watches, baselines done`);
+    return {
+      watches: e.watches,
+      patterns: e.patterns.length,
+      mbps: round(mb / (e.matchMs / 1000)),
+      scanMbps: round(mb / (e.scanMs / 1000)),
       alternationMbps: alt === null ? null : round(alt.mbps),
       alternationSliceMb: alt === null ? null : round(alt.mb),
       alternationCompileMs: alt === null ? null : round(alt.compileMs),
       naiveMbps: round(slow.mbps),
       naiveSliceMb: round(slow.mb),
       normalizeMbps: round(mb / (normalizeMs / 1000)),
-      compileMs: round(compileMs),
-      heapMb: round(heapMb),
-      matchesPerItem: round(matched / items.length),
-    });
-    if (matched === 0) throw new Error(`the corpus mentions none of the ${count} watches`);
-  }
+      compileMs: round(e.compileMs),
+      heapMb: round(e.heapMb),
+      matchesPerItem: round(e.matched / items.length),
+    };
+  });
 
+  if (rows.length > 0) printRows(rows, mb, items.length);
+  if (kinds.length > 0) printKindRows(kinds, mb);
+  if (wanted('detect')) detectionRow(items);
+}
+
+/** The engine's figures at one watch count; the presearch terms and patterns for the baselines. */
+async function engineRow(specs: WatchSpec[], items: MatchInput[], folded: string[], gc: () => Promise<void>) {
+  await gc();
+  const heapBefore = process.memoryUsage();
+  let matcher = compileWatches(specs);
+  const compileMs = measure(() => (matcher = compileWatches(specs)));
+  await gc();
+  const heapAfter = process.memoryUsage();
+  const heapMb =
+    (heapAfter.heapUsed - heapBefore.heapUsed + heapAfter.arrayBuffers - heapBefore.arrayBuffers) / 1e6;
+
+  let matched = 0;
+  items.slice(0, 500).forEach((item) => matcher.match(item));
+  const matchMs = measure(() => items.forEach((item) => (matched += matcher.match(item).length)));
+  if (matched === 0) throw new Error(`the corpus mentions none of the ${specs.length} watches`);
+
+  // The automaton the engine builds: each watch's presearch terms.
+  const terms = [
+    ...new Set(
+      specs.flatMap((s) =>
+        presearchTerms(parseQuery(s.id, s.query ?? s.terms!.map((t) => `"${t}"`).join(' OR ')))!.map((t) =>
+          t.text.replace(/\*$/, ''),
+        ),
+      ),
+    ),
+  ];
+  const patterns = [...new Set(terms.map(foldPhrase))];
+  const automaton = buildAutomaton(patterns);
+  const into: number[] = [];
+  folded.slice(0, 1500).forEach((t) => automaton.scan(t, into));
+  const scanMs = measure(() => folded.forEach((t) => automaton.scan(t, into)));
+  return { watches: specs.length, compileMs, heapMb, matchMs, matched, scanMs, terms, patterns };
+}
+
+function printRows(rows: Row[], mb: number, itemCount: number): void {
   console.log(
-    `match: ${mb.toFixed(1)} MB corpus, ${items.length} items; MB/s of CPU time (normalization included unless noted)`,
+    `match: ${mb.toFixed(1)} MB corpus, ${itemCount} items; MB/s of CPU time (normalization included unless noted)`,
   );
   console.log(
     `baselines are time-boxed to ${BASELINE_MS / 1000} s of CPU over a prefix of the corpus (MB read in parentheses); ` +
@@ -350,7 +383,6 @@ export async function run(): Promise<void> {
       }),
     );
   }
-  await languageRows(largest.specs.slice(0, 10_000), items, mb, gc);
 }
 
 /**
@@ -359,23 +391,25 @@ export async function run(): Promise<void> {
  * watches; and the cost of detecting the language of an item, as normalization does for items
  * of feeds that declare none.
  */
-async function languageRows(
+async function kindRows(
   specs: WatchSpec[],
   items: MatchInput[],
   mb: number,
   gc: () => Promise<void>,
-): Promise<void> {
+  wanted: (row: string) => boolean,
+): Promise<KindRow[]> {
   const asNames = specs.map((s): WatchSpec => {
     const named = s.terms?.filter((t) => /^\p{Lu}/u.test(t)) ?? [];
     return { id: s.id, label: s.label, names: named.length > 0 ? named : [capital(s.label.split(' ')[0])] };
   });
   // Pseudo-words are of no language: the watches name theirs, as a watch may (inflect: en).
   const asInflected = specs.map((s): WatchSpec => ({ ...s, inflect: 'en' }));
-  const rows = [];
+  const rows: KindRow[] = [];
   for (const [kind, watches] of [
     ['names', asNames],
     ['inflect', asInflected],
   ] as const) {
+    if (!wanted(kind)) continue;
     await gc();
     const heapBefore = process.memoryUsage();
     let matcher = compileWatches(watches);
@@ -388,7 +422,7 @@ async function languageRows(
     if (matched === 0) throw new Error(`the corpus mentions none of the ${kind} watches`);
     console.error(`match bench: ${kind} watches done`);
     rows.push({
-      watchKind: kind as string,
+      watchKind: kind,
       watches: watches.length,
       mbps: round(mb / (matchMs / 1000)),
       compileMs: round(compileMs),
@@ -398,14 +432,19 @@ async function languageRows(
       matchesPerItem: round(matched / items.length),
     });
   }
-  const sample = items.slice(0, 5_000);
-  const whole = sample.map((i) => `${i.title}\n${i.summary}\n${i.content}`);
-  whole.slice(0, 200).forEach((t) => detectLanguage(t));
-  const detectItemUs = round((measure(() => whole.forEach((t) => detectLanguage(t))) * 1000) / whole.length);
-  const detectTitleUs = round(
-    (measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length,
-  );
+  return rows;
+}
 
+interface KindRow {
+  watchKind: string;
+  watches: number;
+  mbps: number;
+  compileMs: number;
+  heapMb: number;
+  matchesPerItem: number;
+}
+
+function printKindRows(rows: KindRow[], mb: number): void {
   console.log('watch kind  watches  engine MB/s  compile ms  heap MB  matches/item');
   for (const r of rows) {
     console.log(
@@ -419,10 +458,21 @@ async function languageRows(
       ].join(' '),
     );
   }
+  for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
+}
+
+/** The cost of detecting the language of an item, and of its title alone. */
+function detectionRow(items: MatchInput[]): void {
+  const sample = items.slice(0, 5_000);
+  const whole = sample.map((i) => `${i.title}\n${i.summary}\n${i.content}`);
+  whole.slice(0, 200).forEach((t) => detectLanguage(t));
+  const detectItemUs = round((measure(() => whole.forEach((t) => detectLanguage(t))) * 1000) / whole.length);
+  const detectTitleUs = round(
+    (measure(() => sample.forEach((i) => detectLanguage(i.title))) * 1000) / sample.length,
+  );
   console.log(
     `language detection: ${detectItemUs} µs per item (title + summary + content), ${detectTitleUs} µs per title`,
   );
-  for (const r of rows) console.log(JSON.stringify({ bench: 'match', ...r, corpusMb: round(mb) }));
   console.log(
     JSON.stringify({
       bench: 'match',

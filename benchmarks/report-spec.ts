@@ -62,6 +62,30 @@ export const VIEWS: Record<string, View[]> = {
   ],
   match: [
     {
+      when: ['watchKind', 'mbps'],
+      title: 'Names and inflected topics: 10,000 watches of one kind, MB/s of CPU time',
+      columns: [
+        ['watchKind', 'every watch'],
+        ['watches', 'watches'],
+        ['mbps', 'engine, with normalization'],
+        ['compileMs', 'compile ms'],
+        ['heapMb', 'heap MB'],
+        ['matchesPerItem', 'watches matched an item'],
+      ],
+      goal: {
+        text: '≥ 40 MB/s with 10,000 `names` watches',
+        met: (r) => (r.watchKind === 'names' ? num(r, 'mbps') >= 40 : undefined),
+      },
+    },
+    {
+      when: ['measure', 'usPerItem'],
+      title: 'Language detection, µs of CPU time',
+      columns: [
+        ['usPerItem', 'an item (title + summary + content)'],
+        ['usPerTitle', 'a title'],
+      ],
+    },
+    {
       when: ['watches', 'mbps'],
       title: 'Matching a generated news-like corpus, MB/s of CPU time',
       columns: [
@@ -79,19 +103,26 @@ export const VIEWS: Record<string, View[]> = {
       baseline:
         'one alternation RegExp; one RegExp per term (both timed on a slice of the corpus, `…SliceMb`)',
       goal: {
-        text: '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches',
-        met: (r) =>
-          num(r, 'watches') === 10_000
-            ? num(r, 'mbps') >= 40 && num(r, 'compileMs') < 1_000 && num(r, 'heapMb') < 100
-            : undefined,
+        text:
+          '≥ 40 MB/s, compile < 1 s and < 100 MB heap at 10,000 watches; ' +
+          '≥ 30 MB/s, compile ≤ 2 s and ≤ 150 MB heap at 100,000',
+        met: (r) => {
+          const [mbps, compileMs, heapMb] = [num(r, 'mbps'), num(r, 'compileMs'), num(r, 'heapMb')];
+          if (num(r, 'watches') === 10_000) return mbps >= 40 && compileMs < 1_000 && heapMb < 100;
+          if (num(r, 'watches') === 100_000) return mbps >= 30 && compileMs <= 2_000 && heapMb <= 150;
+          return undefined;
+        },
       },
-      summary: (rows) => {
-        const r = row(rows, { watches: 10_000 });
-        return (
-          `${num(r, 'mbps')} MB/s (one alternation RegExp: ${num(r, 'alternationMbps')}), ` +
-          `compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`
-        );
-      },
+      summary: (rows) =>
+        [10_000, 100_000]
+          .map((watches) => {
+            const r = row(rows, { watches });
+            return (
+              `${fmt(watches)} watches: ${num(r, 'mbps')} MB/s (one alternation RegExp: ` +
+              `${num(r, 'alternationMbps')}), compiled in ${fmt(num(r, 'compileMs'))} ms, ${num(r, 'heapMb')} MB`
+            );
+          })
+          .join('; '),
     },
   ],
   pipeline: [

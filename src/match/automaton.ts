@@ -37,10 +37,16 @@ export interface Automaton {
  * when it reports patterns. The deeper states, most of them with one child, keep only their
  * children (numbered consecutively, from childStart[s] to childStart[s + 1]) and their failure
  * state: a full row each would take hundreds of megabytes at 100,000 watches.
+ *
+ * Once built (`encoded`), a target in `dfa` is where the scan goes next as it reads it: the start
+ * of the target's row (state × width) for a dense state, dense × width + the state for a deep one.
+ * The scan then adds the class to what it read, with no multiplication between one load and the
+ * next.
  */
 interface Table {
   dense: number;
   dfa: Int32Array;
+  encoded: boolean;
   childStart: Int32Array;
   label: Uint16Array;
   fail: Int32Array;
@@ -98,19 +104,22 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
 
   function scanWith(table: Table, text: string, into: number[]): void {
     const { dense, dfa, outStart, outIds } = table;
-    let s = 0;
+    const deep = dense * width;
+    let at = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const cls = classOf[text.charCodeAt(i)];
       let v: number;
-      if (s < dense) v = dfa[s * width + cls];
+      if (at < deep) v = dfa[at + cls];
       else {
-        const t = move(table, s, cls, width);
-        v = outStart[t + 1] > outStart[t] ? ~t : t;
+        const t = move(table, at - deep, cls, width);
+        const next = t < dense ? t * width : deep + t;
+        v = outStart[t + 1] > outStart[t] ? ~next : next;
       }
-      if (v >= 0) s = v;
+      if (v >= 0) at = v;
       else {
-        s = ~v;
+        at = ~v;
+        const s = at < deep ? (at / width) | 0 : at - deep;
         for (let k = outStart[s]; k < outStart[s + 1]; k++) {
           const id = outIds[k];
           into.push(id, startOf(text, id, i + 1), i + 1);
@@ -124,12 +133,8 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
  * The state after reading class `cls` in state `from`: a child, or else the failure state's move,
  * down to a state with a dense row.
  */
-function move(
-  { dense, dfa, childStart, label, fail }: Table,
-  from: number,
-  cls: number,
-  width: number,
-): number {
+function move(table: Table, from: number, cls: number, width: number): number {
+  const { dense, dfa, childStart, label, fail } = table;
   let s = from;
   while (s >= dense) {
     for (let t = childStart[s]; t < childStart[s + 1]; t++) if (label[t] === cls) return t;
@@ -138,7 +143,55 @@ function move(
     s = fail[s];
   }
   const v = dfa[s * width + cls];
-  return v < 0 ? ~v : v;
+  const t = v < 0 ? ~v : v;
+  if (!table.encoded) return t;
+  return t < dense * width ? (t / width) | 0 : t - dense * width;
+}
+
+/** A node with more children than this has them looked up in a hash rather than along a list. */
+const FEW_CHILDREN = 6;
+
+/** The children of the trie's wide nodes, in an open-addressing hash of (parent, class) that grows. */
+class WideChildren {
+  private bits = 10;
+  private slots = new Int32Array(1 << this.bits).fill(-1);
+  private parents = new Int32Array(1 << this.bits);
+  private size = 0;
+
+  constructor(private readonly label: Int32Array) {}
+
+  find(parent: number, cls: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = this.hash(parent, cls); this.slots[h] >= 0; h = (h + 1) & mask)
+      if (this.parents[h] === parent && this.label[this.slots[h]] === cls) return this.slots[h];
+    return -1;
+  }
+
+  add(parent: number, child: number): void {
+    if (2 * (this.size + 1) > this.slots.length) this.grow();
+    this.put(parent, child);
+    this.size++;
+  }
+
+  private put(parent: number, child: number): void {
+    const mask = this.slots.length - 1;
+    let h = this.hash(parent, this.label[child]);
+    while (this.slots[h] >= 0) h = (h + 1) & mask;
+    this.slots[h] = child;
+    this.parents[h] = parent;
+  }
+
+  private grow(): void {
+    const { slots, parents } = this;
+    this.bits++;
+    this.slots = new Int32Array(1 << this.bits).fill(-1);
+    this.parents = new Int32Array(1 << this.bits);
+    for (let h = 0; h < slots.length; h++) if (slots[h] >= 0) this.put(parents[h], slots[h]);
+  }
+
+  private hash(parent: number, cls: number): number {
+    return Math.imul(parent * 64 + cls, 0x9e3779b1) >>> (32 - this.bits);
+  }
 }
 
 /**
@@ -164,28 +217,28 @@ function buildTable(
   const ownFirst = new Int32Array(totalChars + 1).fill(-1);
   const ownNext = new Int32Array(patterns.length).fill(-1);
   let nodes = 1;
-  // Children are looked up in an open-addressing hash of (parent, class); the sibling lists only
-  // serve to enumerate them.
-  const parent = new Int32Array(totalChars + 1);
-  const bits = 32 - Math.clz32(2 * totalChars + 1);
-  const slots = new Int32Array(1 << bits).fill(-1);
-  const mask = (1 << bits) - 1;
+  // Most nodes have one child or a few: those are found along the sibling list, next to the node
+  // in memory since the nodes of a new pattern's tail are made one after the other. The children
+  // of a node with many (the root, the first letters) are looked up in a hash of (parent, class).
+  const childCount = new Int32Array(totalChars + 1);
+  const wide = new WideChildren(label);
   for (const id of ids) {
     const p = patterns[id];
     let node = 0;
     for (let i = 0; i < p.length; i++) {
       const cls = classOf[p.charCodeAt(i)];
-      let h = Math.imul(node * 64 + cls, 0x9e3779b1) >>> (32 - bits);
-      let child = slots[h];
-      while (child >= 0 && (parent[child] !== node || label[child] !== cls))
-        child = slots[(h = (h + 1) & mask)];
+      let child: number;
+      if (childCount[node] > FEW_CHILDREN) child = wide.find(node, cls);
+      else for (child = firstChild[node]; child >= 0 && label[child] !== cls;) child = nextSibling[child];
       if (child < 0) {
         child = nodes++;
-        slots[h] = child;
-        parent[child] = node;
         label[child] = cls;
         nextSibling[child] = firstChild[node];
         firstChild[node] = child;
+        const count = ++childCount[node];
+        if (count === FEW_CHILDREN + 1) {
+          for (let c = firstChild[node]; c >= 0; c = nextSibling[c]) wide.add(node, c);
+        } else if (count > FEW_CHILDREN + 1) wide.add(node, child);
       }
       node = child;
     }
@@ -219,6 +272,7 @@ function buildTable(
   const table: Table = {
     dense,
     dfa,
+    encoded: false,
     childStart,
     label: stateLabel,
     fail,
@@ -267,6 +321,11 @@ function buildTable(
 
   // Dense targets are complemented when they report, so the scan loop does one load and one sign
   // test per char.
-  for (let i = 0; i < dfa.length; i++) if (outCount[dfa[i]] > 0) dfa[i] = ~dfa[i];
+  for (let i = 0; i < dfa.length; i++) {
+    const t = dfa[i];
+    const next = t < dense ? t * width : dense * width + t;
+    dfa[i] = outCount[t] > 0 ? ~next : next;
+  }
+  table.encoded = true;
   return table;
 }

@@ -17,11 +17,14 @@ import {
   WORD_UNIT,
   type FoldedText,
 } from './fold.js';
-import { inflectedTerm, nameTerms, readFlex, wordFrom } from './flex.js';
+import { inflectedTerm, nameTerms, readFlex } from './flex.js';
 import { allTerms, parseQuery, presearchTerms, TEXT_FIELDS, type QueryNode, type TermNode } from './query.js';
 import { QueryError } from './query-error.js';
 import { Sentences, wordStartsIn } from './sentences.js';
 import { buildSnippet } from './snippet.js';
+
+/** The exclude patterns of a watch that has none: one array for all of them. */
+const NONE: readonly number[] = [];
 
 const FIELDS: readonly MatchField[] = ['title', 'summary', 'content', 'article', 'url', 'feed'];
 const URL_FIELD = 4;
@@ -31,7 +34,7 @@ interface CompiledWatch {
   id: string;
   label: string;
   root: QueryNode;
-  excludePatterns: number[];
+  excludePatterns: readonly number[];
   /** The query's terms, and beside each its pattern: a few per watch, found by a linear search. */
   terms: TermNode[];
   termPatterns: number[];
@@ -76,26 +79,32 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   };
   /** For a pattern only names look for: the words a hit must be to make a watch a candidate. */
   const patternForms: (ReadonlySet<string> | null | undefined)[] = [];
-  const patternWatches: number[][] = [];
+  /** (pattern, watch) for the presearch terms, and (watch, pattern) for every pattern a watch uses. */
+  const presearchPairs: number[] = [];
+  const usePairs: number[] = [];
   const alwaysEvaluate: number[] = [];
 
   const compiled: CompiledWatch[] = sharingWords(() =>
     watches.map((spec, w) => {
       const root = rootOf(spec);
-      const excludePatterns = (spec.exclude ?? []).map((phrase) => {
-        const folded = foldPhrase(phrase);
-        if (!/[\p{L}\p{N}]/u.test(folded)) {
-          throw new QueryError(
-            spec.id,
-            phrase,
-            1,
-            'this exclude phrase has no letters or digits',
-            'remove it or write the words it should exclude',
-          );
-        }
-        return patternOf(folded);
-      });
-      const terms = allTerms(root);
+      const excludePatterns =
+        spec.exclude === undefined || spec.exclude.length === 0
+          ? NONE
+          : spec.exclude.map((phrase) => {
+              const folded = foldPhrase(phrase);
+              if (!/[\p{L}\p{N}]/u.test(folded)) {
+                throw new QueryError(
+                  spec.id,
+                  phrase,
+                  1,
+                  'this exclude phrase has no letters or digits',
+                  'remove it or write the words it should exclude',
+                );
+              }
+              return patternOf(folded);
+            });
+      // Kept for every watch: copied to their exact length (an array grown by push has room for more).
+      const terms = allTerms(root).slice();
       const termPatterns = terms.map((t) => {
         const pid = patternOf(t.folded);
         patternForms[pid] = anchorFormsOf(t, patternForms[pid]);
@@ -103,10 +112,17 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
       });
       const required = presearchTerms(root);
       if (required === null) alwaysEvaluate.push(w);
+      const registered: number[] = [];
       for (const t of required ?? []) {
-        const list = (patternWatches[termPatterns[terms.indexOf(t)]] ??= []);
-        if (list[list.length - 1] !== w) list.push(w);
+        const pid = termPatterns[terms.indexOf(t)];
+        if (registered.includes(pid)) continue;
+        registered.push(pid);
+        presearchPairs.push(pid, w);
       }
+      const used: number[] = [];
+      for (const pid of termPatterns) if (!used.includes(pid)) used.push(pid);
+      for (const pid of excludePatterns) if (!used.includes(pid)) used.push(pid);
+      for (const pid of used) usePairs.push(w, pid);
       return { id: spec.id, label: spec.label, root, excludePatterns, terms, termPatterns };
     }),
   );
@@ -114,10 +130,11 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   // The presearch terms and the exclude phrases (rare by nature: they mostly extend a term) go into
   // the automaton. The other terms (the "the" of "Kovalenko NEAR/5 the", NOT operands) would make
   // the scan report every common word, so they are searched for only when an evaluation asks.
+  const watchesOf = groupPairs(presearchPairs, patterns.length);
   const isExclude = new Uint8Array(patterns.length);
   for (const w of compiled) for (const pid of w.excludePatterns) isExclude[pid] = 1;
   const scannedPatterns = Int32Array.from(patterns.keys()).filter(
-    (pid) => patternWatches[pid] !== undefined || isExclude[pid] === 1,
+    (pid) => watchesOf.start[pid + 1] > watchesOf.start[pid] || isExclude[pid] === 1,
   );
   const automaton = buildAutomaton(Array.from(scannedPatterns, (pid) => patterns[pid]));
   const isScanned = new Uint8Array(patterns.length);
@@ -126,16 +143,14 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
   const patternWords: string[][] = [];
   const startsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(0)]);
   const endsWord = Uint8Array.from(patterns, (p) => WORD_UNIT[p.charCodeAt(p.length - 1)]);
-  const watchesOf = flatLists(patternWatches, patterns.length);
-  // The closures below keep this scope alive: drop the per-pattern arrays only compiling needs.
-  patternWatches.length = 0;
+  const patternEndings = endingsAfter(patterns, patternForms);
+  // The closures below keep this scope alive: drop what only compiling needs.
   patternIndex.clear();
+  presearchPairs.length = 0;
 
   // Every pattern a watch's query may ask about: its terms and its exclude phrases.
-  const patternsOf = flatLists(
-    compiled.map((w) => [...new Set([...w.termPatterns, ...w.excludePatterns])]),
-    compiled.length,
-  );
+  const patternsOf = groupPairs(usePairs, compiled.length);
+  usePairs.length = 0;
   const watchStamp = new Int32Array(compiled.length);
   const patternStamp = new Int32Array(patterns.length);
   let generation = 0;
@@ -170,7 +185,8 @@ export function compileWatches(watches: WatchSpec[]): Matcher {
         const pid = scannedPatterns[raw[k]];
         if (patternStamp[pid] === gen) continue;
         const forms = patternForms[pid];
-        if (forms && !forms.has(wordFrom(folded.text, raw[k + 1]))) continue;
+        if (forms && !isAnchorForm(folded.text, raw[k + 1], raw[k + 2], forms, patternEndings[pid]!))
+          continue;
         patternStamp[pid] = gen;
         for (let k = watchesOf.start[pid]; k < watchesOf.start[pid + 1]; k++) mark(watchesOf.items[k]);
       }
@@ -240,12 +256,73 @@ interface FlatLists {
   items: Int32Array;
 }
 
-function flatLists(lists: (readonly number[] | undefined)[], count: number): FlatLists {
+/** Flat pairs [key, item, key, item, …] as lists by key (keys below `count`), items in their order. */
+function groupPairs(pairs: readonly number[], count: number): FlatLists {
   const start = new Int32Array(count + 1);
-  for (let i = 0; i < count; i++) start[i + 1] = start[i] + (lists[i]?.length ?? 0);
+  for (let k = 0; k < pairs.length; k += 2) start[pairs[k] + 1]++;
+  for (let i = 0; i < count; i++) start[i + 1] += start[i];
+  const next = start.slice(0, count);
   const items = new Int32Array(start[count]);
-  for (let i = 0; i < count; i++) items.set(lists[i] ?? [], start[i]);
+  for (let k = 0; k < pairs.length; k += 2) items[next[pairs[k]]++] = pairs[k + 1];
   return { start, items };
+}
+
+/**
+ * For each pattern that only names look for, what may follow it to the end of the word so that the
+ * word is one of its anchor forms: the endings of declension ("", "a", "owi"…), which many names
+ * share, so one set serves them all.
+ */
+function endingsAfter(
+  patterns: readonly string[],
+  forms: readonly (ReadonlySet<string> | null | undefined)[],
+): (ReadonlySet<string> | undefined)[] {
+  const shared = new Map<string, ReadonlySet<string>>();
+  // A name's prefixes share its set of forms: sorted once, the forms that begin with a prefix are
+  // one run of it.
+  const sorted = new Map<ReadonlySet<string>, string[]>();
+  return patterns.map((prefix, pid) => {
+    const all = forms[pid];
+    if (!all) return undefined;
+    let list = sorted.get(all);
+    if (list === undefined) sorted.set(all, (list = [...all].sort()));
+    const endings: string[] = [];
+    for (let k = firstNotBefore(list, prefix); k < list.length && list[k].startsWith(prefix); k++)
+      endings.push(list[k].slice(prefix.length));
+    const key = endings.join('\n');
+    let set = shared.get(key);
+    if (set === undefined) shared.set(key, (set = new Set(endings)));
+    return set;
+  });
+}
+
+/** The index of the first string of sorted `list` that does not sort before `s`. */
+function firstNotBefore(list: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether the word that starts at `start` in `text`, where a hit of a name's anchor prefix ends at
+ * `end`, is one of the anchor's `forms`. A word that goes past the prefix is one exactly when the
+ * rest of it is one of the `endings`, a lookup of a short string in a small set.
+ */
+function isAnchorForm(
+  text: string,
+  start: number,
+  end: number,
+  forms: ReadonlySet<string>,
+  endings: ReadonlySet<string>,
+): boolean {
+  let wordEnd = start;
+  while (wordEnd < text.length && WORD_UNIT[text.charCodeAt(wordEnd)] === 1) wordEnd++;
+  if (wordEnd < end) return forms.has(text.slice(start, wordEnd));
+  return endings.has(text.slice(end, wordEnd));
 }
 
 /** The anchor forms a pattern's hits must be, merged over its terms; null when a term takes any hit. */
@@ -255,7 +332,10 @@ function anchorFormsOf(
 ): ReadonlySet<string> | null {
   const forms = t.flex?.anchorForms;
   if (forms === undefined || sofar === null) return null;
-  return sofar === undefined ? forms : new Set([...sofar, ...forms]);
+  if (sofar === undefined || sofar === forms) return forms;
+  // A watch that names "Ann Lee" and "Lee" gives the pattern of "lee" the same forms twice.
+  for (const form of forms) if (!sofar.has(form)) return new Set([...sofar, ...forms]);
+  return sofar;
 }
 
 /**
@@ -317,7 +397,8 @@ function rootOf(spec: WatchSpec): QueryNode {
       'add names: [...], terms: [...] or query: ...',
     );
   }
-  return terms.length === 1 ? terms[0] : { kind: 'or', children: terms };
+  // The tree lives as long as the watch: the list is copied to its exact length.
+  return terms.length === 1 ? terms[0] : { kind: 'or', children: terms.slice() };
 }
 
 /** One item against the candidate watches; caches per-field work shared by several watches. */
@@ -450,10 +531,12 @@ class Evaluation {
         const [first, second] = l.start <= r.start ? [l, r] : [r, l];
         if (ordered && first !== l) continue;
         if (second.start < first.end) continue;
-        if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
+        // Words are counted first: that stops after distance + 2 of them, where the sentence test
+        // would read the whole span between two far occurrences.
         const between =
           wordStartsIn(this.fields[l.field]!.folded.text, first.end, second.start, distance + 1) - 1;
         if (between > distance) continue;
+        if (!this.sentences(l.field).same(first.start, second.end - 1)) continue;
         kept.add(l).add(r);
       }
     }

@@ -29,6 +29,12 @@ export interface FlexTerm {
 const MIN_ANCHOR = 3;
 const UPPER_START = /^[\p{Lu}\p{Lt}]/u;
 
+/** Whether a word starts with a capital (or title-case) letter; ASCII without the RegExp. */
+function startsUpper(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER_START.test(word);
+}
+
 /**
  * A name as terms, ORed by the caller: one per prefix the presearcher looks for. Each word of each
  * term accepts the forms of that word in every variant (all variants spell a name word by word), so
@@ -39,7 +45,7 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
   const folded = variants.map((v) => v.words.map((w) => [...new Set(w.forms.map(foldPhrase))]));
   const forms = variants[0].words.map((_, i) => new Set(folded.flatMap((f) => f[i])));
   const words: FlexWord[] = variants[0].words.map((w, i) => ({
-    accepts: (f, written) => forms[i].has(f) && (!w.capital || UPPER_START.test(written)),
+    accepts: (f, written) => (!w.capital || startsUpper(written)) && forms[i].has(f),
   }));
   // The anchor is the word with the longest prefix shared by its forms, as the name is written.
   const anchor = longest(folded[0].map(commonPrefix));
@@ -73,7 +79,7 @@ export function inflectedTerm(text: string, lang: string | undefined, fields: Te
           .filter((w) => w !== '');
   const stems = lower.map((w) => stem(w));
   const words: FlexWord[] = stems.map((s) => ({
-    accepts: (_f, written) => stem(written.toLowerCase().replace(/\u00ad/g, '')) === s,
+    accepts: (_f, written) => stem(withoutSoftHyphens(written.toLowerCase())) === s,
   }));
   const prefixes = lower.map((w, i) => {
     const prefix = commonPrefix([foldPhrase(w), foldPhrase(stems[i])]);
@@ -83,6 +89,11 @@ export function inflectedTerm(text: string, lang: string | undefined, fields: Te
   const rare = prefixes.map((p, i) => (common?.has(lower[i]) || common?.has(stems[i]) ? '' : p));
   const anchor = rare.some((p) => p !== '') ? longest(rare) : longest(prefixes);
   return flexTerm(text.trim(), prefixes[anchor], { words, anchor }, fields);
+}
+
+/** A word as written less its soft hyphens; the RegExp only runs for a word that has one. */
+function withoutSoftHyphens(word: string): string {
+  return word.includes('\u00ad') ? word.replace(/\u00ad/g, '') : word;
 }
 
 /** Stems already taken, per language: a text repeats its words, and the watches theirs. */
@@ -149,13 +160,6 @@ export function readFlex(
     last = e;
   }
   return [first, last];
-}
-
-/** The word of `text` that starts at `start`. */
-export function wordFrom(text: string, start: number): string {
-  let end = start;
-  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
-  return text.slice(start, end);
 }
 
 function commonPrefix(words: string[]): string {

@@ -166,6 +166,7 @@ export function foldKeepCase(s: string): string {
 }
 
 function collapseSpaces(s: string): string {
+  if (isTidy(s)) return s;
   let out = '';
   let pendingSpace = false;
   for (let i = 0; i < s.length; i++) {
@@ -179,6 +180,17 @@ function collapseSpaces(s: string): string {
     out += s[i];
   }
   return out;
+}
+
+/** Words joined by single plain spaces, none at the ends: what collapseSpaces would return as is. */
+function isTidy(s: string): boolean {
+  if (s.length === 0) return true;
+  if (SPACE_UNIT[s.charCodeAt(0)] || SPACE_UNIT[s.charCodeAt(s.length - 1)]) return false;
+  for (let i = 1; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (SPACE_UNIT[c] && (c !== 32 || SPACE_UNIT[s.charCodeAt(i + 1)])) return false;
+  }
+  return true;
 }
 
 export function isWordUnit(c: number): boolean {

@@ -105,7 +105,8 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
         fail(op.col, 'OR needs something on its right', 'remove the OR or add a term after it');
       children.push(parseAnd(scope));
     }
-    return children.length === 1 ? children[0] : { kind: 'or', children };
+    // Trees live as long as their watch: the lists are copied to their exact length.
+    return children.length === 1 ? children[0] : { kind: 'or', children: children.slice() };
   }
 
   function parseAnd(scope: TextField[] | null): QueryNode {
@@ -120,7 +121,7 @@ export function parseQuery(watchId: string, query: string, options: QueryOptions
       } else if (startsOperand(t)) children.push(parseUnary(scope));
       else break;
     }
-    return children.length === 1 ? children[0] : { kind: 'and', children };
+    return children.length === 1 ? children[0] : { kind: 'and', children: children.slice() };
   }
 
   function parseUnary(scope: TextField[] | null): QueryNode {

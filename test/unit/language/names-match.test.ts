@@ -30,6 +30,15 @@ describe('names', () => {
     expect(m.matches[0]).toMatchObject({ term: 'Путина', name: 'Putin' });
   });
 
+  it('takes a word that begins like a name only when the word is one of its forms', () => {
+    // "Talka" and "Talka Moravec" share the forms of "Talka"; "talks" and "Talkative" begin with
+    // the prefix the presearcher looks for and are no form of it.
+    const talka = compileWatches([{ id: 'talka', label: 'Talka', names: ['Talka Moravec', 'Talka'] }]);
+    const text = 'Talkative talks: Talki met Talkowi, Talkę, Talka Moravecem and TALKA; Talkas left.';
+    const found = talka.match({ title: '', summary: '', content: text })[0]?.matches.map((h) => h.term);
+    expect(found).toEqual(['Talki', 'Talkę', 'Talka Moravecem', 'TALKA', 'Talkas']);
+  });
+
   it.each(['путина в разгаре', 'il bambino è nato ieri', 'a macron over the vowel'])(
     'ignores the lower-case word in %s',
     (text) => {
