@@ -312,6 +312,8 @@ function firstNotBefore(list: readonly string[], s: string): number {
  * `end`, is one of the anchor's `forms`. A word that goes past the prefix is one exactly when the
  * rest of it is one of the `endings`, a lookup of a short string in a small set.
  */
+const APOSTROPHE = 0x27;
+
 function isAnchorForm(
   text: string,
   start: number,
@@ -320,7 +322,12 @@ function isAnchorForm(
   endings: ReadonlySet<string>,
 ): boolean {
   let wordEnd = start;
-  while (wordEnd < text.length && WORD_UNIT[text.charCodeAt(wordEnd)] === 1) wordEnd++;
+  for (;;) {
+    while (wordEnd < text.length && WORD_UNIT[text.charCodeAt(wordEnd)] === 1) wordEnd++;
+    // An apostrophe inside the hit belongs to the name (O'Brien); one after it does not (Macron's).
+    if (wordEnd < end - 1 && text.charCodeAt(wordEnd) === APOSTROPHE) wordEnd++;
+    else break;
+  }
   if (wordEnd < end) return forms.has(text.slice(start, wordEnd));
   return endings.has(text.slice(end, wordEnd));
 }

@@ -14,6 +14,11 @@ import type { TermNode, TextField } from './query.js';
 export interface FlexWord {
   /** A word of the text, folded and as written (soft hyphens and all), belongs to the term. */
   accepts(folded: string, written: string): boolean;
+  /**
+   * The word has an apostrophe of its own (O'Brien), so one between two letters is inside it;
+   * for other words it ends the word, leaving elisions and possessives out (d'Emmanuel, Macron's).
+   */
+  apostrophe?: boolean;
 }
 
 export interface FlexTerm {
@@ -46,6 +51,7 @@ export function nameTerms(name: string, fields: TextField[] | null): TermNode[] 
   const forms = variants[0].words.map((_, i) => new Set(folded.flatMap((f) => f[i])));
   const words: FlexWord[] = variants[0].words.map((w, i) => ({
     accepts: (f, written) => (!w.capital || startsUpper(written)) && forms[i].has(f),
+    apostrophe: [...forms[i]].some((f) => f.includes("'")),
   }));
   // The anchor is the word with the longest prefix shared by its forms, as the name is written.
   const anchor = longest(folded[0].map(commonPrefix));
@@ -136,17 +142,30 @@ export function readFlex(
       text.slice(start, end),
       original.slice(originalStart(folded, start), originalEnd(folded, end)),
     );
-  let end = at;
-  while (end < text.length && WORD_UNIT[text.charCodeAt(end)] === 1) end++;
-  if (!accepts(flex.anchor, at, end)) return null;
+  // Word k's extent: up to the next non-letter, or through an apostrophe when the word has one.
+  const endOf = (k: number, start: number): number | undefined => {
+    if (!flex.words[k].apostrophe) {
+      const e = wordEnd(text, start);
+      return accepts(k, start, e) ? e : undefined;
+    }
+    return wordEndsThroughApostrophes(text, start).find((e) => accepts(k, start, e));
+  };
+  const startOf = (k: number, end: number): number | undefined => {
+    if (!flex.words[k].apostrophe) {
+      const s = wordStart(text, end);
+      return accepts(k, s, end) ? s : undefined;
+    }
+    return wordStartsThroughApostrophes(text, end).find((s) => accepts(k, s, end));
+  };
+  const end = endOf(flex.anchor, at);
+  if (end === undefined) return null;
   let first = at;
   for (let k = flex.anchor - 1; k >= 0; k--) {
     let e = first;
     if (e === 0 || !SPACE_UNIT[text.charCodeAt(e - 1)]) return null;
     while (e > 0 && SPACE_UNIT[text.charCodeAt(e - 1)]) e--;
-    let s = e;
-    while (s > 0 && WORD_UNIT[text.charCodeAt(s - 1)] === 1) s--;
-    if (!accepts(k, s, e)) return null;
+    const s = startOf(k, e);
+    if (s === undefined) return null;
     first = s;
   }
   let last = end;
@@ -154,12 +173,47 @@ export function readFlex(
     let s = last;
     if (s >= text.length || !SPACE_UNIT[text.charCodeAt(s)]) return null;
     while (s < text.length && SPACE_UNIT[text.charCodeAt(s)]) s++;
-    let e = s;
-    while (e < text.length && WORD_UNIT[text.charCodeAt(e)] === 1) e++;
-    if (!accepts(k, s, e)) return null;
+    const e = endOf(k, s);
+    if (e === undefined) return null;
     last = e;
   }
   return [first, last];
+}
+
+const APOSTROPHE = 0x27;
+const isWordUnit = (text: string, i: number) => WORD_UNIT[text.charCodeAt(i)] === 1;
+
+/** Where the word that starts at `start` ends. */
+function wordEnd(text: string, start: number): number {
+  let e = start;
+  while (e < text.length && isWordUnit(text, e)) e++;
+  return e;
+}
+
+/** Where the word that ends at `end` starts. */
+function wordStart(text: string, end: number): number {
+  let s = end;
+  while (s > 0 && isWordUnit(text, s - 1)) s--;
+  return s;
+}
+
+/**
+ * Where the word that starts at `start` may end, longest first: at each apostrophe between
+ * letters too (O'Brien, and O'Brien's for the caller to refuse).
+ */
+function wordEndsThroughApostrophes(text: string, start: number): number[] {
+  const ends = [wordEnd(text, start)];
+  while (text.charCodeAt(ends[0]) === APOSTROPHE && isWordUnit(text, ends[0] + 1))
+    ends.unshift(wordEnd(text, ends[0] + 1));
+  return ends;
+}
+
+/** Where the word that ends at `end` may start, longest first, as wordEndsThroughApostrophes reads forwards. */
+function wordStartsThroughApostrophes(text: string, end: number): number[] {
+  const starts = [wordStart(text, end)];
+  while (starts[0] >= 2 && text.charCodeAt(starts[0] - 1) === APOSTROPHE && isWordUnit(text, starts[0] - 2))
+    starts.unshift(wordStart(text, starts[0] - 1));
+  return starts;
 }
 
 function commonPrefix(words: string[]): string {

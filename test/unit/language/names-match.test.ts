@@ -39,6 +39,24 @@ describe('names', () => {
     expect(found).toEqual(['Talki', 'Talkę', 'Talka Moravecem', 'TALKA', 'Talkas']);
   });
 
+  it.each([
+    ["Conan O'Brien spoke.", "O'Brien"],
+    ['The O’Brien report.', 'O’Brien'],
+    ["Spotkanie z O'Brienem.", "O'Brienem"],
+    ["Signed: O'BRIEN.", "O'BRIEN"],
+    ["Ms O'Brien's team.", "O'Brien"],
+    ['Nuala O’Brien left.', 'Nuala O’Brien'],
+  ])('finds a name with an apostrophe of its own in %s', (text, term) => {
+    const obrien = compileWatches([{ id: 'ob', label: "O'Brien", names: ["Nuala O'Brien", "O'Brien"] }]);
+    const found = obrien.match({ title: '', summary: '', content: text })[0]?.matches.map((h) => h.term);
+    expect(found).toEqual([term]);
+  });
+
+  it("keeps an elision or a possessive out of a name's word", () => {
+    const found = hits("L'avis d'Emmanuel Macron et Macron's plan.").find((w) => w.id === 'macron');
+    expect(found?.matches.map((h) => h.term)).toEqual(['Emmanuel Macron', 'Macron']);
+  });
+
   it.each(['путина в разгаре', 'il bambino è nato ieri', 'a macron over the vowel'])(
     'ignores the lower-case word in %s',
     (text) => {
