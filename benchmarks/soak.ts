@@ -1,7 +1,7 @@
 /**
  * Soak: the whole service (one process, every role) under steady load for a long while, with
- * retentions short enough that every store wraps several times: seen items, story window and
- * backtest entries expire within minutes, and the poll and items queues keep their last 2,000
+ * retentions short enough that every store wraps several times: seen items, story window,
+ * backtest entries and recent alerts expire within minutes, and the poll and items queues keep their last 2,000
  * completed jobs. A loopback feed server publishes new items every second (a share of them
  * mention a watch) and a loopback receiver counts the webhooks.
  *
@@ -100,6 +100,7 @@ network: { allowPrivateAddresses: true }
 fetch: { perHostConcurrency: 16, perHostGap: 0 }
 dedupe: { seenRetention: ${RETENTION}, storyWindow: ${RETENTION} }
 backtest: { retention: ${RETENTION}, maxItems: 1000 }
+alerts: { retention: ${RETENTION}, maxAlerts: 1000 }
 feeds:
 ${Array.from({ length: FEEDS }, (_, f) => `  - { id: f${f}, url: "${feedUrl(`/f${f}.xml`)}" }`).join('\n')}
 watches:
