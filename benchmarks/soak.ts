@@ -1,8 +1,8 @@
 /**
  * Soak: the whole service (one process, every role) under steady load for a long while, with
  * retentions short enough that every store wraps several times: seen items, story window,
- * backtest entries and recent alerts expire within minutes, and the poll and items queues keep their last 2,000
- * completed jobs. A loopback feed server publishes new items every second (a share of them
+ * backtest entries and recent alerts expire within minutes, and the poll and items queues keep
+ * their last 2,000 completed jobs. A loopback feed server publishes new items every second (a share of them
  * mention a watch) and a loopback receiver counts the webhooks.
  *
  * It samples the service's RSS and live heap (from its /metrics) and Redis used_memory, prints them
