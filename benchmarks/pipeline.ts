@@ -31,6 +31,7 @@ import { startServer as listen } from '../test/helpers/loopback.js';
 import { stopAll } from '../test/helpers/processes.js';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import { waitFor } from '../test/helpers/wait.js';
+import { summarize } from './lib/stats.js';
 import { prng } from './lib/prng.js';
 import { printWebsubLatency, websubLatency } from './websub-latency.js';
 
@@ -404,10 +405,6 @@ async function ceiling(workers: number, jobs: number, payloadBytes: number): Pro
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 /**
  * `rate` new items a second, every one alerted, from `feeds` feeds polled every second: with
  * many feeds the scheduler spreads their polls over the second, so items arrive steadily; with one
@@ -480,8 +477,7 @@ async function latency(
       (STEADY_SECONDS + 30) * 1000,
       'steady deliveries',
     );
-    const sorted = latencies.slice(rate).sort((a, b) => a - b); // the first second warms up
-    return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
+    return summarize(latencies.slice(rate)); // the first second warms up
   } finally {
     await stopAll(procs);
     await feedServer.close();
@@ -560,8 +556,7 @@ async function pickupLatency(): Promise<{ p50Ms: number; p99Ms: number; samples:
     );
     if (stories.size !== PICKUP_STORIES)
       throw new Error(`${latencies.length} pickup signals for ${stories.size} stories, not one each`);
-    const sorted = latencies.sort((a, b) => a - b);
-    return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
+    return summarize(latencies);
   } finally {
     await stopAll(procs);
     await feedServer.close();

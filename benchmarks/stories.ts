@@ -23,6 +23,7 @@ import { createSeenStore, seenLocator } from '../src/dedupe/seen-store.js';
 import { createStoryStore } from '../src/dedupe/story-store.js';
 import { BANDS } from '../src/dedupe/fingerprint.js';
 import { prng } from './lib/prng.js';
+import { percentile } from './lib/stats.js';
 import { loadStoryPairs, scoreStoryPairs, type StoryPair } from '../test/helpers/story-pairs.js';
 
 const DAY = 86_400_000;
@@ -46,11 +47,6 @@ function makeText(rand: () => number, vocab: string[], words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(vocab[Math.floor(vocab.length * rand() ** 2)]);
   return out.join(' ');
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 async function usedMemory(redis: Redis): Promise<number> {

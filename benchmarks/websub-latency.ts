@@ -14,6 +14,7 @@ import { writeConfig } from '../test/helpers/service.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { startHub } from '../test/helpers/websub-hub.js';
 import { prng } from './lib/prng.js';
+import { percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const RATE = 20;
@@ -53,10 +54,6 @@ const atom = (
 ) => `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>World</title><id>${topic}</id><link rel="self" href="${topic}"/>
 ${hub ? `<link rel="hub" href="${hub}"/>` : ''}${entries.join('\n')}</feed>`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -139,8 +136,7 @@ webhooks:
     await Promise.all([site.close(), hub.close(), receiver.close()]);
     await redis.stop();
   }
-  const sorted = (l: number[]) => l.slice(WARMUP).sort((a, b) => a - b);
-  const [push, poll] = [sorted(latencies.push), sorted(latencies.poll)];
+  const [push, poll] = [latencies.push.slice(WARMUP), latencies.poll.slice(WARMUP)];
   const round = (n: number) => Number(n.toFixed(1));
   return {
     p50Ms: round(percentile(push, 50)),
