@@ -4,45 +4,18 @@
  * tab holding a stale version (412), and deleting a watch a webhook still names (409). The alerts
  * and webhooks pages are saved as screenshots to docs/console/.
  */
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertPayload } from '../../../src/contracts/webhook.js';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig } from '../../helpers/newsroom.js';
-import { ROOT, startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService, type ServiceProcess } from '../../helpers/service.js';
 import { endToEnd } from '../../helpers/teardown.js';
-import { launchBrowser, openPage } from './browser.js';
+import { logIn, openPage, sharedBrowser, shot, writeToken } from './browser.js';
 
 const TOKEN = 'console-alerts-token-8e2f61c0d4';
-const API = `
-api:
-  tokens:
-    - name: editor
-      token: ${TOKEN}
-      scope: write
-`;
-const SHOTS = path.join(ROOT, 'docs/console');
-
+const API = writeToken('editor', TOKEN);
 const { redis: testRedis, teardown } = endToEnd();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function logIn(page: Page, svc: ServiceProcess, hash = ''): Promise<void> {
-  await page.goto(`http://127.0.0.1:${svc.port}/console/${hash}`);
-  await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.locator('#nav').waitFor();
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const browser = sharedBrowser();
 
 async function api(svc: ServiceProcess, method: string, route: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${svc.port}/api/v1${route}`, {
@@ -80,8 +53,8 @@ describe('the console’s alerts and webhooks', () => {
       'two failed alerts',
     );
 
-    const { page, errors } = await openPage(browser);
-    await logIn(page, svc, '#/alerts');
+    const { page, errors } = await openPage(browser());
+    await logIn(page, svc, TOKEN, '#/alerts');
     await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     await page.getByLabel('Webhook').selectOption('newsroom');
     await page.getByRole('button', { name: 'Filter' }).click();
@@ -130,9 +103,9 @@ describe('the console’s alerts and webhooks', () => {
     const archive = { id: 'archive', url: hook.url, secret: newSecret(), watches: ['macron'] };
     expect((await api(svc, 'POST', '/webhooks', archive)).status).toBe(201);
 
-    const tabs = await Promise.all([openPage(browser), openPage(browser)]);
+    const tabs = await Promise.all([openPage(browser()), openPage(browser())]);
     for (const { page } of tabs) {
-      await logIn(page, svc, '#/watches?edit=macron');
+      await logIn(page, svc, TOKEN, '#/watches?edit=macron');
       await page.getByRole('heading', { name: 'Edit watch macron' }).waitFor();
     }
     const [first, second] = tabs.map((t) => t.page);

@@ -2,7 +2,10 @@
  * Headless Chromium from the OS package manager, driven by playwright-core: CHROMIUM_PATH, else
  * /usr/bin/chromium (Debian's package). Nothing is downloaded; the browser reaches loopback only.
  */
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ROOT, type ServiceProcess } from '../../helpers/service.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,3 +41,36 @@ export async function openPage(
   });
   return { page, errors };
 }
+
+/** The `api:` part of a service config with one write token. */
+export const writeToken = (name: string, token: string) => `
+api:
+  tokens:
+    - name: ${name}
+      token: ${token}
+      scope: write
+`;
+
+/** One browser for the file's tests: launched before them, closed after. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
+/** Logs in on the console's page `hash` with `token`, and waits for the navigation. */
+export async function logIn(page: Page, svc: ServiceProcess, token: string, hash = ''): Promise<void> {
+  await page.goto(`http://127.0.0.1:${svc.port}/console/${hash}`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#nav').waitFor();
+}
+
+/** Saves the page as docs/console/<name>.png, for the README. */
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ROOT, 'docs/console', `${name}.png`), fullPage: true });

@@ -6,47 +6,20 @@
  * webhooks, a token in a URL masked. Each page is saved as a screenshot to docs/console/ for the
  * README (the alerts and webhooks pages by alerts.test.ts, which uses them).
  */
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import type { AlertPayload } from '../../../src/contracts/webhook.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSecret, startFeedServer, startReceiver, waitFor } from '../../helpers/loopback.js';
 import { macronFeed, newsroomConfig } from '../../helpers/newsroom.js';
-import { ROOT, startService, type ServiceProcess } from '../../helpers/service.js';
+import { startService } from '../../helpers/service.js';
 import { endToEnd } from '../../helpers/teardown.js';
-import { launchBrowser, openPage, PHONE } from './browser.js';
+import { logIn, openPage, PHONE, sharedBrowser, shot, writeToken } from './browser.js';
 
 const TOKEN = 'console-test-token-4b1d9c7e2a';
 /** A credential in the webhook's URL, as some receivers take one. */
 const HOOK_TOKEN = 'hook-url-token-8c2f';
-const API = `
-api:
-  tokens:
-    - name: analyst
-      token: ${TOKEN}
-      scope: write
-`;
-const SHOTS = path.join(ROOT, 'docs/console');
-
+const API = writeToken('analyst', TOKEN);
 const { redis: testRedis, teardown } = endToEnd();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function logIn(page: Page, svc: ServiceProcess): Promise<void> {
-  await page.goto(`http://127.0.0.1:${svc.port}/console/`);
-  await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Watches', level: 1 }).waitFor();
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const browser = sharedBrowser();
 
 describe('the web console', () => {
   it('logs in with a token, previews and saves a watch, and shows the alert the service raises on it', async () => {
@@ -67,11 +40,12 @@ describe('the web console', () => {
     // The first poll's items are recorded: the preview matches against them.
     await waitFor(() => hook.delivered().length >= 2, 45_000, 'the alerts of the first poll');
 
-    const { page, errors } = await openPage(browser);
+    const { page, errors } = await openPage(browser());
     await page.goto(`http://127.0.0.1:${svc.port}/console/`);
     await page.getByLabel('API token').waitFor();
     await shot(page, 'login');
-    await logIn(page, svc);
+    await logIn(page, svc, TOKEN);
+    await page.getByRole('heading', { name: 'Watches', level: 1 }).waitFor();
     expect(await page.evaluate(() => document.cookie)).toBe('');
     await page.getByRole('link', { name: 'macron', exact: true }).waitFor();
     await shot(page, 'watches');
